@@ -1,0 +1,54 @@
+"""The one exception type for user errors, formatted as ``file:line:column: found; expected``.
+
+The command line catches :class:`OmicsInputError`, prints its one-line message and exits
+with status 2, without a traceback. Everything else is a bug and keeps its traceback.
+
+Examples
+--------
+>>> err = OmicsInputError("table.tsv", "'abc' in an intensity column", "a number", line=4, column=3)
+>>> str(err)
+"table.tsv:4:3: found 'abc' in an intensity column; expected a number"
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+__all__ = ["OmicsInputError"]
+
+
+class OmicsInputError(ValueError):
+    """A problem with a user's input file or argument.
+
+    Parameters
+    ----------
+    path
+        The file (or argument name) the problem is in.
+    found
+        What was found.
+    expected
+        What was expected instead.
+    line, column
+        1-based position in the file, where it applies.
+    """
+
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        found: str,
+        expected: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.found = found
+        self.expected = expected
+        self.line = line
+        self.column = column
+        location = self.path
+        if line is not None:
+            location += f":{line}"
+            if column is not None:
+                location += f":{column}"
+        super().__init__(f"{location}: found {found}; expected {expected}")

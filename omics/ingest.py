@@ -1,0 +1,116 @@
+"""Ingestion: read a study's inputs with their readers and write them into a study store.
+
+Each ``stage_*`` function reads one input and writes one group of a *staging* store; the
+staging store replaces the real one only when every input was read
+(:func:`ingest_study`, or the Prefect flow ``flows.ingest``, which runs the same steps as
+tasks). A bad input therefore never changes an existing store.
+
+Examples
+--------
+>>> import tempfile
+>>> from omics.simulate import simulate_cohort
+>>> d = tempfile.mkdtemp()
+>>> store = ingest_study(simulate_cohort(d, scale="small"), d + "/study.zarr")
+>>> sorted(p.name for p in store.iterdir() if not p.name.startswith("."))
+['clinical', 'proteomics', 'tables', 'transcriptomics', 'zarr.json']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omics.io import read_source
+from omics.io.study import StudyConfig, load_study
+from omics.store import layout
+from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
+from omics.store.provenance import provenance
+from omics.store.writer import create_store, write_anndata, write_dataset, write_table
+
+__all__ = [
+    "begin_ingest",
+    "ingest_study",
+    "stage_clinical",
+    "stage_proteomics",
+    "stage_table",
+    "stage_transcriptomics",
+    "staging_steps",
+]
+
+
+def begin_ingest(study: StudyConfig, store: str | Path) -> Path:
+    """Create an empty staging store beside ``store`` and return its path."""
+    staged = new_staging_dir(store)
+    create_store(staged, study_name=study.name)
+    return staged
+
+
+def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
+    """Read the proteomics table into ``staged/proteomics``; returns its shape."""
+    source = study.proteomics
+    dataset = read_source(source)
+    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table, source.samples],
+                       parameters=source.model_dump(mode="json"))
+    dataset.attrs.update(attrs)
+    dataset["intensity"].attrs.update(attrs | {"units": "reporter intensity (linear)"})
+    write_dataset(staged, layout.PROTEOMICS, dataset)
+    return {"modality": "proteomics", "features": dataset.sizes["feature"],
+            "samples": dataset.sizes["sample"]}
+
+
+def stage_transcriptomics(study: StudyConfig, modality: str, staged: Path) -> dict:
+    """Read one count table into ``staged/transcriptomics/<modality>``."""
+    source = study.transcriptomics[modality]
+    adata = read_source(source)
+    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table, source.samples],
+                       parameters=source.model_dump(mode="json"))
+    write_anndata(staged, layout.transcriptomics_group(modality), adata, attrs)
+    return {"modality": f"transcriptomics/{modality}", "features": adata.n_vars,
+            "samples": adata.n_obs}
+
+
+def stage_clinical(study: StudyConfig, staged: Path) -> dict:
+    """Read the clinical table into ``staged/clinical`` (dim ``subject``)."""
+    source = study.clinical
+    table = read_source(source)
+    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table],
+                       parameters=source.model_dump(mode="json"))
+    write_table(staged, layout.CLINICAL, table, dim="subject", index=source.id_column,
+                attrs=attrs)
+    return {"modality": "clinical", "features": table.shape[1], "samples": table.shape[0]}
+
+
+def stage_table(study: StudyConfig, name: str, staged: Path) -> dict:
+    """Read an extra table (e.g. viability) into ``staged/tables/<name>`` (dim ``row``)."""
+    source = study.tables[name]
+    table = read_source(source)
+    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table],
+                       parameters=source.model_dump(mode="json"))
+    write_table(staged, layout.table_group(name), table, dim="row", index=source.id_column,
+                attrs=attrs)
+    return {"modality": f"tables/{name}", "features": table.shape[1], "samples": table.shape[0]}
+
+
+def staging_steps(study: StudyConfig) -> list[tuple[str, tuple]]:
+    """The staging steps a study needs, as ``(function name, extra arguments)`` pairs."""
+    steps: list[tuple[str, tuple]] = []
+    if study.proteomics:
+        steps.append(("stage_proteomics", ()))
+    steps += [("stage_transcriptomics", (m,)) for m in study.transcriptomics]
+    if study.clinical:
+        steps.append(("stage_clinical", ()))
+    steps += [("stage_table", (name,)) for name in study.tables]
+    return steps
+
+
+def ingest_study(study_path: str | Path, store: str | Path) -> Path:
+    """Read every input of ``study.yaml`` and replace ``store`` with the result, atomically."""
+    study = load_study(study_path)
+    staged = begin_ingest(study, store)
+    try:
+        for name, extra in staging_steps(study):
+            globals()[name](study, *extra, staged)
+    except BaseException:
+        discard_staging(staged)
+        raise
+    replace_directory(staged, Path(store))
+    return Path(store)

@@ -1,0 +1,186 @@
+"""The study description (``study.yaml``): input files, their readers and the analysis plan.
+
+Paths in the file are relative to the file's own folder. Unknown keys are errors, so a typo
+does not silently drop an input.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "study.yaml"
+>>> _ = p.write_text("name: demo\\nclinical: {table: clinical.csv, id_column: subject_id}\\n")
+>>> study = load_study(p)
+>>> study.clinical.table.name, study.clinical.reader
+('clinical.csv', 'table')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from omics.errors import OmicsInputError
+
+__all__ = [
+    "ClinicalPlan",
+    "CountsSource",
+    "DifferentialPlan",
+    "ProteinMrnaPlan",
+    "ProteomicsSource",
+    "StudyConfig",
+    "TableSource",
+    "load_study",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProteomicsSource(_Strict):
+    """A proteomics intensity table with its sample sheet."""
+
+    reader: Literal["wide_table"] = "wide_table"
+    table: Path
+    samples: Path
+    feature_column: str = "protein"
+    annotation_columns: list[str] = Field(default_factory=list)
+
+
+class CountsSource(_Strict):
+    """An RNA-seq count table (genes x samples) with its sample sheet."""
+
+    reader: Literal["counts"] = "counts"
+    table: Path
+    samples: Path
+    feature_column: str = "gene"
+
+
+class TableSource(_Strict):
+    """A plain table (clinical, viability) with optional id column and categories."""
+
+    reader: Literal["table"] = "table"
+    table: Path
+    id_column: str | None = None
+    categories: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class DifferentialPlan(_Strict):
+    """A linear model over the sample sheet and its contrasts."""
+
+    design: str
+    contrasts: dict[str, str]
+    samples: str | None = Field(
+        default=None, description="pandas query over the sample sheet selecting samples"
+    )
+
+    @field_validator("contrasts")
+    @classmethod
+    def _not_empty(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("at least one contrast is needed")
+        return value
+
+
+class ProteinMrnaPlan(_Strict):
+    """How proteome and transcriptome samples pair for the protein-mRNA comparison."""
+
+    rna_modality: str
+    pair_by: str
+    protein_samples: str | None = None
+
+
+class ClinicalPlan(_Strict):
+    """Biomarker-versus-response association and tissue score correlations."""
+
+    biomarker: str
+    response: str
+    score_pairs: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class GenePairPlan(_Strict):
+    """Gene pairs correlated across the samples of one transcriptomics modality."""
+
+    modality: str
+    pairs: list[tuple[str, str]]
+
+
+class AnalysisPlan(_Strict):
+    """Which analyses the pipeline runs."""
+
+    proteomics: DifferentialPlan | None = None
+    transcriptomics: dict[str, DifferentialPlan] = Field(default_factory=dict)
+    protein_mrna: ProteinMrnaPlan | None = None
+    clinical: ClinicalPlan | None = None
+    gene_pairs: GenePairPlan | None = None
+
+
+class StudyConfig(_Strict):
+    """A whole study: its inputs and analysis plan."""
+
+    name: str
+    description: str = ""
+    proteomics: ProteomicsSource | None = None
+    transcriptomics: dict[str, CountsSource] = Field(default_factory=dict)
+    clinical: TableSource | None = None
+    tables: dict[str, TableSource] = Field(default_factory=dict)
+    analysis: AnalysisPlan = Field(default_factory=AnalysisPlan)
+    path: Path | None = Field(default=None, exclude=True)
+
+    def input_files(self) -> list[Path]:
+        """Every input file the study names, in reading order."""
+        files: list[Path] = []
+        if self.proteomics:
+            files += [self.proteomics.table, self.proteomics.samples]
+        for source in self.transcriptomics.values():
+            files += [source.table, source.samples]
+        if self.clinical:
+            files.append(self.clinical.table)
+        files += [t.table for t in self.tables.values()]
+        return files
+
+
+def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
+    sources = [study.proteomics, study.clinical, *study.transcriptomics.values(),
+               *study.tables.values()]
+    for source in (s for s in sources if s is not None):
+        for name in ("table", "samples"):
+            value = getattr(source, name, None)
+            if value is not None and not value.is_absolute():
+                setattr(source, name, (base / value).resolve())
+    return study
+
+
+def load_study(path: str | Path) -> StudyConfig:
+    """Load and validate ``study.yaml``; relative paths resolve against its folder.
+
+    Raises
+    ------
+    OmicsInputError
+        Unreadable YAML, unknown keys, missing required keys, wrong types.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise OmicsInputError(path, "no such file", "an existing study YAML file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise OmicsInputError(
+            path, f"invalid YAML ({getattr(exc, 'problem', exc)})", "a YAML mapping",
+            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+        ) from None
+    if not isinstance(raw, dict):
+        raise OmicsInputError(path, f"a {type(raw).__name__} at the top level",
+                              "a mapping with at least 'name'")
+    try:
+        study = StudyConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise OmicsInputError(path, f"{where}: {first['msg']}",
+                              "a study description as documented in the README") from None
+    study.path = path.resolve()
+    return _resolve(study, path.resolve().parent)

@@ -1,0 +1,79 @@
+"""Generic wide proteomics table: a feature column, annotation columns, one column per sample.
+
+Intensities are on the linear scale as instruments report them; empty cells, ``NA``-like
+tokens and zeros are missing values (zero is how MaxQuant and Proteome Discoverer write an
+unquantified channel). The sample sheet lists every sample column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from omics.errors import OmicsInputError
+from omics.io.delimited import line_of, parse_numeric_columns, read_text_table
+from omics.io.sample_sheet import match_samples, read_sample_sheet
+
+__all__ = ["READER_NAME", "read_wide_table"]
+
+READER_NAME = "wide_table"
+
+
+def read_wide_table(
+    table: str | Path,
+    samples: str | Path,
+    *,
+    feature_column: str = "protein",
+    annotation_columns: tuple[str, ...] | list[str] = (),
+) -> xr.Dataset:
+    """Read a wide intensity table and its sample sheet into a Dataset.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``intensity`` (feature x sample, float64, NaN = missing); annotation columns as
+        feature coordinates; sample sheet columns as sample coordinates.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "t.tsv").write_text("protein\\ts1\\ts2\\nEGFR\\t10\\t0\\n")
+    >>> _ = (d / "s.csv").write_text("sample,group\\ns1,a\\ns2,b\\n")
+    >>> read_wide_table(d / "t.tsv", d / "s.csv")["intensity"].values
+    array([[10., nan]])
+    """
+    table = Path(table)
+    frame = read_text_table(table)
+    header = list(frame.columns)
+    for name in (feature_column, *annotation_columns):
+        if name not in header:
+            raise OmicsInputError(table, f"columns {header[:6]}", f"a {name!r} column", line=1)
+    features = frame[feature_column]
+    blank = features.eq("")
+    if blank.any():
+        i = int(np.flatnonzero(blank.to_numpy())[0])
+        raise OmicsInputError(table, "an empty feature id", "a feature id in every row",
+                              line=line_of(frame, i), column=header.index(feature_column) + 1)
+    duplicated = features.duplicated()
+    if duplicated.any():
+        i = int(np.flatnonzero(duplicated.to_numpy())[0])
+        raise OmicsInputError(table, f"feature id {features.iloc[i]!r} a second time",
+                              "unique feature ids", line=line_of(frame, i),
+                              column=header.index(feature_column) + 1)
+    sample_columns = [c for c in header if c not in (feature_column, *annotation_columns)]
+    sheet = match_samples(sample_columns, header, table, read_sample_sheet(samples))
+    values = parse_numeric_columns(frame, sample_columns, table)
+    values[values == 0] = np.nan
+    coords = {
+        "feature": np.asarray(features, dtype=object),
+        "sample": np.asarray(sample_columns, dtype=object),
+    }
+    for name in annotation_columns:
+        coords[name] = ("feature", np.asarray(frame[name], dtype=object))
+    for name in sheet.columns:
+        column = sheet[name].to_numpy()
+        coords[name] = ("sample", column.astype(object) if column.dtype.kind in "OU" else column)
+    return xr.Dataset({"intensity": (("feature", "sample"), values)}, coords=coords)

@@ -1,0 +1,69 @@
+"""Atomic replacement of a directory: write beside it, then rename into place.
+
+A reader of the store sees either the old or the new version of a group, never a half-written
+one; a failure while writing leaves the old version untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["discard_staging", "new_staging_dir", "replace_directory", "staged_directory"]
+
+
+def replace_directory(staged: Path, target: Path) -> None:
+    """Move ``staged`` to ``target``, replacing any existing ``target``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> (base / "new").mkdir(); (base / "old").mkdir()
+    >>> _ = (base / "new" / "f").write_text("v2")
+    >>> replace_directory(base / "new", base / "old")
+    >>> (base / "old" / "f").read_text()
+    'v2'
+    """
+    target = Path(target)
+    if target.exists():
+        retired = target.with_name(f".{target.name}.retired-{uuid.uuid4().hex[:8]}")
+        os.rename(target, retired)
+        os.rename(staged, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staged, target)
+
+
+def new_staging_dir(target: str | Path) -> Path:
+    """Create and return an empty hidden directory beside ``target`` (same file system)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.staging-{uuid.uuid4().hex[:8]}")
+    staged.mkdir()
+    return staged
+
+
+def discard_staging(staged: str | Path) -> None:
+    """Remove a staging directory that will not be committed."""
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+@contextmanager
+def staged_directory(target: str | Path) -> Iterator[Path]:
+    """Yield an empty directory beside ``target``; on success it replaces ``target``.
+
+    On any exception the staged directory is removed and ``target`` is left as it was.
+    """
+    staged = new_staging_dir(target)
+    try:
+        yield staged
+    except BaseException:
+        discard_staging(staged)
+        raise
+    replace_directory(staged, Path(target))

@@ -1,0 +1,96 @@
+"""Opening the study store: lazy datasets, AnnData and tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import anndata as ad
+import pandas as pd
+import xarray as xr
+import zarr
+
+from omics.errors import OmicsInputError
+from omics.store import layout
+
+__all__ = ["open_dataset", "open_proteomics", "open_table", "open_transcriptomics", "groups"]
+
+
+def _group_path(store: str | Path, group: str) -> Path:
+    path = Path(store) / group
+    if not (path / "zarr.json").exists():
+        raise OmicsInputError(store, f"no group {group!r} in the store",
+                              f"a study store holding {group!r} (run the pipeline or ingest)")
+    return path
+
+
+def open_dataset(store: str | Path, group: str) -> xr.Dataset:
+    """Open one Dataset group lazily (dask-backed data, small coordinates loaded).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from omics.store.writer import write_dataset
+    >>> store = tempfile.mkdtemp() + "/s.zarr"
+    >>> ds = xr.Dataset({"x": (("feature",), np.arange(3.0))},
+    ...                 coords={"feature": np.array(["a", "b", "c"], dtype=object)})
+    >>> _ = write_dataset(store, "results/demo", ds)
+    >>> open_dataset(store, "results/demo")["x"].values
+    array([0., 1., 2.])
+    """
+    dataset = xr.open_zarr(str(_group_path(store, group)))
+    for name in list(dataset.coords):
+        if name not in dataset.dims:
+            dataset.coords[name] = dataset.coords[name].load()
+    return dataset
+
+
+def open_proteomics(store: str | Path) -> xr.Dataset:
+    """The proteomics Dataset (``intensity``: feature x sample, dask-backed)."""
+    return open_dataset(store, layout.PROTEOMICS)
+
+
+def open_transcriptomics(store: str | Path, modality: str) -> ad.AnnData:
+    """One transcriptomics modality as AnnData (in memory)."""
+    return ad.read_zarr(str(_group_path(store, layout.transcriptomics_group(modality))))
+
+
+def open_table(store: str | Path, group: str) -> pd.DataFrame:
+    """A stored table as a DataFrame, ordered categoricals restored.
+
+    The dimension coordinate becomes the index.
+    """
+    dataset = open_dataset(store, group).load()
+    (dim,) = dataset.dims
+    frame = pd.DataFrame(index=pd.Index(_text(dataset[dim].values), name=dim))
+    for name, variable in dataset.data_vars.items():
+        values = variable.values
+        if "categories" in variable.attrs:
+            levels = json.loads(variable.attrs["categories"])
+            values = pd.Categorical([v if v else None for v in _text(values)],
+                                    categories=levels, ordered=True)
+        elif values.dtype.kind not in "biuf":
+            values = _text(values)
+        frame[name] = values
+    return frame
+
+
+def _text(values) -> list[str]:
+    """Strings from any numpy string dtype (``<U``, object or ``StringDType``)."""
+    return [str(v) for v in values.tolist()]
+
+
+def groups(store: str | Path) -> list[str]:
+    """Paths of all array-holding groups in the store (datasets and AnnData objects)."""
+    root = zarr.open_group(str(store), mode="r")
+    found = []
+
+    def visit(group: zarr.Group, prefix: str) -> None:
+        if group.attrs.get("encoding-type") == "anndata" or any(True for _ in group.arrays()):
+            found.append(prefix)
+            return
+        for name, child in sorted(group.groups()):
+            visit(child, f"{prefix}/{name}" if prefix else name)
+
+    visit(root, "")
+    return found
