@@ -40,8 +40,10 @@ def open_dataset(store: str | Path, group: str) -> xr.Dataset:
     """
     dataset = xr.open_zarr(str(_group_path(store, group)))
     for name in list(dataset.coords):
-        if name not in dataset.dims:
-            dataset.coords[name] = dataset.coords[name].load()
+        coord = dataset.coords[name].load()
+        if coord.dtype.kind == "T":  # numpy StringDType from Zarr v3 strings -> object
+            coord = coord.copy(data=coord.values.astype(object))
+        dataset.coords[name] = coord
     return dataset
 
 

@@ -1,0 +1,71 @@
+"""The axis graph of a study: curated layer + this study's evidence from the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from graphs.curated import load_axis_layer
+from graphs.evidence import attach_edge_correlation, attach_node_table
+from omics.analysis import (
+    DIFFERENTIAL_PROTEOMICS,
+    differential_transcriptomics_name,
+    normalised_proteomics,
+    read_result,
+)
+from omics.store import layout
+
+__all__ = ["build_axis_graph"]
+
+
+def _result_names(store: Path, analysis: str) -> list[str]:
+    folder = store / layout.RESULTS / analysis
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if (p / "zarr.json").exists() and not p.name.startswith("."))
+
+
+def build_axis_graph(store: str | Path) -> nx.Graph:
+    """Curated axis network with omics evidence from a study store's results.
+
+    Nodes get, per analysed contrast, ``protein_log2_fc__<contrast>``/``protein_fdr__...``,
+    ``mrna_log2_fc__...``/``mrna_fdr__...``, the protein-mRNA class and correlation; edges
+    between measured proteins get their Pearson correlation across the proteome samples
+    (``protein_corr_r``, ``_n``, ``_p``).
+    """
+    store = Path(store)
+    graph = load_axis_layer()
+    for contrast in _result_names(store, DIFFERENTIAL_PROTEOMICS):
+        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)
+        if (store / layout.PROTEOMICS / "gene" / "zarr.json").exists():
+            genes = normalised_proteomics(store)[0]["gene"].values.astype(str)
+            table = table.assign(gene=genes)
+        else:
+            table = table.assign(gene=table["feature"])
+        attach_node_table(graph, table, "gene", {"log2_fc": f"protein_log2_fc__{contrast}",
+                                                 "fdr": f"protein_fdr__{contrast}"})
+    transcriptomics = store / layout.TRANSCRIPTOMICS
+    modalities = sorted(p.name for p in transcriptomics.iterdir()) if transcriptomics.exists() \
+        else []
+    for modality in modalities:
+        analysis = differential_transcriptomics_name(modality)
+        for contrast in _result_names(store, analysis):
+            attach_node_table(graph, read_result(store, analysis, contrast), "feature",
+                              {"log2_fc": f"mrna_log2_fc__{contrast}",
+                               "fdr": f"mrna_fdr__{contrast}"})
+    if "correlation" in _result_names(store, "protein_mrna"):
+        table = read_result(store, "protein_mrna", "correlation")
+        classes = {c: c.replace("class__", "protein_mrna_class__") for c in table.columns
+                   if c.startswith("class__")}
+        attach_node_table(graph, table, "gene", {"r": "protein_mrna_r", **classes})
+    if (store / layout.PROTEOMICS / "zarr.json").exists():
+        values, samples = normalised_proteomics(store)
+        keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
+        frame = pd.DataFrame(values.values[:, keep],
+                             index=values["gene"].values.astype(str)
+                             if "gene" in values.coords else values["feature"].values.astype(str))
+        attach_edge_correlation(graph, frame[~frame.index.duplicated()], "protein_corr")
+    return graph

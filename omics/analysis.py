@@ -1,0 +1,261 @@
+"""Analysis steps of the pipeline: read inputs from the study store, run :mod:`omics.stats`,
+write result tables back under ``results/`` (each group atomically, with provenance).
+
+Each function takes a store path and a plan from ``study.yaml`` and returns a small summary
+dict, so that orchestration (``flows.analysis``) passes paths and small values only. Heavy
+work is on dask arrays and runs on whatever Dask scheduler is active.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from omics.io.study import ClinicalPlan, DifferentialPlan, GenePairPlan, ProteinMrnaPlan
+from omics.preprocess import expressed_genes, log2_intensity, log_cpm, median_normalise
+from omics.stats import bh_fdr, moderated_t, ordinal_association, paired_row_correlation
+from omics.stats import score_correlation
+from omics.stats.differential import select_samples
+from omics.store import layout
+from omics.store.provenance import provenance
+from omics.store.reader import open_proteomics, open_table, open_transcriptomics
+from omics.store.writer import write_table
+
+__all__ = [
+    "DIFFERENTIAL_PROTEOMICS",
+    "clinical_association",
+    "differential_proteomics",
+    "differential_transcriptomics",
+    "gene_pair_correlation",
+    "normalised_proteomics",
+    "protein_mrna",
+    "read_result",
+]
+
+DIFFERENTIAL_PROTEOMICS = "differential_proteomics"
+FDR_THRESHOLD = 0.05
+
+
+def differential_transcriptomics_name(modality: str) -> str:
+    """Result folder of a transcriptomics modality's differential analysis."""
+    return f"differential_transcriptomics_{modality}"
+
+
+def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
+    """A result table from the store, e.g. ``read_result(store, "differential_proteomics",
+    "resistant_vs_sensitive_cells")``."""
+    return open_table(store, layout.result_group(analysis, name)).reset_index()
+
+
+def _samples_frame(dataset: xr.Dataset) -> pd.DataFrame:
+    columns = {name: np.asarray(dataset[name].values)
+               for name, coord in dataset.coords.items()
+               if coord.dims == ("sample",) and name != "sample"}
+    frame = pd.DataFrame(columns, index=np.asarray(dataset["sample"].values).astype(str))
+    for name, column in frame.items():
+        if column.dtype.kind not in "biuf":
+            frame[name] = column.astype(str)
+    return frame
+
+
+def normalised_proteomics(store: str | Path) -> tuple[xr.DataArray, pd.DataFrame]:
+    """log2, median-normalised proteomics (lazy) and the sample sheet."""
+    dataset = open_proteomics(store)
+    values = median_normalise(log2_intensity(dataset["intensity"]))
+    return values, _samples_frame(dataset)
+
+
+def _summarise(table: pd.DataFrame, n_top: int = 10) -> dict:
+    significant = table[table["fdr"] < FDR_THRESHOLD]
+    top = table.dropna(subset=["p_value"]).sort_values("p_value").head(n_top)
+    return {
+        "tested": int(table["p_value"].notna().sum()),
+        "not_estimable": int(table["p_value"].isna().sum()),
+        "significant_fdr_0.05": int(len(significant)),
+        "up": int((significant["log2_fc"] > 0).sum()),
+        "down": int((significant["log2_fc"] < 0).sum()),
+        "top": top[["feature", "log2_fc", "fdr"]].to_dict("records"),
+        "df_prior": float(table.attrs["df_prior"]),
+        "s2_prior": float(table.attrs["s2_prior"]),
+    }
+
+
+def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], sources: list,
+                        plan: DifferentialPlan, preprocess: str) -> dict:
+    summaries = {}
+    for name, table in tables.items():
+        attrs = provenance(step=f"analysis:{analysis}", parameters={
+            **plan.model_dump(mode="json"), "contrast_name": name, "preprocess": preprocess,
+            "df_prior": table.attrs["df_prior"], "s2_prior": table.attrs["s2_prior"],
+        })
+        attrs["source_files"] = json.dumps(sources)
+        write_table(store, layout.result_group(analysis, name), table, dim="feature",
+                    index="feature", attrs=attrs)
+        summaries[name] = _summarise(table)
+    return summaries
+
+
+def _source_files(attrs: dict) -> list:
+    return json.loads(attrs.get("source_files", "[]"))
+
+
+def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
+    """log2 + median normalisation, then limma moderated t for every contrast of ``plan``."""
+    values, samples = normalised_proteomics(store)
+    tables = moderated_t(values, samples, plan.design, plan.contrasts,
+                         sample_query=plan.samples)
+    sources = _source_files(open_proteomics(store)["intensity"].attrs)
+    return _write_differential(store, DIFFERENTIAL_PROTEOMICS, tables, sources, plan,
+                               values.attrs["preprocess"])
+
+
+def _log_cpm_dataarray(store, modality: str) -> tuple[xr.DataArray, np.ndarray, pd.DataFrame,
+                                                        dict]:
+    adata = open_transcriptomics(store, modality)
+    counts = np.asarray(adata.X).T
+    values = xr.DataArray(log_cpm(counts), dims=("feature", "sample"),
+                          coords={"feature": np.asarray(adata.var_names, dtype=object),
+                                  "sample": np.asarray(adata.obs_names, dtype=object)})
+    return values, counts, adata.obs.copy(), dict(adata.uns.get("provenance", {}))
+
+
+def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
+                                 ) -> dict:
+    """log-CPM (edgeR prior count 2) then limma-trend-free moderated t on expressed genes.
+
+    Genes below 1 CPM in fewer samples than the smallest group are kept in the result with
+    NaN statistics (reported, not dropped).
+    """
+    values, counts, samples, source_attrs = _log_cpm_dataarray(store, modality)
+    keep = select_samples(samples, plan.samples).to_numpy()
+    group_sizes = samples.loc[keep].groupby(list(samples.columns[:1]), observed=True).size()
+    expressed = expressed_genes(counts[:, keep], min_samples=int(group_sizes.min()))
+    masked = values.where(xr.DataArray(expressed, dims=("feature",)))
+    tables = moderated_t(masked, samples, plan.design, plan.contrasts, sample_query=plan.samples)
+    return _write_differential(store, differential_transcriptomics_name(modality), tables,
+                               _source_files(source_attrs), plan,
+                               "log_cpm(prior_count=2); expressed: >= 1 CPM in >= "
+                               f"{int(group_sizes.min())} samples")
+
+
+def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
+    """Per-gene protein-mRNA correlation over paired samples, and the discordance report.
+
+    Proteome and transcriptome samples pair by the sample-sheet column ``plan.pair_by``.
+    For every contrast analysed in both, a gene is ``protein_only`` when its protein changes
+    (FDR < 0.05) while its mRNA does not (FDR >= 0.05): the signature of changed protein
+    stability, as for EGFR in the seed study.
+    """
+    protein, protein_samples = normalised_proteomics(store)
+    chosen = select_samples(protein_samples, plan.protein_samples).to_numpy()
+    protein_samples = protein_samples.loc[chosen]
+    rna, _, rna_samples, _ = _log_cpm_dataarray(store, plan.rna_modality)
+    pairs = pd.merge(
+        protein_samples.reset_index(names="protein_sample")[["protein_sample", plan.pair_by]],
+        rna_samples.reset_index(names="rna_sample")[["rna_sample", plan.pair_by]],
+        on=plan.pair_by,
+    )
+    genes_of = open_proteomics(store)
+    symbol = (np.asarray(genes_of["gene"].values).astype(str) if "gene" in genes_of.coords
+              else np.asarray(genes_of["feature"].values).astype(str))
+    rna_genes = pd.Index(np.asarray(rna["feature"].values).astype(str))
+    shared = np.flatnonzero(rna_genes.get_indexer(symbol) >= 0)
+    protein_values = protein.sel(sample=pairs["protein_sample"].to_numpy()).values[shared]
+    rna_values = rna.sel(sample=pairs["rna_sample"].to_numpy()).values[
+        rna_genes.get_indexer(symbol[shared])]
+    r, n, p = paired_row_correlation(protein_values, rna_values, "pearson")
+    table = pd.DataFrame({"gene": symbol[shared], "r": r, "n": n, "p_value": p,
+                          "fdr": bh_fdr(p)})
+    contrasts = _shared_contrasts(store, plan.rna_modality)
+    for name in contrasts:
+        prot = read_result(store, DIFFERENTIAL_PROTEOMICS, name).set_index("feature")
+        mrna = read_result(store, differential_transcriptomics_name(plan.rna_modality), name
+                           ).set_index("feature")
+        feature_ids = np.asarray(genes_of["feature"].values).astype(str)[shared]
+        p_fc, p_fdr = prot.loc[feature_ids, "log2_fc"].to_numpy(), prot.loc[feature_ids,
+                                                                              "fdr"].to_numpy()
+        m_fc = mrna.reindex(table["gene"])["log2_fc"].to_numpy()
+        m_fdr = mrna.reindex(table["gene"])["fdr"].to_numpy()
+        table[f"protein_log2_fc__{name}"] = p_fc
+        table[f"protein_fdr__{name}"] = p_fdr
+        table[f"mrna_log2_fc__{name}"] = m_fc
+        table[f"mrna_fdr__{name}"] = m_fdr
+        table[f"class__{name}"] = _discordance(p_fdr, m_fdr)
+    attrs = provenance(step="analysis:protein_mrna", parameters={
+        **plan.model_dump(mode="json"), "method": "pearson", "pairs": len(pairs),
+        "contrasts": contrasts,
+    })
+    write_table(store, layout.result_group("protein_mrna", "correlation"), table, dim="gene",
+                index="gene", attrs=attrs)
+    return {
+        "genes": len(table), "pairs": len(pairs), "contrasts": contrasts,
+        "protein_only": {c: sorted(table.loc[table[f"class__{c}"] == "protein_only", "gene"])
+                         for c in contrasts},
+    }
+
+
+def _shared_contrasts(store, modality: str) -> list[str]:
+    def names(analysis):
+        folder = Path(store) / layout.RESULTS / analysis
+        return {p.name for p in folder.iterdir() if (p / "zarr.json").exists()
+                and not p.name.startswith(".")} if folder.exists() else set()
+
+    return sorted(names(DIFFERENTIAL_PROTEOMICS)
+                  & names(differential_transcriptomics_name(modality)))
+
+
+def _discordance(protein_fdr: np.ndarray, mrna_fdr: np.ndarray) -> np.ndarray:
+    protein_hit = protein_fdr < FDR_THRESHOLD
+    mrna_hit = mrna_fdr < FDR_THRESHOLD
+    mrna_tested = np.isfinite(mrna_fdr)
+    out = np.full(protein_fdr.shape, "unchanged", dtype=object)
+    out[protein_hit & mrna_hit] = "concordant"
+    out[protein_hit & ~mrna_hit & mrna_tested] = "protein_only"
+    out[~protein_hit & mrna_hit] = "mrna_only"
+    out[protein_hit & ~mrna_tested] = "protein_no_mrna"
+    return out
+
+
+def clinical_association(store: str | Path, plan: ClinicalPlan) -> dict:
+    """Biomarker vs ordered response (Spearman, Kruskal-Wallis) and score correlations."""
+    clinical = open_table(store, layout.CLINICAL)
+    response = clinical[plan.response]
+    result = {"biomarker": plan.biomarker, "response": plan.response,
+              **ordinal_association(clinical[plan.biomarker].to_numpy(float), response.array)}
+    result["score_pairs"] = [
+        {"a": a, "b": b, **score_correlation(clinical[a].to_numpy(float),
+                                             clinical[b].to_numpy(float))}
+        for a, b in plan.score_pairs
+    ]
+    rows = [{"test": f"{plan.biomarker} ~ {plan.response} (Spearman)",
+             "statistic": result["spearman_rho"], "p_value": result["spearman_p"],
+             "n": result["n"]},
+            {"test": f"{plan.biomarker} ~ {plan.response} (Kruskal-Wallis)",
+             "statistic": result["kruskal_h"], "p_value": result["kruskal_p"],
+             "n": result["n"]}]
+    rows += [{"test": f"{s['a']} ~ {s['b']} (Spearman)", "statistic": s["spearman_rho"],
+              "p_value": s["spearman_p"], "n": s["n"]} for s in result["score_pairs"]]
+    attrs = provenance(step="analysis:clinical_association",
+                       parameters={**plan.model_dump(mode="json"),
+                                   "median_by_level": result["median_by_level"]})
+    write_table(store, layout.result_group("clinical", "association"), pd.DataFrame(rows),
+                dim="test", index="test", attrs=attrs)
+    return result
+
+
+def gene_pair_correlation(store: str | Path, plan: GenePairPlan) -> dict:
+    """Spearman correlation of gene pairs across one transcriptomics modality (log-CPM)."""
+    values, _, _, _ = _log_cpm_dataarray(store, plan.modality)
+    rows = []
+    for a, b in plan.pairs:
+        out = score_correlation(values.sel(feature=a).values, values.sel(feature=b).values)
+        rows.append({"pair": f"{a}~{b}", "gene_a": a, "gene_b": b, **out})
+    table = pd.DataFrame(rows)
+    attrs = provenance(step="analysis:gene_pairs", parameters=plan.model_dump(mode="json"))
+    write_table(store, layout.result_group("gene_pairs", plan.modality), table, dim="pair",
+                index="pair", attrs=attrs)
+    return {"modality": plan.modality, "pairs": rows}

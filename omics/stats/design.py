@@ -1,0 +1,101 @@
+"""Design matrices from formulas (formulaic) and contrasts as expressions over coefficients.
+
+Examples
+--------
+>>> import pandas as pd
+>>> samples = pd.DataFrame({"group": ["a", "a", "b", "b"], "batch": ["x", "y", "x", "y"]})
+>>> design = design_matrix(samples, "~ 0 + group + batch")
+>>> list(design.columns)
+['group[a]', 'group[b]', 'batch[T.y]']
+>>> contrast_matrix(design.columns, {"b_vs_a": "group[b] - group[a]"})["b_vs_a"].tolist()
+[-1.0, 1.0, 0.0]
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from formulaic import model_matrix
+
+from omics.errors import OmicsInputError
+
+__all__ = ["contrast_matrix", "design_matrix"]
+
+
+def design_matrix(samples: pd.DataFrame, formula: str) -> pd.DataFrame:
+    """Model matrix of ``formula`` over the sample sheet (rows in sample order).
+
+    Raises
+    ------
+    OmicsInputError
+        The formula names a column the sample sheet lacks, or cannot be parsed.
+    """
+    try:
+        matrix = model_matrix(formula, samples, na_action="raise")
+    except Exception as exc:  # formulaic raises many types for user formulas
+        raise OmicsInputError("design", f"formula {formula!r} ({exc})",
+                              f"a formula over the columns {list(samples.columns)}") from None
+    frame = pd.DataFrame(np.asarray(matrix, dtype=np.float64), columns=list(matrix.columns),
+                         index=samples.index)
+    return frame
+
+
+class _Linear(ast.NodeVisitor):
+    """Evaluate a linear expression over placeholder names into a weight vector."""
+
+    def __init__(self, names: dict[str, int], size: int) -> None:
+        self.names, self.size = names, size
+
+    def evaluate(self, node: ast.AST) -> np.ndarray | float:
+        if isinstance(node, ast.Expression):
+            return self.evaluate(node.body)
+        if isinstance(node, ast.Name) and node.id in self.names:
+            vector = np.zeros(self.size)
+            vector[self.names[node.id]] = 1.0
+            return vector
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            value = self.evaluate(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp):
+            left, right = self.evaluate(node.left), self.evaluate(node.right)
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult) and (np.isscalar(left) or np.isscalar(right)):
+                return left * right
+            if isinstance(node.op, ast.Div) and np.isscalar(right):
+                return left / right
+        raise ValueError(ast.dump(node))
+
+
+def contrast_matrix(columns: Iterable[str], contrasts: dict[str, str]) -> pd.DataFrame:
+    """Coefficients x contrasts weights from expressions, like limma's ``makeContrasts``.
+
+    Expressions are linear combinations of coefficient names with numbers, ``+ - * /`` and
+    parentheses, e.g. ``"(group[b] + group[c]) / 2 - group[a]"``.
+    """
+    columns = list(columns)
+    placeholders = {f"_c{i}": i for i in range(len(columns))}
+    by_length = sorted(range(len(columns)), key=lambda i: -len(columns[i]))
+    weights = {}
+    for name, expression in contrasts.items():
+        text = expression
+        for i in by_length:
+            text = text.replace(columns[i], f" _c{i} ")
+        try:
+            value = _Linear(placeholders, len(columns)).evaluate(ast.parse(text.strip(), mode="eval"))
+        except (SyntaxError, ValueError):
+            value = None
+        if not isinstance(value, np.ndarray) or not np.any(value):
+            raise OmicsInputError(
+                "contrasts", f"contrast {name!r} = {expression!r}",
+                "a linear combination of the coefficients " + ", ".join(columns),
+            )
+        weights[name] = value
+    return pd.DataFrame(weights, index=columns)

@@ -1,0 +1,42 @@
+"""Run R limma (Rscript) on a matrix and a design, for parity tests."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+_SCRIPT = r"""
+suppressMessages(library(limma))
+args <- commandArgs(trailingOnly = TRUE)
+y <- as.matrix(read.table(args[1], sep = "\t", header = FALSE))
+design <- as.matrix(read.table(args[2], sep = "\t", header = TRUE, check.names = FALSE))
+contrasts <- as.matrix(read.table(args[3], sep = "\t", header = TRUE, check.names = FALSE))
+fit <- lmFit(y, design)
+fit2 <- eBayes(contrasts.fit(fit, contrasts))
+out <- data.frame(coef = fit2$coefficients[, 1], t = fit2$t[, 1], p = fit2$p.value[, 1],
+                  df_total = fit2$df.total, amean = fit2$Amean,
+                  s2_prior = fit2$s2.prior, df_prior = fit2$df.prior)
+write.table(format(out, digits = 17), args[4], sep = "\t", quote = FALSE, row.names = FALSE)
+"""
+
+
+def rscript_limma(tmp_path: Path, y: np.ndarray, design: pd.DataFrame,
+                  contrast: np.ndarray) -> pd.DataFrame:
+    """limma's lmFit -> contrasts.fit -> eBayes for one contrast; skips without Rscript."""
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript with limma not installed (.ci/run installs r-bioc-limma)")
+    np.savetxt(tmp_path / "y.tsv", y, delimiter="\t", fmt="%.17g")
+    design.to_csv(tmp_path / "design.tsv", sep="\t", index=False)
+    pd.DataFrame({"c": contrast}).to_csv(tmp_path / "contrast.tsv", sep="\t", index=False)
+    (tmp_path / "run.R").write_text(_SCRIPT)
+    subprocess.run(
+        ["Rscript", str(tmp_path / "run.R"), *(str(tmp_path / f) for f in
+         ("y.tsv", "design.tsv", "contrast.tsv", "out.tsv"))],
+        check=True, capture_output=True,
+    )
+    return pd.read_csv(tmp_path / "out.tsv", sep="\t", skipinitialspace=True)
