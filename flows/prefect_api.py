@@ -1,0 +1,98 @@
+"""A Prefect API for command-line runs: the configured one, or a private local server.
+
+Prefect's ephemeral mode is not used: with Dask workers each worker would start its own
+temporary server. When ``PREFECT_API_URL`` is unset, :func:`prefect_api` starts
+``prefect server start`` on a free 127.0.0.1 port with a project-local ``PREFECT_HOME`` and
+stops its whole process group on exit, also on error, Ctrl-C or SIGTERM.
+
+This module must not import prefect: the caller sets ``PREFECT_API_URL`` from its result
+before Prefect is first imported.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["free_port", "prefect_api"]
+
+_STARTUP_TIMEOUT_S = 90
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def prefect_api(home: str | Path) -> Iterator[str]:
+    """Yield a Prefect API URL and put it in ``os.environ['PREFECT_API_URL']``.
+
+    Uses ``PREFECT_API_URL`` when set; otherwise runs a private server for the duration of
+    the ``with`` block, its database and logs under ``home``.
+    """
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        yield configured
+        return
+    home = Path(home).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": url}
+    prefect = Path(sys.executable).with_name("prefect")
+    with open(home / "server.log", "ab") as log:
+        process = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    previous = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME",
+                                                "PREFECT_SERVER_ANALYTICS_ENABLED")}
+    try:
+        deadline = time.monotonic() + _STARTUP_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
+            time.sleep(0.5)
+        os.environ.update({"PREFECT_API_URL": url, "PREFECT_HOME": str(home),
+                           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+        yield url
+    finally:
+        _stop(process)
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

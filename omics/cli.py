@@ -1,0 +1,130 @@
+"""The ``omics`` command line.
+
+User errors (:class:`omics.errors.OmicsInputError`) print one line and exit with status 2,
+without a traceback. Only ``omics run`` imports Prefect (lazily, after choosing its API).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from omics.errors import OmicsInputError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="omics-axis: multi-omics studies of cancer drug resistance.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@app.command()
+def simulate(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the cohort's files into.")],
+    scale: Annotated[str, typer.Option(help="small (tests) or default (demo).")] = "default",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 20240611,
+) -> None:
+    """Write the built-in demonstration cohort (input files, study.yaml, truth.json)."""
+    from omics.simulate import simulate_cohort
+
+    study = simulate_cohort(out_dir, scale=scale, seed=seed)
+    console.print(f"Wrote the built-in cohort ({scale}) to {out_dir}; study file: {study}")
+
+
+@app.command()
+def ingest(
+    study_yaml: Annotated[Path, typer.Argument(help="The study description (YAML).")],
+    store: Annotated[Path, typer.Option(help="Zarr study store to create or replace.")],
+) -> None:
+    """Read a study's inputs into a Zarr v3 study store (atomically; no Prefect, no Dask)."""
+    from omics.ingest import ingest_study
+    from omics.store import groups
+
+    ingest_study(study_yaml, store)
+    console.print(f"Store {store}: " + ", ".join(groups(store)))
+
+
+@app.command()
+def inspect(store: Annotated[Path, typer.Argument(help="A study store.")]) -> None:
+    """List a store's groups with their shapes and provenance."""
+    import zarr
+
+    from omics.store import groups
+
+    if not (store / "zarr.json").exists():
+        raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
+    root = zarr.open_group(str(store), mode="r")
+    console.print(f"[bold]{store}[/bold] study {root.attrs.get('study', '?')!r}")
+    for group in groups(store):
+        node = root[group]
+        arrays = {name: arr.shape for name, arr in node.arrays()}
+        main = next((n for n in ("intensity", "X") if n in arrays), None)
+        attrs = dict(node[main].attrs) if main else dict(node.attrs)
+        shape = arrays.get(main) or max(arrays.values(), default=())
+        files = ", ".join(f["file"] for f in json.loads(attrs.get("source_files", "[]")))
+        console.print(f"  {group}: shape {tuple(shape)}; step {attrs.get('step', '?')}; "
+                      f"sources {files or '-'}")
+
+
+@app.command()
+def run(
+    study_yaml: Annotated[Path | None, typer.Option(
+        "--study", help="Study description; default: the built-in cohort.")] = None,
+    out: Annotated[Path, typer.Option(help="Results folder.")] = Path("omics-demo"),
+    address: Annotated[str, typer.Option(
+        help="Dask scheduler tcp://host:port; default: a LocalCluster.")] = "",
+    scale: Annotated[str, typer.Option(help="Built-in cohort size: small or default.")] = "default",
+) -> None:
+    """Run the whole pipeline (ingest, analyses on Dask, axis graph) as a Prefect flow.
+
+    Uses PREFECT_API_URL when set; otherwise starts a private Prefect server on 127.0.0.1 for
+    the run (state under ./.omics/prefect) and stops it afterwards.
+    """
+    from flows.prefect_api import prefect_api
+
+    started = time.monotonic()
+    with prefect_api(Path(".omics/prefect")) as api_url:
+        console.print(f"Prefect API: {api_url}")
+        from flows.pipeline import omics_pipeline
+
+        summary = omics_pipeline(study_yaml=str(study_yaml.resolve()) if study_yaml else "",
+                                 out_dir=str(out), dask_address=address, scale=scale)
+    console.rule("[bold]omics-axis results")
+    for line in summary["findings"]:
+        console.print(f"- {line}")
+    console.print(f"\nResults in [bold]{summary['paths']['results']}[/bold] "
+                  f"(store {summary['paths']['store']}, summary {Path(out) / 'summary.md'}); "
+                  f"wall time {time.monotonic() - started:.0f} s")
+
+
+def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    raise SystemExit(128 + signum)
+
+
+def main() -> None:
+    """Entry point of the ``omics`` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        app(standalone_mode=False)
+    except OmicsInputError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
