@@ -18,8 +18,7 @@ def node_table(graph: nx.Graph) -> pd.DataFrame:
     >>> node_table(nx.Graph([("A", "B")])).index.tolist()
     ['A', 'B']
     """
-    return pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index").rename_axis(
-        "node")
+    return pd.DataFrame([{"node": n, **d} for n, d in graph.nodes(data=True)]).set_index("node")
 
 
 def edge_table(graph: nx.Graph) -> pd.DataFrame:

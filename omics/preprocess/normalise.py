@@ -62,8 +62,8 @@ def log_cpm(counts: np.ndarray, prior_count: float = 2.0) -> np.ndarray:
     Examples
     --------
     >>> log_cpm(np.array([[0, 10], [100, 90]])).round(2)
-    array([[14.2 , 16.86],
-           [19.72, 19.67]])
+    array([[14.23, 16.82],
+           [19.9 , 19.75]])
     """
     counts = np.asarray(counts, dtype=np.float64)
     library = counts.sum(axis=0)

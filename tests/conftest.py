@@ -1,0 +1,48 @@
+"""Shared fixtures: the small built-in cohort, its store, and a real Prefect API."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from omics.ingest import ingest_study
+from omics.simulate import simulate_cohort
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def small_cohort(tmp_path_factory) -> Path:
+    """study.yaml of the small built-in cohort (default seed)."""
+    return simulate_cohort(tmp_path_factory.mktemp("cohort"), scale="small")
+
+
+@pytest.fixture(scope="session")
+def truth(small_cohort) -> dict:
+    return json.loads((small_cohort.parent / "truth.json").read_text())
+
+
+@pytest.fixture()
+def small_store(small_cohort, tmp_path) -> Path:
+    """A fresh store ingested from the small cohort (function-scoped: tests may modify it)."""
+    return ingest_study(small_cohort, tmp_path / "study.zarr")
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """A real Prefect API server (prefect_test_harness), also visible to Dask worker
+    processes through ``PREFECT_API_URL`` in the environment."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    with prefect_test_harness(server_startup_timeout=90):
+        url = PREFECT_API_URL.value()
+        os.environ["PREFECT_API_URL"] = url
+        try:
+            yield url
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)

@@ -1,0 +1,92 @@
+"""End to end: omics_pipeline on the small cohort, real Prefect API and a LocalCluster."""
+
+from __future__ import annotations
+
+import anndata as ad
+import networkx as nx
+import pandas as pd
+import pytest
+import xarray as xr
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pipeline_run(prefect_api, tmp_path_factory):
+    from flows.pipeline import omics_pipeline
+
+    out = tmp_path_factory.mktemp("pipeline")
+    summary = omics_pipeline(out_dir=str(out), scale="small")
+    return out, summary
+
+
+def _proteome(out, contrast):
+    path = out / "results" / f"differential_proteomics__{contrast}.tsv"
+    return pd.read_csv(path, sep="\t").set_index("feature")
+
+
+def test_anxa6_top_hit_up_in_resistant_exosomes(pipeline_run):
+    out, _ = pipeline_run
+    table = _proteome(out, "resistant_vs_sensitive_exosomes")
+    assert table.loc["ANXA6", "fdr"] < 0.05
+    assert table.loc["ANXA6", "log2_fc"] > 1.0
+    assert table["p_value"].rank().loc["ANXA6"] <= 5
+
+
+def test_egfr_protein_up_while_mrna_flat(pipeline_run):
+    out, summary = pipeline_run
+    protein = _proteome(out, "resistant_vs_sensitive_cells")
+    assert protein.loc["EGFR", "fdr"] < 0.05 and protein.loc["EGFR", "log2_fc"] > 0
+    mrna = pd.read_csv(out / "results" /
+                       "differential_transcriptomics_cells__resistant_vs_sensitive_cells.tsv",
+                       sep="\t").set_index("feature")
+    assert mrna.loc["EGFR", "fdr"] >= 0.05
+    assert "EGFR" in summary["analyses"]["protein_mrna"]["protein_only"][
+        "resistant_vs_sensitive_cells"]
+
+
+def test_few_planted_nulls_called(pipeline_run):
+    import json
+
+    out, _ = pipeline_run
+    truth = json.loads((out / "inputs" / "truth.json").read_text())
+    for contrast, effects in truth["protein_effects"].items():
+        table = _proteome(out, contrast)
+        nulls = table.index.difference(list(effects))
+        called = (table.loc[nulls, "fdr"] < 0.05).mean()
+        assert called < 0.05, (contrast, called)
+
+
+def test_graph_holds_anxa6_egfr_with_study_evidence(pipeline_run):
+    out, _ = pipeline_run
+    graph = nx.read_graphml(out / "results" / "axis_network.graphml")
+    edge = graph.edges["ANXA6", "EGFR"]
+    assert edge["evidence"] == "experimental"
+    assert "co-immunoprecipitation" in edge["source_ref"]
+    assert graph.nodes["EGFR"]["protein_mrna_class__resistant_vs_sensitive_cells"] == \
+        "protein_only"
+    assert graph.nodes["ANXA6"]["protein_fdr__resistant_vs_sensitive_exosomes"] < 0.05
+
+
+def test_store_reopens_with_plain_xarray_and_anndata(pipeline_run):
+    out, _ = pipeline_run
+    proteome = xr.open_zarr(out / "study.zarr" / "proteomics")
+    assert proteome["intensity"].dims == ("feature", "sample")
+    assert proteome.sizes["sample"] == 22
+    assert proteome["intensity"].attrs["prefect_flow_run_id"] != ""
+    cells = ad.read_zarr(out / "study.zarr" / "transcriptomics" / "cells")
+    assert cells.n_obs == 12 and cells.uns["provenance"]["step"] == "reader:counts"
+    result = xr.open_zarr(out / "study.zarr" / "results" / "differential_proteomics" /
+                          "resistant_vs_sensitive_cells")
+    assert result["t"].attrs["prefect_flow_run_id"] == \
+        proteome["intensity"].attrs["prefect_flow_run_id"]
+
+
+def test_summary_names_the_findings(pipeline_run):
+    out, summary = pipeline_run
+    text = (out / "summary.md").read_text()
+    assert "serum_exo_anxa6_ng_ml by response: Spearman rho" in text
+    clinical = summary["analyses"]["clinical"]
+    assert clinical["spearman_rho"] > 0.3 and clinical["spearman_p"] < 1e-3
+    levels = clinical["median_by_level"]
+    assert levels["highly_sensitive"] < levels["sensitive"] < levels["resistant"]

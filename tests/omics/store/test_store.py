@@ -1,0 +1,50 @@
+"""The study store: Zarr v3, plain reopening, provenance on every array, atomic writes."""
+
+from __future__ import annotations
+
+import json
+
+import anndata as ad
+import pytest
+import xarray as xr
+import zarr
+
+from omics.store import file_sha256, groups, open_table, staged_directory
+
+
+def test_layout_format_and_reopening(small_store, small_cohort):
+    assert groups(small_store) == ["clinical", "proteomics", "tables/viability",
+                                   "transcriptomics/cells", "transcriptomics/tumours"]
+    for group in ("", "proteomics", "transcriptomics/cells", "clinical"):
+        meta = json.loads((small_store / group / "zarr.json").read_text())
+        assert meta["zarr_format"] == 3
+    proteome = xr.open_zarr(small_store / "proteomics")
+    assert proteome["intensity"].shape == (674, 22)
+    assert proteome["intensity"].chunks is not None
+    tumours = ad.read_zarr(small_store / "transcriptomics" / "tumours")
+    assert tumours.shape == (90, 874)
+    clinical = open_table(small_store, "clinical")
+    assert list(clinical["response"].cat.categories) == ["highly_sensitive", "sensitive",
+                                                         "resistant"]
+
+
+def test_provenance_names_source_files_with_sha256(small_store, small_cohort):
+    attrs = xr.open_zarr(small_store / "proteomics")["intensity"].attrs
+    files = json.loads(attrs["source_files"])
+    assert files[0] == {"file": "proteomics_tmt.tsv",
+                        "sha256": file_sha256(small_cohort.parent / "proteomics_tmt.tsv")}
+    assert attrs["step"] == "reader:wide_table"
+    assert attrs["omics_axis_version"]
+    x_attrs = zarr.open_array(str(small_store / "transcriptomics" / "cells" / "X")).attrs
+    assert json.loads(x_attrs["source_files"])[0]["file"] == "rnaseq_cells_counts.tsv"
+
+
+def test_failed_group_write_keeps_old_version(tmp_path):
+    target = tmp_path / "group"
+    target.mkdir()
+    (target / "data").write_text("old")
+    with pytest.raises(RuntimeError), staged_directory(target) as staged:
+        (staged / "data").write_text("half")
+        raise RuntimeError("disk full")
+    assert (target / "data").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["group"]

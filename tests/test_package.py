@@ -1,0 +1,53 @@
+"""Packaging: layering rules, CLI help, doctests of the public modules."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LIBRARY_MODULES = [
+    "omics.errors", "omics.io.delimited", "omics.io.sample_sheet", "omics.io.wide_table",
+    "omics.io.counts", "omics.io.table", "omics.io.study", "omics.io", "omics.store.atomic",
+    "omics.store.provenance", "omics.store.writer", "omics.store.reader", "omics.stats.limma",
+    "omics.stats.design", "omics.stats.differential", "omics.stats.correlation",
+    "omics.stats.association", "omics.stats.multiple_testing", "omics.preprocess.normalise",
+    "omics.simulate.effects", "omics.simulate.genes", "omics.simulate.transcriptomics",
+    "omics.simulate.clinical", "omics.summary", "graphs.curated", "graphs.evidence",
+    "graphs.export",
+]
+
+
+def test_omics_and_graphs_do_not_import_prefect():
+    code = ("import sys, omics.cli, omics.analysis, omics.ingest, graphs; "
+            "assert not any(m == 'prefect' or m.startswith('prefect.') for m in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("module", LIBRARY_MODULES)
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module),
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_cli_help_lists_subcommands():
+    omics = Path(sys.executable).with_name("omics")
+    out = subprocess.run([str(omics), "--help"], capture_output=True, text=True, check=True)
+    for command in ("simulate", "ingest", "inspect", "run"):
+        assert command in out.stdout
+        sub = subprocess.run([str(omics), command, "--help"], capture_output=True, text=True,
+                             check=True)
+        assert "Usage:" in sub.stdout
+
+
+def test_inspect_reports_groups_and_sources(small_store):
+    omics = Path(sys.executable).with_name("omics")
+    out = subprocess.run([str(omics), "inspect", str(small_store)], capture_output=True,
+                         text=True, check=True).stdout
+    assert "proteomics: shape (674, 22); step reader:wide_table; sources proteomics_tmt.tsv" \
+        in " ".join(out.split())
