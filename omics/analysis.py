@@ -17,8 +17,13 @@ import xarray as xr
 
 from omics.io.study import ClinicalPlan, DifferentialPlan, GenePairPlan, ProteinMrnaPlan
 from omics.preprocess import expressed_genes, log2_intensity, log_cpm, median_normalise
-from omics.stats import bh_fdr, moderated_t, ordinal_association, paired_row_correlation
-from omics.stats import score_correlation
+from omics.stats import (
+    bh_fdr,
+    moderated_t,
+    ordinal_association,
+    paired_row_correlation,
+    score_correlation,
+)
 from omics.stats.differential import select_samples
 from omics.store import layout
 from omics.store.provenance import provenance

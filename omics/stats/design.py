@@ -89,7 +89,8 @@ def contrast_matrix(columns: Iterable[str], contrasts: dict[str, str]) -> pd.Dat
         for i in by_length:
             text = text.replace(columns[i], f" _c{i} ")
         try:
-            value = _Linear(placeholders, len(columns)).evaluate(ast.parse(text.strip(), mode="eval"))
+            tree = ast.parse(text.strip(), mode="eval")
+            value = _Linear(placeholders, len(columns)).evaluate(tree)
         except (SyntaxError, ValueError):
             value = None
         if not isinstance(value, np.ndarray) or not np.any(value):

@@ -78,8 +78,13 @@ def test_store_reopens_with_plain_xarray_and_anndata(pipeline_run):
     assert cells.n_obs == 12 and cells.uns["provenance"]["step"] == "reader:counts"
     result = xr.open_zarr(out / "study.zarr" / "results" / "differential_proteomics" /
                           "resistant_vs_sensitive_cells")
-    assert result["t"].attrs["prefect_flow_run_id"] == \
-        proteome["intensity"].attrs["prefect_flow_run_id"]
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        ingest_run = client.read_flow_run(proteome["intensity"].attrs["prefect_flow_run_id"])
+        analysis_run = client.read_flow_run(result["t"].attrs["prefect_flow_run_id"])
+    assert ingest_run.state.is_completed() and analysis_run.state.is_completed()
+    assert ingest_run.parent_task_run_id is not None  # a subflow of omics_pipeline
 
 
 def test_summary_names_the_findings(pipeline_run):
