@@ -12,20 +12,14 @@ from graphs.evidence import attach_edge_correlation, attach_node_table
 from omics.analysis import (
     DIFFERENTIAL_PROTEOMICS,
     differential_transcriptomics_name,
+    gene_symbols,
     normalised_proteomics,
     read_result,
+    result_names,
 )
 from omics.store import layout
 
 __all__ = ["build_axis_graph"]
-
-
-def _result_names(store: Path, analysis: str) -> list[str]:
-    folder = store / layout.RESULTS / analysis
-    if not folder.exists():
-        return []
-    return sorted(p.name for p in folder.iterdir()
-                  if (p / "zarr.json").exists() and not p.name.startswith("."))
 
 
 def build_axis_graph(store: str | Path) -> nx.Graph:
@@ -38,13 +32,12 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     """
     store = Path(store)
     graph = load_axis_layer()
-    for contrast in _result_names(store, DIFFERENTIAL_PROTEOMICS):
-        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)
-        if (store / layout.PROTEOMICS / "gene" / "zarr.json").exists():
-            genes = normalised_proteomics(store)[0]["gene"].values.astype(str)
-            table = table.assign(gene=genes)
-        else:
-            table = table.assign(gene=table["feature"])
+    has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
+    if has_proteomics:
+        values, samples = normalised_proteomics(store)
+        genes = gene_symbols(values)
+    for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS):
+        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast).assign(gene=genes)
         attach_node_table(graph, table, "gene", {"log2_fc": f"protein_log2_fc__{contrast}",
                                                  "fdr": f"protein_fdr__{contrast}"})
     transcriptomics = store / layout.TRANSCRIPTOMICS
@@ -52,20 +45,17 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
         else []
     for modality in modalities:
         analysis = differential_transcriptomics_name(modality)
-        for contrast in _result_names(store, analysis):
+        for contrast in result_names(store, analysis):
             attach_node_table(graph, read_result(store, analysis, contrast), "feature",
                               {"log2_fc": f"mrna_log2_fc__{contrast}",
                                "fdr": f"mrna_fdr__{contrast}"})
-    if "correlation" in _result_names(store, "protein_mrna"):
+    if "correlation" in result_names(store, "protein_mrna"):
         table = read_result(store, "protein_mrna", "correlation")
         classes = {c: c.replace("class__", "protein_mrna_class__") for c in table.columns
                    if c.startswith("class__")}
         attach_node_table(graph, table, "gene", {"r": "protein_mrna_r", **classes})
-    if (store / layout.PROTEOMICS / "zarr.json").exists():
-        values, samples = normalised_proteomics(store)
+    if has_proteomics:
         keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
-        frame = pd.DataFrame(values.values[:, keep],
-                             index=values["gene"].values.astype(str)
-                             if "gene" in values.coords else values["feature"].values.astype(str))
+        frame = pd.DataFrame(values.values[:, keep], index=genes)
         attach_edge_correlation(graph, frame[~frame.index.duplicated()], "protein_corr")
     return graph

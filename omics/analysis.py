@@ -36,9 +36,11 @@ __all__ = [
     "differential_proteomics",
     "differential_transcriptomics",
     "gene_pair_correlation",
+    "gene_symbols",
     "normalised_proteomics",
     "protein_mrna",
     "read_result",
+    "result_names",
 ]
 
 DIFFERENTIAL_PROTEOMICS = "differential_proteomics"
@@ -164,9 +166,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
         rna_samples.reset_index(names="rna_sample")[["rna_sample", plan.pair_by]],
         on=plan.pair_by,
     )
-    genes_of = open_proteomics(store)
-    symbol = (np.asarray(genes_of["gene"].values).astype(str) if "gene" in genes_of.coords
-              else np.asarray(genes_of["feature"].values).astype(str))
+    symbol = gene_symbols(protein)
     rna_genes = pd.Index(np.asarray(rna["feature"].values).astype(str))
     shared = np.flatnonzero(rna_genes.get_indexer(symbol) >= 0)
     protein_values = protein.sel(sample=pairs["protein_sample"].to_numpy()).values[shared]
@@ -180,7 +180,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
         prot = read_result(store, DIFFERENTIAL_PROTEOMICS, name).set_index("feature")
         mrna = read_result(store, differential_transcriptomics_name(plan.rna_modality), name
                            ).set_index("feature")
-        feature_ids = np.asarray(genes_of["feature"].values).astype(str)[shared]
+        feature_ids = np.asarray(protein["feature"].values).astype(str)[shared]
         p_fc, p_fdr = prot.loc[feature_ids, "log2_fc"].to_numpy(), prot.loc[feature_ids,
                                                                               "fdr"].to_numpy()
         m_fc = mrna.reindex(table["gene"])["log2_fc"].to_numpy()
@@ -203,14 +203,24 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     }
 
 
-def _shared_contrasts(store, modality: str) -> list[str]:
-    def names(analysis):
-        folder = Path(store) / layout.RESULTS / analysis
-        return {p.name for p in folder.iterdir() if (p / "zarr.json").exists()
-                and not p.name.startswith(".")} if folder.exists() else set()
+def result_names(store: str | Path, analysis: str) -> list[str]:
+    """Names of the results of one analysis in the store (complete groups only), sorted."""
+    folder = Path(store) / layout.RESULTS / analysis
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if (p / "zarr.json").exists() and not p.name.startswith("."))
 
-    return sorted(names(DIFFERENTIAL_PROTEOMICS)
-                  & names(differential_transcriptomics_name(modality)))
+
+def gene_symbols(proteomics: xr.Dataset | xr.DataArray) -> np.ndarray:
+    """Gene symbol of each proteomics feature: the ``gene`` coordinate, else the feature id."""
+    name = "gene" if "gene" in proteomics.coords else "feature"
+    return np.asarray(proteomics[name].values).astype(str)
+
+
+def _shared_contrasts(store, modality: str) -> list[str]:
+    return sorted(set(result_names(store, DIFFERENTIAL_PROTEOMICS))
+                  & set(result_names(store, differential_transcriptomics_name(modality))))
 
 
 def _discordance(protein_fdr: np.ndarray, mrna_fdr: np.ndarray) -> np.ndarray:

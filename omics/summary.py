@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from omics.analysis import DIFFERENTIAL_PROTEOMICS, read_result
+from omics.analysis import DIFFERENTIAL_PROTEOMICS, read_result, result_names
 from omics.store import layout
 
 __all__ = ["AXIS_GENES", "export_results", "findings", "render_markdown"]
@@ -21,10 +21,9 @@ def export_results(store: str | Path, out_dir: str | Path) -> list[str]:
     results = Path(store) / layout.RESULTS
     written = []
     for analysis_dir in sorted(p for p in results.iterdir() if p.is_dir()):
-        for result_dir in sorted(p for p in analysis_dir.iterdir()
-                                 if (p / "zarr.json").exists() and not p.name.startswith(".")):
-            path = out / f"{analysis_dir.name}__{result_dir.name}.tsv"
-            read_result(store, analysis_dir.name, result_dir.name).to_csv(
+        for name in result_names(store, analysis_dir.name):
+            path = out / f"{analysis_dir.name}__{name}.tsv"
+            read_result(store, analysis_dir.name, name).to_csv(
                 path, sep="\t", index=False, float_format="%.6g")
             written.append(str(path))
     return written
