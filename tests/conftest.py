@@ -14,6 +14,14 @@ from omics.simulate import simulate_cohort
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def shared_data(relative: str) -> Path:
+    """A file of ``../shared/data``; the test is skipped, saying which, when it is absent."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"real data file {path} is absent (it lives beside the repository)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def small_cohort(tmp_path_factory) -> Path:
     """study.yaml of the small built-in cohort (default seed)."""

@@ -16,18 +16,23 @@ args <- commandArgs(trailingOnly = TRUE)
 y <- as.matrix(read.table(args[1], sep = "\t", header = FALSE))
 design <- as.matrix(read.table(args[2], sep = "\t", header = TRUE, check.names = FALSE))
 contrasts <- as.matrix(read.table(args[3], sep = "\t", header = TRUE, check.names = FALSE))
+trend <- args[5] == "TRUE"; robust <- args[6] == "TRUE"
 fit <- lmFit(y, design)
-fit2 <- eBayes(contrasts.fit(fit, contrasts))
+fit2 <- eBayes(contrasts.fit(fit, contrasts), trend = trend, robust = robust)
 out <- data.frame(coef = fit2$coefficients[, 1], t = fit2$t[, 1], p = fit2$p.value[, 1],
+                  fdr = p.adjust(fit2$p.value[, 1], "BH"),
                   df_total = fit2$df.total, amean = fit2$Amean,
                   s2_prior = fit2$s2.prior, df_prior = fit2$df.prior)
 write.table(format(out, digits = 17), args[4], sep = "\t", quote = FALSE, row.names = FALSE)
 """
 
 
-def rscript_limma(tmp_path: Path, y: np.ndarray, design: pd.DataFrame,
-                  contrast: np.ndarray) -> pd.DataFrame:
-    """limma's lmFit -> contrasts.fit -> eBayes for one contrast; skips without Rscript."""
+def rscript_limma(tmp_path: Path, y: np.ndarray, design: pd.DataFrame, contrast: np.ndarray,
+                  *, trend: bool = False, robust: bool = False) -> pd.DataFrame:
+    """limma's lmFit -> contrasts.fit -> eBayes for one contrast; skips without Rscript.
+
+    Columns: coef, t, p, fdr (R's BH), df_total, amean, s2_prior, df_prior (per feature).
+    """
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript with limma not installed (.ci/run installs r-bioc-limma)")
     np.savetxt(tmp_path / "y.tsv", y, delimiter="\t", fmt="%.17g")
@@ -36,7 +41,8 @@ def rscript_limma(tmp_path: Path, y: np.ndarray, design: pd.DataFrame,
     (tmp_path / "run.R").write_text(_SCRIPT)
     subprocess.run(
         ["Rscript", str(tmp_path / "run.R"), *(str(tmp_path / f) for f in
-         ("y.tsv", "design.tsv", "contrast.tsv", "out.tsv"))],
+         ("y.tsv", "design.tsv", "contrast.tsv", "out.tsv")),
+         str(trend).upper(), str(robust).upper()],
         check=True, capture_output=True,
     )
     return pd.read_csv(tmp_path / "out.tsv", sep="\t", skipinitialspace=True)

@@ -2,14 +2,17 @@
 
 from omics.stats.association import ordinal_association, score_correlation
 from omics.stats.correlation import paired_row_correlation
-from omics.stats.differential import RESULT_COLUMNS, moderated_t
-from omics.stats.multiple_testing import bh_fdr
+from omics.stats.differential import RESULT_COLUMNS, differential, moderated_t
+from omics.stats.multiple_testing import adjust_p_values, bh_fdr, storey_q
 
 __all__ = [
     "RESULT_COLUMNS",
+    "adjust_p_values",
     "bh_fdr",
+    "differential",
     "moderated_t",
     "ordinal_association",
     "paired_row_correlation",
     "score_correlation",
+    "storey_q",
 ]

@@ -1,4 +1,4 @@
-"""Differential analysis: limma's moderated t over a feature x sample DataArray.
+"""Differential analysis over a feature x sample DataArray: limma's moderated t, Welch, Wilcoxon.
 
 The linear model is fitted feature-chunk by feature-chunk (Dask ``map_blocks`` when the data
 are dask-backed, so the store may be larger than memory); the empirical Bayes prior then needs
@@ -30,10 +30,24 @@ from scipy import stats
 
 from omics.errors import OmicsInputError
 from omics.stats.design import contrast_matrix, design_matrix
-from omics.stats.limma import LinearFit, contrasts_fit, ebayes, lm_fit_block
-from omics.stats.multiple_testing import bh_fdr
+from omics.stats.ebayes import ebayes
+from omics.stats.limma import LinearFit, contrasts_fit, lm_fit_block
+from omics.stats.multiple_testing import adjust_p_values
+from omics.stats.two_group import TwoGroupTest, welch_t, wilcoxon_rank_sum
 
-__all__ = ["RESULT_COLUMNS", "fit_linear_model", "moderated_t", "select_samples"]
+__all__ = [
+    "METHODS",
+    "RESULT_COLUMNS",
+    "contrast_sample_groups",
+    "differential",
+    "fit_linear_model",
+    "moderated_t",
+    "select_samples",
+    "two_group_test",
+]
+
+#: Tests offered by :func:`differential`.
+METHODS = ("moderated", "welch", "wilcoxon")
 
 #: Columns of a differential result table, in order.
 RESULT_COLUMNS = [
@@ -76,6 +90,9 @@ def moderated_t(
     *,
     sample_query: str | None = None,
     confidence: float = 0.95,
+    trend: bool = False,
+    robust: bool = False,
+    fdr_method: str = "bh",
 ) -> dict[str, pd.DataFrame]:
     """limma ``lmFit`` -> ``contrasts.fit`` -> ``eBayes`` for each contrast.
 
@@ -93,6 +110,12 @@ def moderated_t(
         pandas query selecting the samples to model (e.g. ``"not reference"``).
     confidence
         Level of the fold-change confidence interval.
+    trend
+        limma's ``eBayes(trend=TRUE)``: prior variance trended on average expression.
+    robust
+        limma's ``eBayes(robust=TRUE)``: robust prior df, smaller for outlying variances.
+    fdr_method
+        ``"bh"`` (Benjamini-Hochberg) or ``"storey"`` (Storey q-values) for the ``fdr`` column.
 
     Returns
     -------
@@ -108,7 +131,8 @@ def moderated_t(
     x = matrix.to_numpy()
     values = data.data[:, np.flatnonzero(keep)]
     fit = fit_linear_model(values, x)
-    prior = ebayes(fit.sigma**2, fit.df_residual)
+    prior = ebayes(fit.sigma**2, fit.df_residual, covariate=fit.amean if trend else None,
+                   robust=robust)
     estimates, stdev = contrasts_fit(fit, weights.to_numpy(), np.linalg.pinv(x.T @ x))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = estimates / stdev / np.sqrt(prior.s2_post)[:, None]
@@ -127,17 +151,123 @@ def moderated_t(
                 "mean_expr": fit.amean,
                 "t": t[:, j],
                 "p_value": p[:, j],
-                "fdr": bh_fdr(p[:, j]),
+                "fdr": adjust_p_values(p[:, j], fdr_method),
                 "df_total": np.where(np.isnan(estimates[:, j]), np.nan, prior.df_total),
             }
         )
         table.attrs = {
             "method": "limma moderated t (lmFit, contrasts.fit, eBayes)",
+            "trend": trend,
+            "robust": robust,
+            "fdr_method": fdr_method,
             "design": design,
             "contrast": contrasts[name],
-            "s2_prior": prior.s2_prior,
-            "df_prior": prior.df_prior,
+            "s2_prior": _summary(prior.s2_prior),
+            "df_prior": _summary(prior.df_prior),
             "n_samples": int(keep.sum()),
         }
         tables[name] = table
     return tables
+
+
+def _summary(value: float | np.ndarray) -> float:
+    """A hyperparameter as one number: itself, or the median of its per-feature values."""
+    return float(np.median(value)) if np.ndim(value) else float(value)
+
+
+def contrast_sample_groups(design: pd.DataFrame, weights: pd.Series) -> tuple[np.ndarray, ...]:
+    """The two sample groups a contrast compares, for the two-group tests.
+
+    The contrast's estimate is ``a @ y`` with sample weights ``a = X pinv(X'X) L``; it is a
+    two-group comparison when ``a`` is a positive constant on one set of samples (group b), a
+    negative constant on another (group a) and zero elsewhere, each side summing to one (a
+    difference of two means).
+
+    Examples
+    --------
+    >>> samples = pd.DataFrame({"group": ["x", "x", "y", "y", "z"]})
+    >>> x = design_matrix(samples, "~ group")
+    >>> a, b = contrast_sample_groups(x, pd.Series([0.0, 1, 0], index=x.columns))
+    >>> a.tolist(), b.tolist()
+    ([True, True, False, False, False], [False, False, True, True, False])
+    """
+    x = design.to_numpy()
+    sample_weights = x @ np.linalg.pinv(x.T @ x) @ weights.to_numpy()
+    sample_weights[np.abs(sample_weights) < 1e-10] = 0.0
+    group_a, group_b = sample_weights < 0, sample_weights > 0
+    two_groups = (group_a.any() and group_b.any()
+                  and np.ptp(sample_weights[group_a]) < 1e-8
+                  and np.ptp(sample_weights[group_b]) < 1e-8
+                  and abs(sample_weights[group_b].sum() - 1) < 1e-8
+                  and abs(sample_weights[group_a].sum() + 1) < 1e-8)
+    if not two_groups:
+        raise OmicsInputError(
+            "contrast", f"{weights.name!r}, which is not a difference between two sample groups",
+            "a contrast of two groups (e.g. --coef group[T.b] with --design '~ group') for the "
+            "welch and wilcoxon methods")
+    return group_a, group_b
+
+
+def two_group_test(
+    data: xr.DataArray,
+    samples: pd.DataFrame,
+    design: str,
+    contrasts: dict[str, str],
+    *,
+    method: str = "welch",
+    fdr_method: str = "bh",
+    confidence: float = 0.95,
+) -> dict[str, pd.DataFrame]:
+    """Welch t or Wilcoxon rank-sum test for each two-group contrast of a design.
+
+    Returns tables with :data:`RESULT_COLUMNS`; ``df_total`` is the Welch-Satterthwaite df;
+    for the rank test the confidence interval, ``t`` and ``df_total`` are NaN.
+    """
+    matrix = design_matrix(samples, design)
+    weights = contrast_matrix(matrix.columns, contrasts)
+    values = np.asarray(data.data)
+    features = np.asarray(data["feature"].values).astype(str)
+    tables = {}
+    for name in weights.columns:
+        group_a, group_b = contrast_sample_groups(matrix, weights[name])
+        if method == "welch":
+            test: TwoGroupTest = welch_t(values, group_a, group_b, confidence)
+            t = test.statistic
+        else:
+            test = wilcoxon_rank_sum(values, group_a, group_b)
+            t = np.full(len(features), np.nan)
+        table = pd.DataFrame({
+            "feature": features, "log2_fc": test.estimate, "ci_low": test.ci_low,
+            "ci_high": test.ci_high, "mean_expr": test.mean, "t": t, "p_value": test.p_value,
+            "fdr": adjust_p_values(test.p_value, fdr_method), "df_total": test.df,
+        })
+        table.attrs = {"method": method, "design": design, "contrast": contrasts[name],
+                       "fdr_method": fdr_method, "n_a": int(group_a.sum()),
+                       "n_b": int(group_b.sum())}
+        tables[name] = table
+    return tables
+
+
+def differential(
+    data: xr.DataArray,
+    samples: pd.DataFrame,
+    design: str,
+    contrasts: dict[str, str],
+    *,
+    method: str = "moderated",
+    **options,
+) -> dict[str, pd.DataFrame]:
+    """Dispatch to :func:`moderated_t` or :func:`two_group_test` by ``method``.
+
+    ``trend`` and ``robust`` belong to the moderated t only; asking for them with another
+    method is an error rather than silently ignored.
+    """
+    if method not in METHODS:
+        raise OmicsInputError("method", repr(method), "one of " + ", ".join(METHODS))
+    if method == "moderated":
+        return moderated_t(data, samples, design, contrasts, **options)
+    limma_only = [name for name in ("trend", "robust") if options.pop(name, False)]
+    if limma_only:
+        raise OmicsInputError("method", f"{method} with {' and '.join(limma_only)}",
+                              "trend/robust only with the moderated method")
+    return two_group_test(data, samples, design, contrasts, method=method, **options)
