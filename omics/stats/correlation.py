@@ -1,4 +1,7 @@
-"""Row-wise correlation of two aligned matrices (e.g. protein vs mRNA of the same genes).
+"""Correlation: genome-scale ``correlate`` (blockwise, on Dask) and row-paired correlation.
+
+``paired_row_correlation`` correlates row i of one matrix with row i of another (e.g. protein
+vs mRNA of the same genes).
 
 Each row pair is correlated over its pairwise-complete samples, with its own ``n``; the
 two-sided p-value uses the t distribution with ``n - 2`` df (as ``scipy.stats.pearsonr``
@@ -15,10 +18,22 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import stats
+import functools
+from dataclasses import dataclass
 
-__all__ = ["paired_row_correlation"]
+import dask
+import dask.array as da
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import stats
+from threadpoolctl import ThreadpoolController
+
+from omics.stats.correlation_blocks import Prepared, block_correlation, prepare
+from omics.stats.correlation_select import BlockPlan, BlockSummary, summarise_block
+from omics.stats.streaming_fdr import PValueBins, StreamingBH
+
+__all__ = ["CorrelationResult", "correlate", "paired_row_correlation"]
 
 
 def _rank_rows(values: np.ndarray) -> np.ndarray:
@@ -57,3 +72,179 @@ def paired_row_correlation(
         p = 2 * stats.t.sf(np.abs(t), df)
     p[~np.isfinite(r)] = np.nan
     return r, n, p
+
+
+@dataclass
+class CorrelationResult:
+    """What :func:`correlate` found; every table has ``feature_a, feature_b, r, n, p_value,
+    fdr`` (plus ``rank`` for the top-k table); feature names are categoricals (compact for
+    millions of pairs)."""
+
+    top: pd.DataFrame  # each feature of x: its top-k partners by |r|
+    strong: pd.DataFrame  # every pair tested with |r| >= min_abs_r
+    n_tested: int  # pairs with a finite correlation: the m of the BH correction
+    fdr_exact_up_to: float  # adjusted values at or below this are exact BH (see streaming_fdr)
+
+    def table(self) -> pd.DataFrame:
+        """Top-k and strong pairs together, each ordered pair once, by p-value."""
+        both = pd.concat([self.top.drop(columns="rank"), self.strong], ignore_index=True)
+        both = both.drop_duplicates(["feature_a", "feature_b"])
+        return both.sort_values(["p_value", "feature_a", "feature_b"], kind="stable"
+                                ).reset_index(drop=True)
+
+
+def correlate(
+    x: xr.DataArray,
+    y: xr.DataArray | None = None,
+    *,
+    method: str = "pearson",
+    top_k: int | None = None,
+    min_abs_r: float | None = None,
+    block_rows: int | None = None,
+    fdr_budget: int = 8_000_000,
+) -> CorrelationResult:
+    """Correlate features within ``x`` (pairs i < j) or of ``x`` against ``y``, blockwise.
+
+    The full feature x feature matrix is never built: blocks of ``x`` rows are correlated
+    with all of ``y`` by one GEMM each, as Dask tasks on the active scheduler (threads, or a
+    distributed cluster; BLAS runs single-threaded inside each task, the tasks in parallel),
+    and each block keeps only what is asked for.
+
+    Parameters
+    ----------
+    x, y
+        ``(feature, sample)`` DataArrays, numpy- or dask-backed; ``y`` is aligned to ``x`` on
+        their shared ``sample`` labels. NaN = missing: each pair uses its complete samples
+        and reports its own ``n``.
+    method
+        ``"pearson"`` or ``"spearman"``.
+    top_k
+        Report each feature of ``x``'s ``top_k`` partners by ``|r|``.
+    min_abs_r
+        Report every tested pair with ``|r| >= min_abs_r``.
+    block_rows
+        Rows of ``x`` per task; default: about a million correlations per task.
+    fdr_budget
+        How many p-values the BH correction may hold in memory (8 bytes each).
+
+    Returns
+    -------
+    CorrelationResult
+        p-values are two-sided, by the t distribution with ``n - 2`` df (as
+        ``scipy.stats.pearsonr`` / ``spearmanr``). The FDR is Benjamini-Hochberg over **all**
+        ``n_tested`` pairs, computed while streaming: each block keeps every p-value below
+        its own cut-off and counts all of them in fine bins; the kept values give exact
+        ranks, the bins bound what lies above the cut-off, and together they make every
+        adjusted value up to ``fdr_exact_up_to`` exact and every larger one a conservative
+        upper bound (proof in :mod:`omics.stats.streaming_fdr`).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> values = rng.normal(size=(50, 30)); values[1] = values[0] + rng.normal(0, .1, 30)
+    >>> data = xr.DataArray(values, dims=("feature", "sample"),
+    ...                     coords={"feature": [f"g{i}" for i in range(50)]})
+    >>> found = correlate(data, top_k=1, min_abs_r=0.9)
+    >>> found.strong[["feature_a", "feature_b"]].values.tolist(), found.n_tested
+    ([['g0', 'g1']], 1225)
+    >>> found.top.iloc[0][["feature_a", "feature_b"]].tolist()
+    ['g0', 'g1']
+    """
+    if method not in ("pearson", "spearman"):
+        raise ValueError(f"method must be 'pearson' or 'spearman', not {method!r}")
+    if top_k is None and min_abs_r is None:
+        raise ValueError("ask for top_k partners, pairs with |r| >= min_abs_r, or both")
+    within = y is None
+    x, y = _aligned(x, y)
+    y_values = y.data.compute() if isinstance(y.data, da.Array) else y.values
+    prepared_y = prepare(np.asarray(y_values, dtype=np.float64), method)
+    n_x, n_y = x.sizes["feature"], y.sizes["feature"]
+    n_pairs = n_x * (n_x - 1) // 2 if within else n_x * n_y
+    rows = block_rows or int(np.clip(1_000_000 // max(n_y, 1), 8, 4096))
+    starts = list(range(0, n_x, rows))
+    plan = BlockPlan(top_k=top_k, min_abs_r=min_abs_r, within=within,
+                     budget=max(1, 4 * fdr_budget // len(starts)),
+                     p_cutoff=min(1.0, 0.5 * fdr_budget / max(n_pairs, 1)),
+                     n_samples=x.sizes["sample"], n_partners=n_y)
+    bins = PValueBins(plan.n_samples)
+    y_handle = _shared(prepared_y)
+    tasks = [dask.delayed(_correlate_block, pure=False)(block, start, y_handle, plan, method,
+                                                         bins)
+             for block, start in zip(_row_blocks(x.data, rows), starts, strict=True)]
+    parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
+    bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget)
+    names_x = np.asarray(x["feature"].values).astype(str)
+    names_y = np.asarray(y["feature"].values).astype(str)
+    top, strong = _pairs_tables([[part.top for part in parts], [part.strong for part in parts]],
+                                names_x, names_y, bh)
+    return CorrelationResult(top, strong, bh.n_tested, bh.exact_up_to)
+
+
+def _aligned(x: xr.DataArray, y: xr.DataArray | None) -> tuple[xr.DataArray, xr.DataArray]:
+    x = x.transpose("feature", "sample")
+    if y is None:
+        return x, x
+    y = y.transpose("feature", "sample")
+    if "sample" not in x.coords or "sample" not in y.coords:
+        if x.sizes["sample"] != y.sizes["sample"]:
+            raise ValueError("x and y have different numbers of samples and no sample labels")
+        return x, y
+    in_y = set(y["sample"].values.tolist())
+    shared = [s for s in x["sample"].values.tolist() if s in in_y]
+    if len(shared) < 3:
+        raise ValueError(f"x and y share {len(shared)} samples; at least 3 are needed")
+    return x.sel(sample=shared), y.sel(sample=shared)
+
+
+def _shared(prepared: Prepared):
+    """The prepared ``y`` for every task: scattered once to the workers of a cluster."""
+    try:
+        from distributed import get_client
+
+        return get_client().scatter(prepared, broadcast=True)
+    except (ImportError, ValueError):
+        return prepared
+
+
+def _row_blocks(values, rows: int) -> list:
+    if isinstance(values, da.Array):
+        return list(values.rechunk({0: rows, 1: -1}).to_delayed().ravel())
+    values = np.asarray(values)
+    return [values[start:start + rows] for start in range(0, values.shape[0], rows)]
+
+
+def _correlate_block(block: np.ndarray, start: int, y: Prepared, plan: BlockPlan,
+                     method: str, bins: PValueBins) -> BlockSummary:
+    """Correlate one block of ``x`` rows with ``y`` and reduce it (one BLAS thread)."""
+    prepared = prepare(np.asarray(block, dtype=np.float64), method)
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        r, n = block_correlation(prepared, 0, block.shape[0], y, method)
+    return summarise_block(r, n, np.arange(start, start + block.shape[0]), plan, bins,
+                           may_have_nan=not (prepared.all_finite and y.all_finite))
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """One controller per process: inspecting the loaded BLAS libraries is slow."""
+    return ThreadpoolController()
+
+
+def _pairs_tables(kinds: list[list[dict]], names_x, names_y, bh: StreamingBH
+                  ) -> list[pd.DataFrame]:
+    """One table per kind of pairs; the FDR of all of them in one pass."""
+    merged = [{key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+              for parts in kinds]
+    fdr = bh.adjust(np.concatenate([pairs["p"] for pairs in merged]),
+                    np.abs(np.concatenate([pairs["r"] for pairs in merged])))
+    bounds = np.cumsum([0] + [pairs["p"].size for pairs in merged])
+    tables = []
+    for pairs, start, stop in zip(merged, bounds[:-1], bounds[1:], strict=True):
+        table = pd.DataFrame({
+            "feature_a": pd.Categorical.from_codes(pairs["a"], categories=names_x),
+            "feature_b": pd.Categorical.from_codes(pairs["b"], categories=names_y),
+            "r": pairs["r"], "n": pairs["n"], "p_value": pairs["p"], "fdr": fdr[start:stop],
+        })
+        if "rank" in pairs:
+            table["rank"] = pairs["rank"]
+        tables.append(table)
+    return tables

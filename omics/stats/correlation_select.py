@@ -1,0 +1,186 @@
+"""Reduce one block of correlations to what ``correlate`` reports, in a few passes.
+
+A block of ``r`` (rows of ``x`` against all of ``y``) is screened once against the smallest
+``|r|`` anything needs (the top-k guess, ``min_abs_r``, the FDR cut-off); only the
+candidates are sorted or given p-values. Every tested pair is also counted in the p-value
+bins of :mod:`omics.stats.streaming_fdr`, which keeps the FDR exact.
+
+Examples
+--------
+>>> from omics.stats.streaming_fdr import PValueBins
+>>> r = np.array([[0.9, -0.2, 0.05], [0.1, -0.95, 0.3]])
+>>> plan = BlockPlan(top_k=1, min_abs_r=0.5, within=False, budget=10, p_cutoff=1.0,
+...                  n_samples=12, n_partners=3)
+>>> summary = summarise_block(r, 12, np.array([0, 1]), plan, PValueBins(12))
+>>> summary.top["b"].tolist(), summary.strong["r"].tolist(), summary.kept.n_tested
+([0, 1], [0.9, -0.95], 6)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from omics.stats.streaming_fdr import (
+    KeptPValues,
+    PValueBins,
+    keep_smallest,
+    keep_strongest,
+    two_sided_p,
+)
+
+__all__ = ["BlockPlan", "BlockSummary", "summarise_block"]
+
+_NOT_TESTED = 2.0  # |r| sentinel: not counted in the bins (self-pairs, j <= i, NaN)
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """What every block must report."""
+
+    top_k: int | None
+    min_abs_r: float | None
+    within: bool  # pairs i < j of one matrix
+    budget: int  # p-values a block may keep for the FDR
+    p_cutoff: float  # initial FDR cut-off (an expected-null guess)
+    n_samples: int
+    n_partners: int  # features of y
+
+    def top_screen(self) -> float:
+        """|r| above which a row's top-k partners are expected (null guess: 4k per row)."""
+        guess = min(1.0, 4.0 * (self.top_k or 0) / max(self.n_partners, 1))
+        return abs_r_at_p(guess, self.n_samples)
+
+    def screen(self) -> float:
+        """The smallest |r| any output needs, for complete pairs."""
+        levels = [abs_r_at_p(self.p_cutoff, self.n_samples)]
+        if self.min_abs_r is not None:
+            levels.append(self.min_abs_r)
+        if self.top_k:
+            levels.append(self.top_screen())
+        return min(levels)
+
+
+@dataclass
+class BlockSummary:
+    """One block's contribution to the result."""
+
+    top: dict[str, np.ndarray]
+    strong: dict[str, np.ndarray]
+    kept: KeptPValues
+
+
+def abs_r_at_p(p: float, n: int) -> float:
+    """The |r| whose two-sided p-value with ``n`` samples is ``p``, minus a hair so that a
+    screen ``|r| >= value`` keeps every pair with p-value ``<= p``.
+
+    Examples
+    --------
+    >>> round(abs_r_at_p(0.05, 20), 4)
+    0.4438
+    """
+    if n <= 2 or p >= 1:
+        return 0.0
+    t = -special.stdtrit(n - 2, p / 2)
+    return float(t / np.sqrt(n - 2 + t * t)) * (1 - 1e-9)
+
+
+def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: BlockPlan,
+                    bins: PValueBins, may_have_nan: bool = True) -> BlockSummary:
+    """Top-k partners, strong pairs, kept p-values and bin counts of one block.
+
+    ``rows`` are the block's row numbers in ``x``; with ``plan.within`` the tested pairs
+    are ``j > i`` and a feature is never its own partner. ``may_have_nan=False`` promises
+    that every correlation is finite (skips a pass).
+    """
+    size = r.shape[0]
+    abs_r = np.abs(r)
+    if plan.within:
+        abs_r[np.arange(size), rows] = np.nan
+    constant_n = np.ndim(n) == 0
+    pair_n = np.broadcast_to(n, r.shape)
+    i, j = np.nonzero(abs_r >= (plan.screen() if constant_n else 0.0))
+    cand_abs, cand_r, cand_n = abs_r[i, j], r[i, j], pair_n[i, j]
+    if plan.top_k:
+        top_level = plan.top_screen() if constant_n else 0.0
+        top = _top_partners(abs_r, r, pair_n, rows, i, j, cand_abs, cand_abs >= top_level,
+                            plan.top_k)
+    else:
+        top = _no_pairs(rank=True)
+    region = j > rows[i] if plan.within else np.ones(i.size, dtype=bool)
+    strong_pairs = region & (cand_abs >= plan.min_abs_r) if plan.min_abs_r is not None \
+        else np.zeros(i.size, dtype=bool)
+    strong = _pairs(rows[i[strong_pairs]], j[strong_pairs], cand_r[strong_pairs],
+                    cand_n[strong_pairs],
+                    two_sided_p(cand_r[strong_pairs], cand_n[strong_pairs]))
+    counts, n_tested = _count_tested(abs_r, n, rows, plan, bins, may_have_nan)
+    if constant_n:  # p-values of the kept pairs are computed later, only where needed
+        kept = keep_strongest(cand_abs[region], plan.budget,
+                              abs_r_at_p(plan.p_cutoff, plan.n_samples), plan.n_samples,
+                              counts, n_tested)
+    else:
+        kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]), plan.budget,
+                             plan.p_cutoff, counts, n_tested=n_tested)
+    return BlockSummary(top, strong, kept)
+
+
+def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
+                  bins: PValueBins, may_have_nan: bool) -> tuple[np.ndarray, int]:
+    """Bin counts and number of the block's tested pairs (``abs_r`` is overwritten)."""
+    if plan.within:
+        stop = min(int(rows[-1]) + 1, abs_r.shape[1])
+        lower = rows[:, None] >= np.arange(stop)[None, :]
+        abs_r[:, :stop][lower] = _NOT_TESTED
+    counts = np.zeros(bins.size, dtype=np.int64)
+    if np.ndim(n):
+        other_n = (n != plan.n_samples) & (abs_r <= 1)  # pairs with missing values
+        counts += bins.count_p(two_sided_p(abs_r[other_n], n[other_n]))
+        abs_r[other_n] = _NOT_TESTED
+    if may_have_nan or plan.within:
+        np.nan_to_num(abs_r, copy=False, nan=_NOT_TESTED)
+    counts += bins.count_abs_r(abs_r)
+    return counts, int(counts.sum())
+
+
+def _top_partners(abs_r, r, pair_n, rows, i, j, cand_abs, usable, k) -> dict[str, np.ndarray]:
+    """Each row's ``k`` largest |r| among its candidates; rows with too few candidates are
+    ranked in full."""
+    k = min(k, r.shape[1])
+    i, j, cand_abs = i[usable], j[usable], cand_abs[usable]
+    per_row = np.bincount(i, minlength=r.shape[0])
+    short = np.flatnonzero(per_row < k)
+    order = np.lexsort((-cand_abs, i))
+    first = np.concatenate([[0], np.cumsum(per_row)[:-1]])
+    position = np.arange(order.size) - np.repeat(first, per_row)
+    best = order[(position < k) & ~np.isin(i[order], short)]
+    top_i, top_j = i[best], j[best]
+    if short.size:
+        strength = np.nan_to_num(abs_r[short], nan=-1.0)
+        full = np.argpartition(-strength, k - 1, axis=1)[:, :k]
+        top_i = np.concatenate([top_i, np.repeat(short, k)])
+        top_j = np.concatenate([top_j, full.ravel()])
+    finite = np.isfinite(abs_r[top_i, top_j])
+    top_i, top_j = top_i[finite], top_j[finite]
+    order = np.lexsort((-abs_r[top_i, top_j], top_i))
+    top_i, top_j = top_i[order], top_j[order]
+    top_r, top_n = r[top_i, top_j], pair_n[top_i, top_j]
+    pairs = _pairs(rows[top_i], top_j, top_r, top_n, two_sided_p(top_r, top_n))
+    starts = np.searchsorted(top_i, top_i, side="left")
+    pairs["rank"] = np.arange(top_i.size) - starts + 1
+    return pairs
+
+
+def _pairs(a, b, r, n, p) -> dict[str, np.ndarray]:
+    return {"a": np.asarray(a, dtype=np.int64), "b": np.asarray(b, dtype=np.int64),
+            "r": np.asarray(r, dtype=np.float64), "n": np.asarray(n, dtype=np.int64),
+            "p": np.asarray(p, dtype=np.float64)}
+
+
+def _no_pairs(rank: bool = False) -> dict[str, np.ndarray]:
+    empty = np.empty(0, dtype=np.int64)
+    pairs = _pairs(empty, empty, np.empty(0), empty, np.empty(0))
+    if rank:
+        pairs["rank"] = empty
+    return pairs

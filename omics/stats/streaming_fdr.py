@@ -1,0 +1,360 @@
+"""Benjamini-Hochberg over more p-values than fit in memory, exact where it matters.
+
+BH's adjusted value of the i-th smallest of ``m`` p-values is
+``q_(i) = min(1, min_{j >= i} m p_(j) / j)``. Streaming over blocks, each block
+
+* keeps *every* p-value at or below its own cut-off ``c`` (at most ``budget`` of them), and
+* counts all its p-values in fixed bins (:class:`PValueBins`: uniform in ``|r|``, so that a
+  correlation is binned without computing its p-value).
+
+With ``c*`` the smallest cut-off of all blocks, the kept values are *all* p-values ``<= c*``,
+so their exact ranks are known and ``min_{j >= i}`` over them is exact. What is unknown is
+the minimum of ``m p_(j) / j`` over the values above ``c*`` (the tail). In a bin whose
+p-values lie in ``[lo, hi]``, every tail value has ``p >= max(lo, c*)`` and a rank no larger
+than the number of p-values ``<= hi``, so ``m max(lo, c*) / count(<= hi)`` bounds it from
+below; the largest value of the bin has rank at least ``count(< lo)`` plus the bin, which
+bounds the minimum from above. Hence, with ``L`` the smallest lower bound over the tail bins:
+
+* every adjusted value ``<= L`` computed from the kept values is **exact** (``L`` is reported
+  as ``exact_up_to``; it is ``>= c*``, and 1 when every p-value was kept);
+* a larger one is reported as the smallest upper bound available (never below the exact
+  value).
+
+Under a null-like tail ``m p / rank`` stays near 1, so ``L`` is close to 1; in practice every
+FDR anyone would call significant is exact.
+
+Examples
+--------
+>>> rng = np.random.default_rng(0)
+>>> bins = PValueBins(n_samples=30)
+>>> r = [np.tanh(rng.normal(0, 0.3, 2000)) for _ in range(4)]
+>>> p = [two_sided_p(block, 30) for block in r]
+>>> parts = [keep_smallest(pb, budget=400, cutoff=0.05, counts=bins.count_abs_r(np.abs(rb)))
+...          for pb, rb in zip(p, r)]
+>>> bh = StreamingBH.combine(parts, bins)
+>>> from omics.stats.multiple_testing import bh_fdr
+>>> everything = np.concatenate(p)
+>>> exact, q = bh_fdr(everything), bh.adjust(everything)
+>>> ok = q <= bh.exact_up_to
+>>> round(bh.cutoff, 3), round(bh.exact_up_to, 3)  # kept p <= 0.042; exact FDR <= 0.223
+(0.042, 0.223)
+>>> bool(np.allclose(q[ok], exact[ok], rtol=1e-12))
+True
+>>> bool(np.all(q[~ok] >= exact[~ok] * (1 - 1e-12)))  # above: never below the exact value
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import special
+
+__all__ = [
+    "KeptPValues",
+    "PValueBins",
+    "StreamingBH",
+    "keep_smallest",
+    "keep_strongest",
+    "two_sided_p",
+]
+
+_SAFETY = 1e-9  # relative slack on bin edges against rounding at the boundaries
+
+
+def two_sided_p(r: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    """Two-sided p-value of a correlation by the t distribution with ``n - 2`` df.
+
+    Computed as ``I_{1-r^2}((n-2)/2, 1/2)``, the same value as ``scipy.stats.pearsonr``.
+
+    Examples
+    --------
+    >>> float(two_sided_p(np.array(0.5), 20).round(6))
+    0.02477
+    """
+    r = np.asarray(r, dtype=np.float64)
+    df = np.asarray(n, dtype=np.float64) - 2
+    with np.errstate(invalid="ignore"):
+        p = special.betainc(df / 2, 0.5, np.clip((1.0 - r) * (1.0 + r), 0.0, 1.0))
+    return np.where(df > 0, p, np.nan)
+
+
+@dataclass(frozen=True)
+class PValueBins:
+    """Bins of p-values defined by ``|r|`` edges ``k / n_bins`` at ``n_samples``.
+
+    Bin ``k < n_bins`` holds ``|r|`` in ``[k/B, (k+1)/B)``, i.e. p-values in
+    ``[p((k+1)/B), p(k/B)]``; bin ``B`` holds ``|r| = 1`` (p = 0). Correlations with another
+    ``n`` (pairs with missing values) are binned by their p-value.
+    """
+
+    n_samples: int
+    n_bins: int = 4096
+    upper: np.ndarray = field(init=False, repr=False)  # largest p-value of each bin
+    lower: np.ndarray = field(init=False, repr=False)  # smallest p-value of each bin
+
+    def __post_init__(self) -> None:
+        edges = two_sided_p(np.arange(self.n_bins + 1) / self.n_bins, self.n_samples)
+        object.__setattr__(self, "upper", edges)
+        object.__setattr__(self, "lower", np.append(edges[1:], 0.0))
+
+    @property
+    def size(self) -> int:
+        """Number of bins (including the one for ``|r| = 1``)."""
+        return self.n_bins + 1
+
+    def count_abs_r(self, abs_r: np.ndarray) -> np.ndarray:
+        """Counts per bin of ``|r|`` values at ``n_samples``.
+
+        Values must not be NaN or negative; values above 1 (a sentinel for pairs not
+        tested) are not counted.
+        """
+        index = (abs_r.ravel() * self.n_bins).astype(np.intp)
+        return np.bincount(index, minlength=self.size)[: self.size]
+
+    def count_p(self, p: np.ndarray) -> np.ndarray:
+        """Counts per bin of p-values (of any ``n``); NaN is not counted."""
+        p = p[np.isfinite(p)]
+        ascending = self.upper[::-1]
+        index = self.n_bins - np.searchsorted(ascending, p, side="left")
+        return np.bincount(np.clip(index, 0, self.n_bins), minlength=self.size)
+
+
+@dataclass
+class KeptPValues:
+    """One block's contribution: its kept values, its counts per bin, how many it tested.
+
+    ``kind == "p"``: ``values`` are p-values, and every p-value ``<= cutoff`` is among them.
+    ``kind == "abs_r"``: ``values`` are ``|r|`` of pairs with ``n_samples`` samples, and
+    every pair with ``|r| >= cutoff`` is among them (p-values are computed later, and only
+    where needed: they are the costly part).
+    """
+
+    values: np.ndarray
+    kind: str
+    cutoff: float
+    counts: np.ndarray
+    n_tested: int
+    n_samples: int = 0
+
+    def as_p_values(self) -> KeptPValues:
+        """The same values as p-values (``kind == "p"``)."""
+        if self.kind == "p":
+            return self
+        cutoff = 1.0 if self.cutoff <= 0 else float(two_sided_p(self.cutoff, self.n_samples))
+        return KeptPValues(two_sided_p(self.values, self.n_samples), "p", cutoff, self.counts,
+                           self.n_tested)
+
+
+def keep_smallest(p_values: np.ndarray, budget: int, cutoff: float, counts: np.ndarray,
+                  n_tested: int | None = None) -> KeptPValues:
+    """Keep the p-values ``<= cutoff``; if more than ``budget``, only the ``budget`` smallest
+    (lowering the cut-off so that every value at or below it is still kept).
+
+    ``p_values`` may be only the block's candidates (e.g. pairs screened by ``|r|``) as long
+    as every p-value ``<= cutoff`` is among them; ``n_tested`` is then the block's total.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    p = p[np.isfinite(p)]
+    n_tested = p.size if n_tested is None else n_tested
+    kept = p[p <= cutoff]
+    if kept.size > budget:
+        boundary = np.partition(kept, budget)[budget]
+        kept = kept[kept < boundary]
+        cutoff = float(np.nextafter(boundary, 0.0))
+    return KeptPValues(kept, "p", cutoff if kept.size < n_tested else 1.0, counts, n_tested)
+
+
+def keep_strongest(abs_r: np.ndarray, budget: int, cutoff: float, n_samples: int,
+                   counts: np.ndarray, n_tested: int) -> KeptPValues:
+    """Keep the ``|r| >= cutoff`` (all pairs with ``n_samples``); if more than ``budget``,
+    only the ``budget`` largest (raising the cut-off)."""
+    kept = abs_r[abs_r >= cutoff]
+    if kept.size > budget:
+        boundary = np.partition(kept, kept.size - budget - 1)[kept.size - budget - 1]
+        kept = kept[kept > boundary]
+        cutoff = float(np.nextafter(boundary, 2.0))
+    kept = -np.sort(-kept)  # descending |r| = ascending p: the driver merges sorted runs
+    return KeptPValues(kept, "abs_r", cutoff if kept.size < n_tested else 0.0, counts,
+                       n_tested, n_samples)
+
+
+class _SortedKept:
+    """Kept values in p-value order, with p-values computed on demand."""
+
+    def __init__(self, parts: list[KeptPValues], budget: int | None) -> None:
+        by_r = bool(parts) and all(part.kind == "abs_r" for part in parts) and len(
+            {part.n_samples for part in parts}) == 1
+        if not by_r:
+            parts = [part.as_p_values() for part in parts]
+        self.n_samples = parts[0].n_samples if parts else 0
+        self.by_r = by_r
+        sign = -1.0 if by_r else 1.0  # keys ascend with the p-value
+        cutoff = sign * (max if by_r else min)((part.cutoff for part in parts),
+                                               default=-1.0 if by_r else 1.0)
+        keys = np.concatenate([sign * part.values for part in parts]) if parts else np.empty(0)
+        keys = keys[keys <= cutoff]
+        if budget is not None and keys.size > budget:
+            boundary = np.partition(keys, budget)[budget]
+            keys = keys[keys < boundary]
+            cutoff = float(np.nextafter(boundary, -np.inf))
+        keys.sort(kind="stable")  # blocks send sorted runs: a merge
+        self.keys = keys
+        self.cutoff_p = (1.0 if cutoff >= 0 else float(two_sided_p(-cutoff, self.n_samples))
+                         ) if by_r else cutoff
+        if keys.size == sum(part.n_tested for part in parts):
+            self.cutoff_p = 1.0
+
+    @property
+    def size(self) -> int:
+        return self.keys.size
+
+    @functools.cache  # noqa: B019 - one object per correlate() call
+    def chunk_bounds(self, m: int, chunk: int) -> tuple[np.ndarray, ...]:
+        """Starts, ends, and lower/upper bounds of ``m p / rank`` per chunk of kept values."""
+        starts = np.arange(-(-self.size // chunk)) * chunk
+        ends = np.minimum(starts + chunk, self.size)
+        return starts, ends, m * self.p_at(starts) / ends, m * self.p_at(ends - 1) / ends
+
+    def p_at(self, positions: np.ndarray) -> np.ndarray:
+        """p-values of the kept values at ``positions`` (computed in parallel threads)."""
+        if not self.by_r:
+            return self.keys[positions]
+        abs_r = -self.keys[positions]
+        parts = np.array_split(abs_r, max(1, min(os.cpu_count() or 1, abs_r.size // 100_000)))
+        if len(parts) == 1:
+            return two_sided_p(abs_r, self.n_samples)
+        with ThreadPoolExecutor(len(parts)) as pool:  # betainc releases the GIL
+            return np.concatenate(list(pool.map(
+                lambda part: two_sided_p(part, self.n_samples), parts)))
+
+    def positions(self, p: np.ndarray, abs_r: np.ndarray | None) -> np.ndarray:
+        """Positions (0-based ranks) of the last kept value equal to each value."""
+        if self.by_r and abs_r is not None:
+            return np.searchsorted(self.keys, -abs_r, side="right") - 1
+        if self.by_r:
+            raise ValueError("|r| is needed to place values kept as |r|")
+        return np.searchsorted(self.keys, p, side="right") - 1
+
+
+@dataclass
+class StreamingBH:
+    """BH adjustment from the blocks' kept values and bin counts (see the module doc)."""
+
+    kept: _SortedKept
+    n_tested: int
+    cutoff: float  # c*: every p-value <= cutoff is kept
+    exact_up_to: float  # L: adjusted values <= L are exact
+    bins: PValueBins
+    tail_upper: np.ndarray  # per bin k: upper bound of min m p / rank over bins 0..k
+    at_least_rank: np.ndarray  # per bin: number of p-values in bins with smaller p-values
+
+    @classmethod
+    def combine(cls, parts: list[KeptPValues], bins: PValueBins,
+                budget: int | None = None) -> StreamingBH:
+        """Merge the blocks' kept values (those within every block's cut-off) and counts;
+        hold at most ``budget`` of them (tightening the cut-off again if needed)."""
+        kept = _SortedKept(parts, budget)
+        m = sum(part.n_tested for part in parts)
+        cutoff = kept.cutoff_p
+        counts = np.sum([part.counts for part in parts], axis=0) if parts else np.zeros(
+            bins.size, dtype=np.int64)
+        at_most = np.cumsum(counts[::-1])[::-1]  # p-values in bins >= k: p <= upper[k]
+        smaller = np.append(at_most[1:], 0)  # p-values in bins > k
+        tail = (counts > 0) & (bins.upper > cutoff) & (cutoff < 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rank_cap = np.append(at_most[0], at_most[:-1])  # bins >= k - 1 (edge slack)
+            lower = m * np.maximum(bins.lower, cutoff) * (1 - _SAFETY) / rank_cap
+            upper = m * bins.upper * (1 + _SAFETY) / at_most
+        exact_up_to = float(min(1.0, lower[tail].min())) if tail.any() else 1.0
+        tail_upper = np.minimum.accumulate(np.where(counts > 0, upper, np.inf))
+        return cls(kept, m, cutoff, exact_up_to, bins, tail_upper, smaller)
+
+    def adjust(self, p_values: np.ndarray, abs_r: np.ndarray | None = None) -> np.ndarray:
+        """BH-adjusted values of some of the tested p-values (exact up to ``exact_up_to``).
+
+        ``abs_r`` (the pairs' ``|r|``) places values among kept ``|r|`` without rounding.
+        """
+        p = np.asarray(p_values, dtype=np.float64)
+        q = np.full(p.shape, np.nan)
+        finite = np.isfinite(p)
+        pf = p[finite]
+        k = np.clip(self.bins.n_bins - np.searchsorted(self.bins.upper[::-1], pf, side="left"),
+                    0, self.bins.n_bins)
+        values = np.empty(pf.size)
+        kept = pf <= self.cutoff
+        kept_p = pf[kept]
+        order = np.argsort(kept_p, kind="stable")  # sorted queries search faster
+        position = np.empty(kept_p.size, dtype=np.int64)
+        position[order] = self.kept.positions(
+            kept_p[order],
+            None if abs_r is None else np.asarray(abs_r, dtype=np.float64)[finite][kept][order])
+        values[kept] = _suffix_min_at(self.kept, self.n_tested, np.maximum(position, 0),
+                                      known_p=kept_p)
+        beyond = ~kept
+        rank = np.maximum(self.kept.size, self.at_least_rank[k[beyond]]) + 1
+        values[beyond] = self.n_tested * pf[beyond] / rank
+        inexact = values > self.exact_up_to
+        values[inexact] = np.minimum(values[inexact], self.tail_upper[k][inexact])
+        q[finite] = np.minimum(values, 1.0)
+        return q
+
+
+def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
+                   known_p: np.ndarray, chunk: int = 128) -> np.ndarray:
+    """``min_{j >= i} m p_(j) / j`` over the kept values, at the given 0-based positions.
+
+    Exact, with p-values computed only where needed. Per chunk of ``chunk`` kept values, the
+    first p-value over the last rank bounds the chunk's minimum from below, and its last
+    value is a real value (an upper bound). A chunk is evaluated when its lower bound is
+    below the best upper bound after the last requested position before it (it might hold
+    the minimum), or when a requested position inside it cannot be settled by bounds; every
+    other chunk's minimum can only equal its bound. ``known_p`` are the p-values at
+    ``positions``.
+    """
+    if positions.size == 0:
+        return np.empty(0)
+    starts, ends, lower, upper = kept.chunk_bounds(m, chunk)
+    n_chunks = starts.size
+    suffix_upper = np.append(np.minimum.accumulate(upper[::-1])[::-1], np.inf)
+    chunk_of = positions // chunk
+    requested = np.zeros(n_chunks, dtype=bool)
+    requested[chunk_of] = True
+    last_requested = np.maximum.accumulate(np.where(requested, np.arange(n_chunks), -1))
+    previous = np.append(-1, last_requested[:-1])  # last requested chunk strictly before
+    needed = (previous >= 0) & (lower < suffix_upper[previous + 1])
+    chunk_value = upper.copy()
+    exact = _evaluate_chunks(kept, m, np.flatnonzero(needed), starts, ends)
+    for c, values in exact.items():
+        chunk_value[c] = values.min()
+    later = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1][1:], np.inf)
+    own = m * known_p / (positions + 1.0)
+    rest_lower = m * known_p / ends[chunk_of]
+    settled = ~needed[chunk_of] & ((later[chunk_of] <= rest_lower)
+                                   | (positions == ends[chunk_of] - 1))
+    out = np.minimum(own, later[chunk_of])
+    unsettled = np.flatnonzero(~settled)
+    extra = np.setdiff1d(np.unique(chunk_of[unsettled]), np.flatnonzero(needed))
+    exact.update(_evaluate_chunks(kept, m, extra, starts, ends))
+    by_chunk = unsettled[np.argsort(chunk_of[unsettled], kind="stable")]
+    groups, first = np.unique(chunk_of[by_chunk], return_index=True)
+    for c, members in zip(groups, np.split(by_chunk, first[1:]), strict=True):
+        within = np.minimum.accumulate(exact[c][::-1])[::-1]
+        out[members] = np.minimum(within[positions[members] - starts[c]], later[c])
+    return out
+
+
+def _evaluate_chunks(kept: _SortedKept, m: int, chunks: np.ndarray, starts: np.ndarray,
+                     ends: np.ndarray) -> dict[int, np.ndarray]:
+    """``m p_(j) / j`` of every kept value in the given chunks."""
+    if chunks.size == 0:
+        return {}
+    lengths = ends[chunks] - starts[chunks]
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    ranks = np.repeat(starts[chunks] - offsets[:-1], lengths) + np.arange(offsets[-1])
+    values = m * kept.p_at(ranks) / (ranks + 1.0)
+    return {int(c): values[offsets[k]:offsets[k + 1]] for k, c in enumerate(chunks)}
