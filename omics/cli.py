@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from omics.cli_stats import correlate_command, differential_command
 from omics.errors import OmicsInputError
 
 __all__ = ["app", "main"]
@@ -103,6 +104,10 @@ def run(
     console.print(f"\nResults in [bold]{summary['paths']['results']}[/bold] "
                   f"(store {summary['paths']['store']}, summary {Path(out) / 'summary.md'}); "
                   f"wall time {time.monotonic() - started:.0f} s")
+
+
+app.command("differential")(differential_command)
+app.command("correlate")(correlate_command)
 
 
 def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signature

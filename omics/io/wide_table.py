@@ -13,7 +13,8 @@ import numpy as np
 import xarray as xr
 
 from omics.errors import OmicsInputError
-from omics.io.delimited import line_of, parse_numeric_columns, read_text_table
+from omics.io.delimited import parse_numeric_columns, read_text_table
+from omics.io.features import checked_feature_ids
 from omics.io.sample_sheet import match_samples, read_sample_sheet
 
 __all__ = ["READER_NAME", "read_wide_table"]
@@ -51,24 +52,13 @@ def read_wide_table(
     for name in (feature_column, *annotation_columns):
         if name not in header:
             raise OmicsInputError(table, f"columns {header[:6]}", f"a {name!r} column", line=1)
-    features = frame[feature_column]
-    blank = features.eq("")
-    if blank.any():
-        i = int(np.flatnonzero(blank.to_numpy())[0])
-        raise OmicsInputError(table, "an empty feature id", "a feature id in every row",
-                              line=line_of(frame, i), column=header.index(feature_column) + 1)
-    duplicated = features.duplicated()
-    if duplicated.any():
-        i = int(np.flatnonzero(duplicated.to_numpy())[0])
-        raise OmicsInputError(table, f"feature id {features.iloc[i]!r} a second time",
-                              "unique feature ids", line=line_of(frame, i),
-                              column=header.index(feature_column) + 1)
+    features = checked_feature_ids(frame, feature_column, table)
     sample_columns = [c for c in header if c not in (feature_column, *annotation_columns)]
     sheet = match_samples(sample_columns, header, table, read_sample_sheet(samples))
     values = parse_numeric_columns(frame, sample_columns, table)
     values[values == 0] = np.nan
     coords = {
-        "feature": np.asarray(features, dtype=object),
+        "feature": features,
         "sample": np.asarray(sample_columns, dtype=object),
     }
     for name in annotation_columns:

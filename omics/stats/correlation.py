@@ -31,7 +31,7 @@ from threadpoolctl import ThreadpoolController
 
 from omics.stats.correlation_blocks import Prepared, block_correlation, prepare
 from omics.stats.correlation_select import BlockPlan, BlockSummary, summarise_block
-from omics.stats.streaming_fdr import PValueBins, StreamingBH
+from omics.stats.streaming_fdr import PValueBins, StreamingBH, two_sided_p
 
 __all__ = ["CorrelationResult", "correlate", "paired_row_correlation"]
 
@@ -67,9 +67,7 @@ def paired_row_correlation(
         r = (xc * yc).sum(axis=1) / np.sqrt((xc**2).sum(axis=1) * (yc**2).sum(axis=1))
         r = np.clip(r, -1.0, 1.0)
         r[n < 3] = np.nan
-        df = n - 2
-        t = r * np.sqrt(df / (1.0 - r**2))
-        p = 2 * stats.t.sf(np.abs(t), df)
+    p = two_sided_p(r, n)
     p[~np.isfinite(r)] = np.nan
     return r, n, p
 

@@ -1,4 +1,4 @@
-"""Atomic replacement of a directory: write beside it, then rename into place.
+"""Atomic replacement of a directory or a table file: write beside it, then rename.
 
 A reader of the store sees either the old or the new version of a group, never a half-written
 one; a failure while writing leaves the old version untouched.
@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["discard_staging", "new_staging_dir", "replace_directory", "staged_directory"]
+import pandas as pd
+
+__all__ = [
+    "discard_staging",
+    "new_staging_dir",
+    "replace_directory",
+    "staged_directory",
+    "write_table_atomically",
+]
 
 
 def replace_directory(staged: Path, target: Path) -> None:
@@ -67,3 +76,18 @@ def staged_directory(target: str | Path) -> Iterator[Path]:
         discard_staging(staged)
         raise
     replace_directory(staged, Path(target))
+
+
+def write_table_atomically(frame: pd.DataFrame, path: str | Path, **to_csv) -> None:
+    """Write ``frame`` as delimited text to a hidden sibling file, then rename it into place,
+    so ``path`` is either its previous version or complete (tab-separated by default)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", newline="") as stream:
+            frame.to_csv(stream, **{"sep": "\t", "index": False, **to_csv})
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

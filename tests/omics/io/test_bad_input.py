@@ -12,6 +12,7 @@ import pytest
 from omics.errors import OmicsInputError
 from omics.ingest import ingest_study
 from omics.io import read_table, read_wide_table
+from tests.editing import replace_cell
 
 
 def _tree(path: Path) -> dict[str, bytes]:
@@ -20,14 +21,7 @@ def _tree(path: Path) -> dict[str, bytes]:
 
 
 def _corrupt_cell(study: Path, name: str, line: int, column: int, value: str) -> Path:
-    path = study.parent / name
-    sep = "\t" if name.endswith(".tsv") else ","
-    lines = path.read_text().splitlines()
-    cells = lines[line - 1].split(sep)
-    cells[column - 1] = value
-    lines[line - 1] = sep.join(cells)
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return replace_cell(study.parent / name, line, column, value)
 
 
 @pytest.fixture()
