@@ -123,7 +123,8 @@ def correlate(
     block_rows
         Rows of ``x`` per task; default: about a million correlations per task.
     fdr_budget
-        How many p-values the BH correction may hold in memory (8 bytes each).
+        How many p-values the BH correction may hold in memory (8 bytes each), beyond
+        those of the ``min_abs_r`` pairs (which are reported, hence held, anyway).
 
     Returns
     -------
@@ -170,7 +171,8 @@ def correlate(
                                                          bins)
              for block, start in zip(_row_blocks(x.data, rows), starts, strict=True)]
     parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
-    bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget)
+    n_strong = sum(part.strong["r"].size for part in parts)
+    bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong)
     names_x = np.asarray(x["feature"].values).astype(str)
     names_y = np.asarray(y["feature"].values).astype(str)
     top, strong = _pairs_tables([[part.top for part in parts], [part.strong for part in parts]],
@@ -230,8 +232,8 @@ def _blas_controller() -> ThreadpoolController:
 def _pairs_tables(kinds: list[list[dict]], names_x, names_y, bh: StreamingBH
                   ) -> list[pd.DataFrame]:
     """One table per kind of pairs; the FDR of all of them in one pass."""
-    merged = [{key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
-              for parts in kinds]
+    merged = [{key: np.concatenate([part.pop(key) for part in parts]) for key in list(parts[0])}
+              for parts in kinds]  # pop: each block's arrays are freed once concatenated
     fdr = bh.adjust(np.concatenate([pairs["p"] for pairs in merged]),
                     np.abs(np.concatenate([pairs["r"] for pairs in merged])))
     bounds = np.cumsum([0] + [pairs["p"].size for pairs in merged])

@@ -117,11 +117,17 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
                     two_sided_p(cand_r[strong_pairs], cand_n[strong_pairs]))
     counts, n_tested = _count_tested(abs_r, n, rows, plan, bins, may_have_nan)
     if constant_n:  # p-values of the kept pairs are computed later, only where needed
-        kept = keep_strongest(cand_abs[region], plan.budget,
-                              abs_r_at_p(plan.p_cutoff, plan.n_samples), plan.n_samples,
+        # the strong pairs are reported anyway: keeping their |r| too costs little and keeps
+        # the budget for the pairs below them
+        cutoff = abs_r_at_p(plan.p_cutoff, plan.n_samples)
+        if plan.min_abs_r is not None:
+            cutoff = min(cutoff, plan.min_abs_r)
+        kept = keep_strongest(cand_abs[region], plan.budget + int(strong_pairs.sum()),
+                              cutoff, plan.n_samples,
                               counts, n_tested)
     else:
-        kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]), plan.budget,
+        kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]),
+                             plan.budget + int(strong_pairs.sum()),
                              plan.p_cutoff, counts, n_tested=n_tested)
     return BlockSummary(top, strong, kept)
 
@@ -173,8 +179,9 @@ def _top_partners(abs_r, r, pair_n, rows, i, j, cand_abs, usable, k) -> dict[str
 
 
 def _pairs(a, b, r, n, p) -> dict[str, np.ndarray]:
-    return {"a": np.asarray(a, dtype=np.int64), "b": np.asarray(b, dtype=np.int64),
-            "r": np.asarray(r, dtype=np.float64), "n": np.asarray(n, dtype=np.int64),
+    """Pairs as columns; indices and sizes as int32 (millions of pairs may be reported)."""
+    return {"a": np.asarray(a, dtype=np.int32), "b": np.asarray(b, dtype=np.int32),
+            "r": np.asarray(r, dtype=np.float64), "n": np.asarray(n, dtype=np.int32),
             "p": np.asarray(p, dtype=np.float64)}
 
 

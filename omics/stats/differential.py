@@ -138,7 +138,7 @@ def moderated_t(
         t = estimates / stdev / np.sqrt(prior.s2_post)[:, None]
     p = 2 * stats.t.sf(np.abs(t), df=prior.df_total[:, None])
     margin = (np.sqrt(prior.s2_post)[:, None] * stdev
-              * stats.t.ppf(0.5 + confidence / 2, df=prior.df_total)[:, None])
+              * _t_quantile(0.5 + confidence / 2, prior.df_total)[:, None])
     features = np.asarray(data["feature"].values).astype(str)
     tables = {}
     for j, name in enumerate(weights.columns):
@@ -168,6 +168,12 @@ def moderated_t(
         }
         tables[name] = table
     return tables
+
+
+def _t_quantile(probability: float, df: np.ndarray) -> np.ndarray:
+    """``stats.t.ppf(probability, df)``, computed once per distinct df (usually a few)."""
+    distinct, inverse = np.unique(df, return_inverse=True)
+    return stats.t.ppf(probability, distinct)[inverse.ravel()]
 
 
 def _summary(value: float | np.ndarray) -> float:

@@ -31,6 +31,7 @@ __all__ = [
     "contrasts_fit",
     "estimable_columns",
     "lm_fit_block",
+    "missingness_patterns",
 ]
 
 _QR_TOLERANCE = 1e-7
@@ -101,20 +102,22 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray) -> LinearFit:
     sigma = np.full(n_features, np.nan)
     df_residual = np.zeros(n_features)
     observed = np.isfinite(y)
-    counts = observed.sum(axis=1)
-    totals = np.where(observed, y, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        amean = np.where(counts > 0, totals / counts, np.nan)
-    patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
-    for k, pattern in enumerate(patterns):
-        rows = np.flatnonzero(inverse.ravel() == k)
+    if observed.all():
+        amean = y.mean(axis=1)
+    else:
+        counts = observed.sum(axis=1)
+        totals = np.where(observed, y, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            amean = np.where(counts > 0, totals / counts, np.nan)
+    for pattern, rows in missingness_patterns(observed):
         if not pattern.any():
             continue
         x = design[pattern]
         keep = estimable_columns(x)
         xk = x[:, keep]
         q, r = np.linalg.qr(xk)
-        yk = y[np.ix_(rows, np.flatnonzero(pattern))]
+        everything = rows.size == n_features and pattern.all()
+        yk = y if everything else y[np.ix_(rows, np.flatnonzero(pattern))]
         beta = np.linalg.solve(r, q.T @ yk.T).T
         coefficients[np.ix_(rows, np.flatnonzero(keep))] = beta
         r_inv = np.linalg.solve(r, np.eye(r.shape[0]))
@@ -122,9 +125,43 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray) -> LinearFit:
         df = pattern.sum() - keep.sum()
         df_residual[rows] = df
         if df > 0:
-            residuals = yk - beta @ xk.T
-            sigma[rows] = np.sqrt((residuals**2).sum(axis=1) / df)
+            sigma[rows] = np.sqrt(_residual_sum_of_squares(yk, beta, xk) / df)
     return LinearFit(coefficients, stdev, sigma, df_residual, amean)
+
+
+def _residual_sum_of_squares(y: np.ndarray, beta: np.ndarray, x: np.ndarray,
+                             rows_per_pass: int = 2048) -> np.ndarray:
+    """Per-row ``sum((y - beta @ x.T)**2)``, a few thousand rows at a time (in cache)."""
+    out = np.empty(y.shape[0])
+    for start in range(0, y.shape[0], rows_per_pass):
+        part = slice(start, start + rows_per_pass)
+        residuals = beta[part] @ x.T
+        np.subtract(y[part], residuals, out=residuals)
+        out[part] = np.einsum("ij,ij->i", residuals, residuals)
+    return out
+
+
+def missingness_patterns(observed: np.ndarray):
+    """Yield ``(pattern, rows)``: each distinct row of the boolean ``observed`` matrix and the
+    rows that have it (rows packed to bytes first, so grouping is one sort of short keys).
+
+    Examples
+    --------
+    >>> observed = np.array([[True, False], [True, True], [True, False]])
+    >>> [(p.tolist(), r.tolist()) for p, r in missingness_patterns(observed)]
+    [([True, False], [0, 2]), ([True, True], [1])]
+    """
+    n_rows, n_columns = observed.shape
+    if n_rows and observed.all():
+        yield np.ones(n_columns, dtype=bool), np.arange(n_rows)
+        return
+    packed = np.ascontiguousarray(np.packbits(observed, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=unique.size))[:-1]
+    for index, rows in zip(first, np.split(order, bounds), strict=True):
+        yield observed[index], rows
 
 
 def contrasts_fit(

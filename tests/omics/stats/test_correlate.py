@@ -9,6 +9,7 @@ import textwrap
 
 import dask.array as da
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 from scipy import stats
@@ -93,12 +94,16 @@ def test_fdr_is_exact_up_to_the_reported_bound_with_a_small_budget():
     values = rng.normal(size=(120, 40))
     values[:20] += rng.normal(size=(1, 40)) * 1.5  # a correlated module
     data = _matrix(values, "g")
-    full = correlate(data, min_abs_r=0.0)
-    tight = correlate(data, min_abs_r=0.0, fdr_budget=250, block_rows=10)
-    assert full.fdr_exact_up_to == 1.0 and tight.fdr_exact_up_to < 1e-3
-    merged = full.strong.merge(tight.strong, on=["feature_a", "feature_b"],
-                               suffixes=("", "_tight"))
-    assert len(merged) == full.n_tested == tight.n_tested
+    full = correlate(data, min_abs_r=0.0)  # every pair reported, hence held: all exact
+    assert full.fdr_exact_up_to == 1.0 and full.n_tested == 120 * 119 // 2
+    tight = correlate(data, top_k=60, fdr_budget=250, block_rows=10)
+    assert tight.fdr_exact_up_to < 1e-3
+    merged = tight.top.merge(full.strong, on=["feature_a", "feature_b"], suffixes=("_tight", ""))
+    reversed_pairs = full.strong.rename(columns={"feature_a": "feature_b",
+                                                 "feature_b": "feature_a"})
+    merged = pd.concat([merged, tight.top.merge(reversed_pairs, on=["feature_a", "feature_b"],
+                                                suffixes=("_tight", ""))])
+    assert len(merged) == len(tight.top) == 120 * 60
     exact = merged["fdr_tight"] <= tight.fdr_exact_up_to
     assert exact.sum() > 100 and (~exact).sum() > 5000
     np.testing.assert_allclose(merged["fdr_tight"][exact], merged["fdr"][exact], rtol=1e-12)
