@@ -1,11 +1,11 @@
-"""Prefect flow: differential, protein-mRNA, clinical and gene-pair analyses of a store."""
+"""Prefect flow: differential, protein-mRNA, clinical, dose-response and gene-pair analyses."""
 
 from __future__ import annotations
 
 from prefect import flow, task
 
 from flows.runtime import cluster_compute
-from omics import analysis
+from omics import analysis, clinical
 from omics.io.study import load_study
 
 __all__ = ["analyse_study"]
@@ -36,11 +36,19 @@ def protein_mrna(store: str, study_yaml: str) -> dict:
 
 
 @task
-def clinical_association(store: str, study_yaml: str) -> dict:
-    """Biomarker versus response, and tissue score correlations."""
+def clinical_analysis(store: str, study_yaml: str) -> dict:
+    """Biomarker versus response, ROC, logistic regression, scores, survival, genes."""
     plan = load_study(study_yaml).analysis.clinical
     with cluster_compute():
-        return analysis.clinical_association(store, plan)
+        return clinical.clinical_analysis(store, plan)
+
+
+@task
+def dose_response(store: str, study_yaml: str) -> dict:
+    """4PL fits, IC50 ratios and drug combinations."""
+    plan = load_study(study_yaml).analysis.dose_response
+    with cluster_compute():
+        return clinical.dose_response_analysis(store, plan)
 
 
 @task
@@ -62,7 +70,9 @@ def analyse_study(store: str, study_yaml: str) -> dict:
         pending[f"differential_transcriptomics_{modality}"] = (
             differential_transcriptomics.submit(store, study_yaml, modality))
     if plan.clinical:
-        pending["clinical"] = clinical_association.submit(store, study_yaml)
+        pending["clinical"] = clinical_analysis.submit(store, study_yaml)
+    if plan.dose_response:
+        pending["dose_response"] = dose_response.submit(store, study_yaml)
     if plan.gene_pairs:
         pending["gene_pairs"] = gene_pairs.submit(store, study_yaml)
     summary = {name: future.result() for name, future in pending.items()}

@@ -28,7 +28,9 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     Nodes get, per analysed contrast, ``protein_log2_fc__<contrast>``/``protein_fdr__...``,
     ``mrna_log2_fc__...``/``mrna_fdr__...``, the protein-mRNA class and correlation; edges
     between measured proteins get their Pearson correlation across the proteome samples
-    (``protein_corr_r``, ``_n``, ``_p``).
+    (``protein_corr_r``, ``_n``, ``_p``). Genes tested against the clinical outcome get
+    ``clinical_response_tau``/``_p`` (tumour mRNA vs response, Jonckheere-Terpstra) and
+    ``clinical_cox_hr_per_sd``/``clinical_cox_p``.
     """
     store = Path(store)
     graph = load_axis_layer()
@@ -54,6 +56,12 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
         classes = {c: c.replace("class__", "protein_mrna_class__") for c in table.columns
                    if c.startswith("class__")}
         attach_node_table(graph, table, "gene", {"r": "protein_mrna_r", **classes})
+    if "genes" in result_names(store, "clinical"):
+        attach_node_table(graph, read_result(store, "clinical", "genes"), "gene",
+                          {"jonckheere_tau": "clinical_response_tau",
+                           "jonckheere_p": "clinical_response_p",
+                           "cox_hazard_ratio_per_sd": "clinical_cox_hr_per_sd",
+                           "cox_p": "clinical_cox_p"})
     if has_proteomics:
         keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
         frame = pd.DataFrame(values.values[:, keep], index=genes)

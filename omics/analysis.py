@@ -15,12 +15,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from omics.io.study import ClinicalPlan, DifferentialPlan, GenePairPlan, ProteinMrnaPlan
+from omics.io.study import DifferentialPlan, GenePairPlan, ProteinMrnaPlan
 from omics.preprocess import expressed_genes, log2_intensity, log_cpm, median_normalise
 from omics.stats import (
     bh_fdr,
     moderated_t,
-    ordinal_association,
     paired_row_correlation,
     score_correlation,
 )
@@ -32,11 +31,11 @@ from omics.store.writer import write_table
 
 __all__ = [
     "DIFFERENTIAL_PROTEOMICS",
-    "clinical_association",
     "differential_proteomics",
     "differential_transcriptomics",
     "gene_pair_correlation",
     "gene_symbols",
+    "log_cpm_dataarray",
     "normalised_proteomics",
     "protein_mrna",
     "read_result",
@@ -120,8 +119,10 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
                                values.attrs["preprocess"])
 
 
-def _log_cpm_dataarray(store, modality: str) -> tuple[xr.DataArray, np.ndarray, pd.DataFrame,
-                                                        dict]:
+def log_cpm_dataarray(store, modality: str) -> tuple[xr.DataArray, np.ndarray, pd.DataFrame,
+                                                       dict]:
+    """log-CPM of a transcriptomics modality as ``(feature, sample)``, with the raw counts,
+    the sample sheet and the source provenance."""
     adata = open_transcriptomics(store, modality)
     counts = np.asarray(adata.X).T
     values = xr.DataArray(log_cpm(counts), dims=("feature", "sample"),
@@ -137,7 +138,7 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
     Genes below 1 CPM in fewer samples than the smallest group are kept in the result with
     NaN statistics (reported, not dropped).
     """
-    values, counts, samples, source_attrs = _log_cpm_dataarray(store, modality)
+    values, counts, samples, source_attrs = log_cpm_dataarray(store, modality)
     keep = select_samples(samples, plan.samples).to_numpy()
     group_sizes = samples.loc[keep].groupby(list(samples.columns[:1]), observed=True).size()
     expressed = expressed_genes(counts[:, keep], min_samples=int(group_sizes.min()))
@@ -160,7 +161,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     protein, protein_samples = normalised_proteomics(store)
     chosen = select_samples(protein_samples, plan.protein_samples).to_numpy()
     protein_samples = protein_samples.loc[chosen]
-    rna, _, rna_samples, _ = _log_cpm_dataarray(store, plan.rna_modality)
+    rna, _, rna_samples, _ = log_cpm_dataarray(store, plan.rna_modality)
     pairs = pd.merge(
         protein_samples.reset_index(names="protein_sample")[["protein_sample", plan.pair_by]],
         rna_samples.reset_index(names="rna_sample")[["rna_sample", plan.pair_by]],
@@ -235,36 +236,9 @@ def _discordance(protein_fdr: np.ndarray, mrna_fdr: np.ndarray) -> np.ndarray:
     return out
 
 
-def clinical_association(store: str | Path, plan: ClinicalPlan) -> dict:
-    """Biomarker vs ordered response (Spearman, Kruskal-Wallis) and score correlations."""
-    clinical = open_table(store, layout.CLINICAL)
-    response = clinical[plan.response]
-    result = {"biomarker": plan.biomarker, "response": plan.response,
-              **ordinal_association(clinical[plan.biomarker].to_numpy(float), response.array)}
-    result["score_pairs"] = [
-        {"a": a, "b": b, **score_correlation(clinical[a].to_numpy(float),
-                                             clinical[b].to_numpy(float))}
-        for a, b in plan.score_pairs
-    ]
-    rows = [{"test": f"{plan.biomarker} ~ {plan.response} (Spearman)",
-             "statistic": result["spearman_rho"], "p_value": result["spearman_p"],
-             "n": result["n"]},
-            {"test": f"{plan.biomarker} ~ {plan.response} (Kruskal-Wallis)",
-             "statistic": result["kruskal_h"], "p_value": result["kruskal_p"],
-             "n": result["n"]}]
-    rows += [{"test": f"{s['a']} ~ {s['b']} (Spearman)", "statistic": s["spearman_rho"],
-              "p_value": s["spearman_p"], "n": s["n"]} for s in result["score_pairs"]]
-    attrs = provenance(step="analysis:clinical_association",
-                       parameters={**plan.model_dump(mode="json"),
-                                   "median_by_level": result["median_by_level"]})
-    write_table(store, layout.result_group("clinical", "association"), pd.DataFrame(rows),
-                dim="test", index="test", attrs=attrs)
-    return result
-
-
 def gene_pair_correlation(store: str | Path, plan: GenePairPlan) -> dict:
     """Spearman correlation of gene pairs across one transcriptomics modality (log-CPM)."""
-    values, _, _, _ = _log_cpm_dataarray(store, plan.modality)
+    values, _, _, _ = log_cpm_dataarray(store, plan.modality)
     rows = []
     for a, b in plan.pairs:
         out = score_correlation(values.sel(feature=a).values, values.sel(feature=b).values)

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from omics.cli_clinical import clinical_command, dose_response_command
 from omics.cli_stats import correlate_command, differential_command
 from omics.errors import OmicsInputError
 
@@ -98,6 +99,9 @@ def run(
 
         summary = omics_pipeline(study_yaml=str(study_yaml.resolve()) if study_yaml else "",
                                  out_dir=str(out), dask_address=address, scale=scale)
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)  # send the run's logs while the server still runs
     console.rule("[bold]omics-axis results")
     for line in summary["findings"]:
         console.print(f"- {line}")
@@ -108,6 +112,8 @@ def run(
 
 app.command("differential")(differential_command)
 app.command("correlate")(correlate_command)
+app.command("clinical")(clinical_command)
+app.command("dose-response")(dose_response_command)
 
 
 def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signature

@@ -9,7 +9,14 @@ import numpy as np
 from omics.analysis import DIFFERENTIAL_PROTEOMICS, read_result, result_names
 from omics.store import layout
 
-__all__ = ["AXIS_GENES", "export_results", "findings", "render_markdown"]
+__all__ = [
+    "AXIS_GENES",
+    "clinical_findings",
+    "dose_response_findings",
+    "export_results",
+    "findings",
+    "render_markdown",
+]
 
 AXIS_GENES = ("ANXA6", "EGFR", "CBL")
 
@@ -53,17 +60,66 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
                          f"{len(genes)} genes, e.g. {', '.join(named)}")
     clinical = analyses.get("clinical")
     if clinical:
-        medians = ", ".join(f"{k} {v:.3g}" for k, v in clinical["median_by_level"].items())
-        lines.append(f"{clinical['biomarker']} by {clinical['response']}: Spearman rho "
-                     f"{clinical['spearman_rho']:.2f} (p {_fmt(clinical['spearman_p'])}); "
-                     f"medians {medians}")
-        for pair in clinical["score_pairs"]:
-            lines.append(f"{pair['a']} vs {pair['b']}: Spearman rho {pair['spearman_rho']:.2f} "
-                         f"(p {_fmt(pair['spearman_p'])}, n {pair['n']})")
+        lines += clinical_findings(clinical)
+    dose = analyses.get("dose_response")
+    if dose:
+        lines += dose_response_findings(dose)
     for pair in analyses.get("gene_pairs", {}).get("pairs", []):
         lines.append(f"{pair['gene_a']}-{pair['gene_b']} mRNA in "
                      f"{analyses['gene_pairs']['modality']}: Spearman rho "
                      f"{pair['spearman_rho']:.2f} (p {_fmt(pair['spearman_p'])}, n {pair['n']})")
+    return lines
+
+
+def clinical_findings(clinical: dict) -> list[str]:
+    medians = ", ".join(f"{k} {v:.3g}" for k, v in clinical["median_by_level"].items())
+    roc = clinical["roc"]
+    low, high = clinical["odds_ratio_per_sd_ci"]
+    lines = [f"{clinical['biomarker']} by {clinical['response']}: medians {medians}; "
+             f"Jonckheere-Terpstra tau {clinical['jonckheere_tau']:.2f} "
+             f"(p {_fmt(clinical['jonckheere_p'])}); Spearman rho "
+             f"{clinical['spearman_rho']:.2f} (p {_fmt(clinical['spearman_p'])})",
+             f"ROC for {'/'.join(clinical['positive'])}: AUC {roc['auc']:.2f} (95% CI "
+             f"{roc['ci_low']:.2f}-{roc['ci_high']:.2f}), Youden cut-off {roc['cutoff']:.3g} "
+             f"(sensitivity {roc['sensitivity']:.2f}, specificity {roc['specificity']:.2f}); "
+             f"odds ratio per SD {clinical['odds_ratio_per_sd']:.2f} ({low:.2f}-{high:.2f})"]
+    for pair in clinical["score_pairs"]:
+        lines.append(f"{pair['a']} vs {pair['b']}: Spearman rho {pair['spearman_rho']:.2f} "
+                     f"(95% CI {pair['ci_low']:.2f}-{pair['ci_high']:.2f}, "
+                     f"p {_fmt(pair['spearman_p'])}, n {pair['n']})")
+    survival = clinical.get("survival")
+    if survival:
+        months = survival["median_months"]
+        hr_low, hr_high = survival["hazard_ratio_ci"]
+        lines.append(f"Survival by {clinical['biomarker']} (high vs low at "
+                     f"{survival['cutoff']:.3g}): median {months['high']:.3g} vs "
+                     f"{months['low']:.3g} months, log-rank p "
+                     f"{_fmt(survival['logrank_p'])}; Cox HR per SD "
+                     f"{survival['hazard_ratio_per_sd']:.2f} ({hr_low:.2f}-{hr_high:.2f}), "
+                     f"PH violated for: {', '.join(survival['ph_violated']) or 'none'}")
+    for gene in clinical.get("genes", []):
+        if gene["gene"] in AXIS_GENES:
+            text = (f"{gene['gene']} tumour mRNA vs response: tau {gene['jonckheere_tau']:.2f} "
+                    f"(p {_fmt(gene['jonckheere_p'])})")
+            if "cox_hazard_ratio_per_sd" in gene:
+                text += (f"; Cox HR per SD {gene['cox_hazard_ratio_per_sd']:.2f} "
+                         f"(p {_fmt(gene['cox_p'])})")
+            lines.append(text)
+    return lines
+
+
+def dose_response_findings(dose: dict) -> list[str]:
+    fits = ", ".join(f"{f['condition']} {f['ic50_um']:.3g} uM" if f["status"] == "ok"
+                     else f"{f['condition']} ({f['status']})" for f in dose["fits"])
+    lines = [f"IC50 (4PL): {fits}"]
+    for ratio in dose["ratios"]:
+        lines.append(f"{ratio['ratio_name']} ({ratio['numerator']}/{ratio['denominator']}): "
+                     f"{ratio['ratio']:.2f} (95% CI {ratio['ci_low']:.2f}-{ratio['ci_high']:.2f})")
+    combination = dose.get("combination")
+    if combination:
+        lines.append(f"Drug combination: mean Bliss excess "
+                     f"{combination['mean_bliss_excess']:.3f}, median combination index "
+                     f"{combination['median_combination_index']:.2f}")
     return lines
 
 

@@ -25,11 +25,15 @@ from omics.errors import OmicsInputError
 
 __all__ = [
     "ClinicalPlan",
+    "CombinationPlan",
     "CountsSource",
     "DifferentialPlan",
+    "DoseResponsePlan",
+    "GeneClinicalPlan",
     "ProteinMrnaPlan",
     "ProteomicsSource",
     "StudyConfig",
+    "SurvivalPlan",
     "TableSource",
     "load_study",
 ]
@@ -92,12 +96,56 @@ class ProteinMrnaPlan(_Strict):
     protein_samples: str | None = None
 
 
+class SurvivalPlan(_Strict):
+    """Time-to-event columns of the clinical table, and the biomarker cut-off for the
+    Kaplan-Meier groups (default: the median)."""
+
+    time: str
+    event: str
+    cutoff: float | None = None
+
+
+class GeneClinicalPlan(_Strict):
+    """Genes whose expression in one transcriptomics modality (samples linked to clinical
+    subjects by ``subject_column`` of its sample sheet) is tested against the outcome."""
+
+    modality: str
+    genes: list[str]
+    subject_column: str = "subject_id"
+
+
 class ClinicalPlan(_Strict):
-    """Biomarker-versus-response association and tissue score correlations."""
+    """Biomarker versus response (group tests, ROC, logistic regression), tissue score
+    correlations, survival and the clinical association of genes."""
 
     biomarker: str
     response: str
+    positive: list[str] = Field(default_factory=list)  # default: the last response level
+    covariates: list[str] = Field(default_factory=list)
     score_pairs: list[tuple[str, str]] = Field(default_factory=list)
+    survival: SurvivalPlan | None = None
+    genes: GeneClinicalPlan | None = None
+
+
+class CombinationPlan(_Strict):
+    """A checkerboard of two drugs (a table of the study) for Bliss excess and the
+    combination index."""
+
+    table: str
+    dose_a: str
+    dose_b: str
+    response: str
+
+
+class DoseResponsePlan(_Strict):
+    """4PL fits per condition of a viability table, IC50 ratios and drug combinations."""
+
+    table: str
+    condition: str
+    dose: str
+    response: str
+    ratios: dict[str, tuple[str, str]] = Field(default_factory=dict)  # name: (num, den)
+    combination: CombinationPlan | None = None
 
 
 class GenePairPlan(_Strict):
@@ -115,6 +163,7 @@ class AnalysisPlan(_Strict):
     protein_mrna: ProteinMrnaPlan | None = None
     clinical: ClinicalPlan | None = None
     gene_pairs: GenePairPlan | None = None
+    dose_response: DoseResponsePlan | None = None
 
 
 class StudyConfig(_Strict):

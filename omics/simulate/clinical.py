@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CHECKERBOARD",
     "RESPONSE_LEVELS",
     "STAGE_LEVELS",
     "IC50_UM",
     "SERUM_ANXA6_LOG_MEAN",
+    "simulate_checkerboard",
     "simulate_patients",
     "simulate_viability",
 ]
@@ -38,6 +40,12 @@ IC50_UM = {
     "sens_cells_lapatinib": 1.2,
 }
 _DOSES_UM = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+#: Gemcitabine x lapatinib checkerboard on resistant cells. Lapatinib alone barely kills
+#: (IC50 8 uM) but divides the gemcitabine IC50 by (1 + lapatinib / 0.5 uM): synergy, i.e.
+#: positive Bliss excess and combination indices below 1.
+CHECKERBOARD = {"gemcitabine_um": (0.0, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0),
+                "lapatinib_um": (0.0, 0.1, 0.3, 1.0, 3.0), "lapatinib_ic50_um": 8.0,
+                "gemcitabine_ic50_shift_um": 0.5}
 
 
 def simulate_patients(rng: np.random.Generator, n_patients: int) -> pd.DataFrame:
@@ -94,4 +102,20 @@ def simulate_viability(rng: np.random.Generator, n_replicates: int = 3) -> pd.Da
                         "viability_pct": round(float(expected + rng.normal(0.0, 4.0)), 2),
                     }
                 )
+    return pd.DataFrame(rows)
+
+
+def simulate_checkerboard(rng: np.random.Generator, n_replicates: int = 3) -> pd.DataFrame:
+    """Viability (%) of resistant cells over the gemcitabine x lapatinib checkerboard."""
+    rows = []
+    base = IC50_UM["res_cells"]
+    for lapatinib in CHECKERBOARD["lapatinib_um"]:
+        ic50 = base / (1.0 + lapatinib / CHECKERBOARD["gemcitabine_ic50_shift_um"])
+        alone = 1.0 / (1.0 + lapatinib / CHECKERBOARD["lapatinib_ic50_um"])
+        for dose in CHECKERBOARD["gemcitabine_um"]:
+            expected = 100.0 * alone / (1.0 + dose / ic50)
+            for rep in range(1, n_replicates + 1):
+                rows.append({"gemcitabine_um": dose, "lapatinib_um": lapatinib,
+                             "replicate": rep,
+                             "viability_pct": round(float(expected + rng.normal(0.0, 2.0)), 2)})
     return pd.DataFrame(rows)

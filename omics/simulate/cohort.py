@@ -13,6 +13,8 @@ truth). Files written to ``out_dir``:
     Patients on gemcitabine-based chemotherapy: response, serum exosomal ANXA6, IHC, PFS.
 ``viability.csv``
     Gemcitabine dose-response per condition (with and without lapatinib).
+``viability_checkerboard.csv``
+    Gemcitabine x lapatinib dose matrix on resistant cells (planted synergy).
 ``study.yaml``
     The study description the pipeline reads, including the analysis plan.
 ``truth.json``
@@ -98,6 +100,7 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
     tumour_samples.to_csv(out / "rnaseq_tumours_samples.csv", index=False)
 
     clinical.simulate_viability(rng).to_csv(out / "viability.csv", index=False)
+    clinical.simulate_checkerboard(rng).to_csv(out / "viability_checkerboard.csv", index=False)
 
     truth = {
         "seed": seed,
@@ -108,6 +111,7 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
         "serum_exo_anxa6_log_mean_by_response": clinical.SERUM_ANXA6_LOG_MEAN,
         "ihc_anxa6_egfr": "share a latent factor; Spearman rho about 0.5",
         "gemcitabine_ic50_um": clinical.IC50_UM,
+        "gemcitabine_lapatinib_checkerboard": clinical.CHECKERBOARD,
         "n_proteins": len(proteins),
         "n_genes": len(genes),
         "n_patients": spec.n_patients,
@@ -177,7 +181,11 @@ def _study_description() -> dict:
                 "stage": list(clinical.STAGE_LEVELS),
             },
         },
-        "tables": {"viability": {"reader": "table", "table": "viability.csv"}},
+        "tables": {
+            "viability": {"reader": "table", "table": "viability.csv"},
+            "viability_checkerboard": {"reader": "table",
+                                       "table": "viability_checkerboard.csv"},
+        },
         "analysis": {
             "proteomics": {
                 "samples": "not reference",
@@ -193,9 +201,27 @@ def _study_description() -> dict:
             "clinical": {
                 "biomarker": "serum_exo_anxa6_ng_ml",
                 "response": "response",
+                "positive": ["resistant"],
+                "covariates": ["age", "stage"],
                 "score_pairs": [["ihc_anxa6_hscore", "ihc_egfr_hscore"]],
+                "survival": {"time": "pfs_months", "event": "pfs_event"},
+                "genes": {"modality": "tumours",
+                          "genes": ["ANXA6", "EGFR", "CBL", "RRM1", "DCK", "CDA", "SLC29A1"]},
             },
             "gene_pairs": {"modality": "tumours", "pairs": [["ANXA6", "EGFR"]]},
+            "dose_response": {
+                "table": "viability",
+                "condition": "condition",
+                "dose": "gemcitabine_um",
+                "response": "viability_pct",
+                "ratios": {
+                    "resistance_index": ["res_cells", "sens_cells"],
+                    "exosome_shift": ["sens_cells_res_exo", "sens_cells"],
+                    "lapatinib_reversal": ["res_cells_lapatinib", "res_cells"],
+                },
+                "combination": {"table": "viability_checkerboard", "dose_a": "gemcitabine_um",
+                                "dose_b": "lapatinib_um", "response": "viability_pct"},
+            },
         },
     }
 

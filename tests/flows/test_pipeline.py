@@ -90,8 +90,40 @@ def test_store_reopens_with_plain_xarray_and_anndata(pipeline_run):
 def test_summary_names_the_findings(pipeline_run):
     out, summary = pipeline_run
     text = (out / "summary.md").read_text()
-    assert "serum_exo_anxa6_ng_ml by response: Spearman rho" in text
+    assert "serum_exo_anxa6_ng_ml by response: medians highly_sensitive" in text
     clinical = summary["analyses"]["clinical"]
     assert clinical["spearman_rho"] > 0.3 and clinical["spearman_p"] < 1e-3
     levels = clinical["median_by_level"]
     assert levels["highly_sensitive"] < levels["sensitive"] < levels["resistant"]
+    assert clinical["jonckheere_p"] < 1e-6 and clinical["roc"]["ci_low"] > 0.7
+    assert clinical["survival"]["logrank_p"] < 0.05
+    assert "ROC for resistant: AUC" in text and "Survival by serum_exo_anxa6_ng_ml" in text
+
+
+def test_dose_response_recovers_the_planted_ic50s(pipeline_run):
+    out, summary = pipeline_run
+    from omics.analysis import read_result
+    from omics.simulate.clinical import IC50_UM
+
+    fits = read_result(summary["paths"]["store"], "dose_response", "fits").set_index(
+        "condition")
+    for condition, ic50 in IC50_UM.items():
+        assert fits.at[condition, "ci_low"] < ic50 < fits.at[condition, "ci_high"], condition
+    assert fits["r_squared"].min() > 0.95
+    ratios = {r["ratio_name"]: r for r in summary["analyses"]["dose_response"]["ratios"]}
+    assert ratios["resistance_index"]["ci_low"] < 10 < ratios["resistance_index"]["ci_high"]
+    assert ratios["lapatinib_reversal"]["ci_high"] < 1
+    combination = summary["analyses"]["dose_response"]["combination"]
+    assert combination["mean_bliss_excess"] > 0.03  # planted synergy
+    assert combination["median_combination_index"] < 1
+    assert "IC50 (4PL): sens_cells" in (out / "summary.md").read_text()
+
+
+def test_graph_carries_the_clinical_association_of_axis_genes(pipeline_run):
+    _, summary = pipeline_run
+    import networkx as nx
+
+    graph = nx.read_graphml(summary["paths"]["graph"])
+    anxa6 = graph.nodes["ANXA6"]
+    assert anxa6["clinical_response_tau"] > 0.1 and anxa6["clinical_response_p"] < 0.05
+    assert anxa6["clinical_cox_hr_per_sd"] > 1

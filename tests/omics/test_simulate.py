@@ -17,7 +17,7 @@ def test_same_seed_gives_identical_files(tmp_path):
     assert names == ["clinical.csv", "proteomics_samples.csv", "proteomics_tmt.tsv",
                      "rnaseq_cells_counts.tsv", "rnaseq_cells_samples.csv",
                      "rnaseq_tumours_counts.tsv", "rnaseq_tumours_samples.csv", "study.yaml",
-                     "truth.json", "viability.csv"]
+                     "truth.json", "viability.csv", "viability_checkerboard.csv"]
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 

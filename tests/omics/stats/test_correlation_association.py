@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
 
-from omics.stats import bh_fdr, ordinal_association, paired_row_correlation
+from omics.stats import bh_fdr, paired_row_correlation
 
 
 @pytest.mark.parametrize(("method", "reference"), [("pearson", stats.pearsonr),
@@ -32,16 +31,3 @@ def test_bh_matches_statsmodels():
 
     p = np.random.default_rng(5).uniform(size=200) ** 3
     np.testing.assert_allclose(bh_fdr(p), multipletests(p, method="fdr_bh")[1], rtol=1e-12)
-
-
-def test_ordinal_association_matches_scipy():
-    rng = np.random.default_rng(6)
-    levels = ["hs", "s", "r"]
-    response = pd.Categorical(rng.choice(levels, 60), categories=levels, ordered=True)
-    values = rng.normal(size=60) + response.codes
-    out = ordinal_association(values, response)
-    expected = stats.spearmanr(values, response.codes)
-    assert out["spearman_rho"] == pytest.approx(expected.statistic)
-    assert out["spearman_p"] == pytest.approx(expected.pvalue)
-    kw = stats.kruskal(*[values[response.codes == k] for k in range(3)])
-    assert out["kruskal_p"] == pytest.approx(kw.pvalue)

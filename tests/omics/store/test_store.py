@@ -14,7 +14,8 @@ from omics.store import file_sha256, groups, open_table, staged_directory
 
 def test_layout_format_and_reopening(small_store, small_cohort):
     assert groups(small_store) == ["clinical", "proteomics", "tables/viability",
-                                   "transcriptomics/cells", "transcriptomics/tumours"]
+                                   "tables/viability_checkerboard", "transcriptomics/cells",
+                                   "transcriptomics/tumours"]
     for group in ("", "proteomics", "transcriptomics/cells", "clinical"):
         meta = json.loads((small_store / group / "zarr.json").read_text())
         assert meta["zarr_format"] == 3

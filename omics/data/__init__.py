@@ -1,0 +1,1 @@
+"""Package data: reference tables (see omics.io.reference)."""

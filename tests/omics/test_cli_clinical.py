@@ -1,0 +1,89 @@
+"""``omics clinical`` and ``omics dose-response`` as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from omics.simulate.clinical import IC50_UM
+from omics.stats.roc import roc_analysis
+from omics.store import open_table
+
+OMICS = str(Path(sys.executable).with_name("omics"))
+
+
+def _omics(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([OMICS, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_clinical_command_writes_the_store_and_tables(small_store, tmp_path):
+    done = _omics("clinical", str(small_store), "--biomarker", "serum_exo_anxa6_ng_ml",
+                  "--outcome", "response", "--positive", "resistant", "--covariates",
+                  "age,stage", "--time", "pfs_months", "--event", "pfs_event", "--out", "tables",
+                  cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "ROC for resistant: AUC" in done.stdout
+    roc = pd.read_csv(tmp_path / "tables" / "roc.tsv", sep="\t").iloc[0]
+    clinical = open_table(small_store, "clinical")
+    direct = roc_analysis(clinical["serum_exo_anxa6_ng_ml"].to_numpy(float),
+                          (clinical["response"] == "resistant").to_numpy(float))
+    assert roc["auc"] == pytest.approx(direct.auc, rel=1e-9)
+    assert roc["ci_low"] == pytest.approx(direct.ci_low, rel=1e-9)
+    assert sorted(p.stem for p in (tmp_path / "tables").iterdir()) == [
+        "association", "cox", "kaplan_meier", "logistic", "pairwise", "roc"]
+    cox = pd.read_csv(tmp_path / "tables" / "cox.tsv", sep="\t").set_index("term")
+    assert {"serum_exo_anxa6_ng_ml", "age", "stage_III", "stage_IV"} == set(cox.index)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--biomarker", "serum", "--outcome", "response"],
+     "clinical: found no column 'serum'; expected one of age, ihc_anxa6_hscore, "
+     "ihc_egfr_hscore, pfs_event, pfs_months, response, serum_exo_anxa6_ng_ml, stage"),
+    (["--biomarker", "serum_exo_anxa6_ng_ml", "--outcome", "response", "--time", "pfs_months"],
+     "command line: found only one of --time and --event; expected both --time and --event, "
+     "or neither"),
+])
+def test_clinical_command_refuses_bad_arguments_in_one_line(small_store, tmp_path, args,
+                                                            message):
+    done = _omics("clinical", str(small_store), *args, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("error: ") and done.stderr.strip().endswith(message)
+    assert not (small_store / "results" / "clinical").exists()
+
+
+def test_dose_response_command_fits_and_ratios(small_cohort, tmp_path):
+    done = _omics("dose-response", str(small_cohort.parent / "viability.csv"), "--dose",
+                  "gemcitabine_um", "--ratio", "resistance_index=res_cells/sens_cells",
+                  "--out", "dr", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    fits = pd.read_csv(tmp_path / "dr" / "fits.tsv", sep="\t").set_index("condition")
+    for condition, ic50 in IC50_UM.items():
+        assert fits.at[condition, "ci_low"] < ic50 < fits.at[condition, "ci_high"]
+    ratio = pd.read_csv(tmp_path / "dr" / "ratios.tsv", sep="\t").iloc[0]
+    assert ratio["ci_low"] < 10 < ratio["ci_high"]
+    checkerboard = _omics("dose-response", str(small_cohort.parent /
+                                              "viability_checkerboard.csv"),
+                          "--dose", "gemcitabine_um", "--second-drug", "lapatinib_um", "--out",
+                          "dr", cwd=tmp_path)
+    assert checkerboard.returncode == 0, checkerboard.stderr
+    combination = pd.read_csv(tmp_path / "dr" / "combination.tsv", sep="\t")
+    assert len(combination) == 24 and combination["excess"].mean() > 0.03
+
+
+def test_dose_response_command_names_the_bad_cell(small_cohort, tmp_path):
+    table = tmp_path / "v.csv"
+    lines = (small_cohort.parent / "viability.csv").read_text().splitlines()
+    cells = lines[3].split(",")
+    cells[2] = "lots"
+    lines[3] = ",".join(cells)
+    table.write_text("\n".join(lines) + "\n")
+    done = _omics("dose-response", str(table), "--dose", "gemcitabine_um", "--out", "dr",
+                  cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"error: {table}:4:3: found 'lots' in column "
+                                   "'gemcitabine_um'; expected a finite non-negative number")
+    assert not (tmp_path / "dr").exists()
