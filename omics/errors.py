@@ -51,4 +51,20 @@ class OmicsInputError(ValueError):
             location += f":{line}"
             if column is not None:
                 location += f":{column}"
-        super().__init__(f"{location}: found {found}; expected {expected}")
+        super().__init__(f"{location}: found {_shortened(found)}; expected {expected}")
+
+
+def _shortened(text: str, limit: int = 200) -> str:
+    """Keep a message on one readable line: long values (e.g. a cell of thousands of
+    characters) are cut in the middle.
+
+    Examples
+    --------
+    >>> short = _shortened("a" * 150 + "b" * 150)
+    >>> len(short), short[95:102]
+    (199, 'aaa … b')
+    """
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return f"{text[:half]} … {text[-half:]}"

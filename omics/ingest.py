@@ -48,10 +48,11 @@ def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
     """Read the proteomics table into ``staged/proteomics``; returns its shape."""
     source = study.proteomics
     dataset = read_source(source)
-    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table, source.samples],
+    files = [f for f in (source.table, source.samples, source.annotation, source.hgnc) if f]
+    attrs = provenance(step=f"reader:{source.reader}", sources=files,
                        parameters=source.model_dump(mode="json"))
     dataset.attrs.update(attrs)
-    dataset["intensity"].attrs.update(attrs | {"units": "reporter intensity (linear)"})
+    dataset["intensity"].attrs.update(attrs | {"units": "intensity (linear, as reported)"})
     write_dataset(staged, layout.PROTEOMICS, dataset)
     return {"modality": "proteomics", "features": dataset.sizes["feature"],
             "samples": dataset.sizes["sample"]}

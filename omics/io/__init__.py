@@ -14,6 +14,10 @@ import pandas as pd
 import xarray as xr
 
 from omics.io.counts import read_counts
+from omics.io.hgnc import HgncMap
+from omics.io.maxquant import read_maxquant_protein_groups
+from omics.io.paw import read_paw
+from omics.io.proteome_discoverer import read_pd_psms
 from omics.io.study import CountsSource, ProteomicsSource, StudyConfig, TableSource, load_study
 from omics.io.table import read_table
 from omics.io.wide_table import read_wide_table
@@ -22,6 +26,9 @@ __all__ = [
     "READERS",
     "load_study",
     "read_counts",
+    "read_maxquant_protein_groups",
+    "read_paw",
+    "read_pd_psms",
     "read_source",
     "read_table",
     "read_wide_table",
@@ -36,9 +43,18 @@ READERS: dict[str, Callable[[Source], xr.Dataset | ad.AnnData | pd.DataFrame]] =
         s.table, s.samples, feature_column=s.feature_column,
         annotation_columns=s.annotation_columns,
     ),
+    "paw": lambda s: read_paw(s.table, s.samples, hgnc=_hgnc(s.hgnc)),
+    "maxquant_protein_groups": lambda s: read_maxquant_protein_groups(
+        s.table, s.quantity, s.samples, hgnc=_hgnc(s.hgnc)),
+    "proteome_discoverer_psm": lambda s: read_pd_psms(s.table, s.annotation, s.summary,
+                                                      hgnc=_hgnc(s.hgnc)),
     "counts": lambda s: read_counts(s.table, s.samples, feature_column=s.feature_column),
     "table": lambda s: read_table(s.table, id_column=s.id_column, categories=s.categories),
 }
+
+
+def _hgnc(path) -> HgncMap | None:
+    return HgncMap.from_table(path) if path else None
 
 
 def read_source(source: Source) -> xr.Dataset | ad.AnnData | pd.DataFrame:

@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from omics.errors import OmicsInputError
 
-__all__ = ["MISSING_TOKENS", "read_text_table", "parse_numeric_columns", "line_of"]
+__all__ = ["MISSING_TOKENS", "line_of", "parse_numeric_columns", "read_lines", "read_text_table"]
 
 #: Cell values read as missing.
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NaN", "nan", "NULL", "null", "na"})
@@ -51,11 +52,27 @@ def _read_text(path: Path) -> str:
         return raw.decode("latin-1")
 
 
-def read_text_table(path: str | Path) -> pd.DataFrame:
+def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of every line of a text file (``.gz``, UTF-8 or Latin-1).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
+    >>> _ = p.write_text("a\\nb\\n")
+    >>> list(read_lines(p))
+    [(1, 'a'), (2, 'b')]
+    """
+    yield from enumerate(_read_text(Path(path)).splitlines(), start=1)
+
+
+def read_text_table(path: str | Path, header_first_cell: str | None = None) -> pd.DataFrame:
     """Read a delimited file into a DataFrame of strings (no type guessing).
 
     The delimiter follows the extension (``.csv`` comma, otherwise tab; ``.gz`` is opened
-    transparently). UTF-8 (with or without BOM) and Latin-1 are accepted.
+    transparently). UTF-8 (with or without BOM) and Latin-1 are accepted. With
+    ``header_first_cell``, lines before the header (a preamble) are skipped: the header is
+    the first line whose first cell is that text; line numbers stay those of the file.
 
     Raises
     ------
@@ -78,9 +95,15 @@ def read_text_table(path: str | Path) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows, line_numbers = [], []
     for row in reader:
+        if not rows and header_first_cell is not None and (
+                not row or row[0].strip() != header_first_cell):
+            continue
         if any(cell.strip() for cell in row):
             rows.append(row)
             line_numbers.append(reader.line_num)
+    if not rows:
+        raise OmicsInputError(path, f"no line starting with {header_first_cell!r}",
+                              "a header line after the preamble")
     header = [h.strip() for h in rows[0]]
     if len(header) < 2:
         expected = "comma-separated columns" if delimiter == "," else "tab-separated columns"

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from omics.errors import OmicsInputError
 
@@ -44,13 +51,32 @@ class _Strict(BaseModel):
 
 
 class ProteomicsSource(_Strict):
-    """A proteomics intensity table with its sample sheet."""
+    """A proteomics report and how to read it.
 
-    reader: Literal["wide_table"] = "wide_table"
+    ``wide_table`` needs ``samples`` (a sample sheet); ``paw`` and
+    ``maxquant_protein_groups`` may have one (its ``sample`` column names the channels or
+    samples); ``proteome_discoverer_psm`` needs ``annotation`` (MSstatsTMT style).
+    ``hgnc`` (the HGNC table) adds approved gene symbols.
+    """
+
+    reader: Literal["wide_table", "paw", "maxquant_protein_groups",
+                    "proteome_discoverer_psm"] = "wide_table"
     table: Path
-    samples: Path
+    samples: Path | None = None
     feature_column: str = "protein"
     annotation_columns: list[str] = Field(default_factory=list)
+    quantity: Literal["reporter", "lfq", "intensity", "ibaq"] = "reporter"
+    annotation: Path | None = None
+    summary: Literal["sum", "median"] = "sum"
+    hgnc: Path | None = None
+
+    @model_validator(mode="after")
+    def _needed_files(self) -> ProteomicsSource:
+        if self.reader == "wide_table" and self.samples is None:
+            raise ValueError("the wide_table reader needs 'samples' (a sample sheet)")
+        if self.reader == "proteome_discoverer_psm" and self.annotation is None:
+            raise ValueError("the proteome_discoverer_psm reader needs 'annotation'")
+        return self
 
 
 class CountsSource(_Strict):
@@ -195,7 +221,7 @@ def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
     sources = [study.proteomics, study.clinical, *study.transcriptomics.values(),
                *study.tables.values()]
     for source in (s for s in sources if s is not None):
-        for name in ("table", "samples"):
+        for name in ("table", "samples", "annotation", "hgnc"):
             value = getattr(source, name, None)
             if value is not None and not value.is_absolute():
                 setattr(source, name, (base / value).resolve())

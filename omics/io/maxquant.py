@@ -1,0 +1,109 @@
+"""MaxQuant ``proteinGroups.txt``: TMT reporter, LFQ, raw intensity or iBAQ quantities.
+
+Rows flagged ``+`` in ``Reverse`` (decoys), ``Potential contaminant`` or ``Only identified
+by site`` are dropped and reported. Zero means not quantified (missing). Protein groups keep
+all their accessions (``Protein IDs``, ``;``-separated). Column names may be MaxQuant's own
+(``Reporter intensity corrected 0 M1R1``) or as R's ``read.table`` mangles them
+(``Reporter.intensity.corrected.0.M1R1``).
+
+Samples are named by the column suffix: ``<experiment>_<channel>`` for reporter intensities
+with experiments (``M1R1_0``), the channel alone without, the sample name for LFQ, raw
+intensity and iBAQ.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "proteinGroups.txt"
+>>> _ = p.write_text("Protein IDs\\tGene names\\tLFQ intensity A\\tLFQ intensity B\\tReverse\\t"
+...                  "Potential contaminant\\nP08133\\tANXA6\\t5\\t0\\t\\t\\n"
+...                  "REV__P1\\t\\t1\\t1\\t+\\t\\n")
+>>> ds = read_maxquant_protein_groups(p, quantity="lfq")
+>>> ds["intensity"].values.tolist(), ds.attrs["dropped"]
+([[5.0, nan]], '{"reverse": ["REV__P1"]}')
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from omics.errors import OmicsInputError
+from omics.io.delimited import parse_numeric_columns, read_text_table
+from omics.io.features import checked_feature_ids
+from omics.io.hgnc import HgncMap
+from omics.io.protein_report import protein_dataset
+
+__all__ = ["QUANTITIES", "READER_NAME", "read_maxquant_protein_groups"]
+
+READER_NAME = "maxquant_protein_groups"
+_SEP = r"[ .]+"
+#: quantity name -> pattern of its per-sample columns
+QUANTITIES = {
+    "reporter": re.compile(rf"^Reporter{_SEP}intensity{_SEP}corrected{_SEP}(\d+)(?:{_SEP}(.+))?$"),
+    "lfq": re.compile(rf"^LFQ{_SEP}intensity{_SEP}(.+)$"),
+    "intensity": re.compile(rf"^Intensity{_SEP}(.+)$"),
+    "ibaq": re.compile(rf"^iBAQ{_SEP}(.+)$"),
+}
+_FLAGS = {"reverse": "reverse", "potential contaminant": "contaminant",
+          "contaminant": "contaminant", "only identified by site": "only_identified_by_site"}
+_NOT_SAMPLES = {"peptides", "L", "H", "M"}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", name.lower()).strip()
+
+
+def _sample_columns(header: list[str], quantity: str) -> dict[str, str]:
+    pattern = QUANTITIES[quantity]
+    found = {}
+    for column in header:
+        match = pattern.match(column)
+        if not match or match.group(1) in _NOT_SAMPLES:
+            continue
+        if quantity == "reporter":
+            channel, experiment = match.group(1), match.group(2)
+            found[column] = f"{experiment}_{channel}" if experiment else channel
+        else:
+            found[column] = match.group(1)
+    if quantity == "reporter" and any("_" in label for label in found.values()):
+        found = {c: label for c, label in found.items() if "_" in label}  # drop totals
+    return found
+
+
+def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
+                                 samples: str | Path | None = None,
+                                 hgnc: HgncMap | None = None) -> xr.Dataset:
+    """Read ``proteinGroups.txt`` (``quantity``: reporter, lfq, intensity or ibaq)."""
+    path = Path(path)
+    if quantity not in QUANTITIES:
+        raise OmicsInputError("quantity", repr(quantity), "one of " + ", ".join(QUANTITIES))
+    frame = read_text_table(path)
+    header = list(frame.columns)
+    by_normal = {_normal(c): c for c in header}
+    if "protein ids" not in by_normal:
+        raise OmicsInputError(path, f"columns {header[:6]}", "a 'Protein IDs' column", line=1)
+    columns = _sample_columns(header, quantity)
+    if not columns:
+        raise OmicsInputError(path, f"no {quantity} columns",
+                              f"columns like {QUANTITIES[quantity].pattern}", line=1)
+    ids = frame[by_normal["protein ids"]]
+    drop = np.zeros(len(frame), dtype=bool)
+    dropped: dict[str, list[str]] = {}
+    for flag, reason in _FLAGS.items():
+        if flag in by_normal:
+            hit = frame[by_normal[flag]].str.strip() == "+"
+            if hit.any():
+                dropped.setdefault(reason, []).extend(ids[hit & ~drop].tolist())
+            drop |= hit.to_numpy()
+    kept = frame[~drop]
+    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
+                                                 for i in np.flatnonzero(~drop)]}
+    groups = checked_feature_ids(kept, by_normal["protein ids"], path)
+    values = parse_numeric_columns(kept, list(columns), path)
+    genes = kept[by_normal["gene names"]].tolist() if "gene names" in by_normal else None
+    return protein_dataset(values, [str(g) for g in groups], list(columns.values()),
+                           reader=READER_NAME, dropped=dropped, genes=genes, hgnc=hgnc,
+                           sample_sheet=samples, source=path)
