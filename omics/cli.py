@@ -55,6 +55,18 @@ def ingest(
 
 
 @app.command()
+def validate(study_yaml: Annotated[Path, typer.Argument(help="The study description (YAML).")]
+             ) -> None:
+    """Read and check every input of a study without writing anything."""
+    from omics.ingest import validate_study
+
+    for entry in validate_study(study_yaml):
+        shape = " x ".join(f"{n:,}" for n in entry["shape"])
+        console.print(f"  ok  {entry['input']}: {shape} ({entry['reader']} reader)")
+    console.print(f"{study_yaml}: every input is valid")
+
+
+@app.command()
 def inspect(store: Annotated[Path, typer.Argument(help="A study store.")]) -> None:
     """List a store's groups with their shapes and provenance."""
     import zarr

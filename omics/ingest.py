@@ -34,6 +34,7 @@ __all__ = [
     "stage_table",
     "stage_transcriptomics",
     "staging_steps",
+    "validate_study",
 ]
 
 
@@ -115,3 +116,31 @@ def ingest_study(study_path: str | Path, store: str | Path) -> Path:
         raise
     replace_directory(staged, Path(store))
     return Path(store)
+
+
+def validate_study(study_path: str | Path) -> list[dict]:
+    """Run every reader and check of ``study.yaml`` without writing anything.
+
+    Returns one ``{"input", "reader", "shape"}`` per input; the first problem raises
+    :class:`~omics.errors.OmicsInputError`, as ``omics ingest`` would.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "v.csv").write_text("dose,viability\\n0,100\\n1,50\\n")
+    >>> _ = (d / "study.yaml").write_text("name: x\\ntables: {viability: {table: v.csv}}\\n")
+    >>> validate_study(d / "study.yaml")
+    [{'input': 'tables/viability', 'reader': 'table', 'shape': (2, 2)}]
+    """
+    study = load_study(study_path)
+    sources = ([("proteomics", study.proteomics)] if study.proteomics else []) + [
+        (layout.transcriptomics_group(m), s) for m, s in study.transcriptomics.items()] + (
+        [(layout.CLINICAL, study.clinical)] if study.clinical else []) + [
+        (layout.table_group(name), s) for name, s in study.tables.items()]
+    report = []
+    for name, source in sources:
+        value = read_source(source)
+        shape = tuple(value.sizes.values()) if hasattr(value, "sizes") else tuple(value.shape)
+        report.append({"input": name, "reader": source.reader, "shape": shape})
+    return report

@@ -15,7 +15,7 @@ import xarray as xr
 
 from omics.io.counts import read_counts
 from omics.io.hgnc import HgncMap
-from omics.io.maxquant import read_maxquant_protein_groups
+from omics.io.maxquant import read_maxquant_evidence, read_maxquant_protein_groups
 from omics.io.paw import read_paw
 from omics.io.proteome_discoverer import read_pd_psms
 from omics.io.study import CountsSource, ProteomicsSource, StudyConfig, TableSource, load_study
@@ -26,6 +26,7 @@ __all__ = [
     "READERS",
     "load_study",
     "read_counts",
+    "read_maxquant_evidence",
     "read_maxquant_protein_groups",
     "read_paw",
     "read_pd_psms",
@@ -46,10 +47,14 @@ READERS: dict[str, Callable[[Source], xr.Dataset | ad.AnnData | pd.DataFrame]] =
     "paw": lambda s: read_paw(s.table, s.samples, hgnc=_hgnc(s.hgnc)),
     "maxquant_protein_groups": lambda s: read_maxquant_protein_groups(
         s.table, s.quantity, s.samples, hgnc=_hgnc(s.hgnc)),
+    "maxquant_evidence": lambda s: read_maxquant_evidence(s.table, s.summary,
+                                                          hgnc=_hgnc(s.hgnc)),
     "proteome_discoverer_psm": lambda s: read_pd_psms(s.table, s.annotation, s.summary,
                                                       hgnc=_hgnc(s.hgnc)),
     "counts": lambda s: read_counts(s.table, s.samples, feature_column=s.feature_column),
-    "table": lambda s: read_table(s.table, id_column=s.id_column, categories=s.categories),
+    "table": lambda s: read_table(s.table, id_column=s.id_column, categories=s.categories,
+                                  columns=s.columns, survival=s.survival, sheet=s.sheet,
+                                  header_row=s.header_row),
 }
 
 

@@ -19,7 +19,14 @@ import pandas as pd
 
 from omics.errors import OmicsInputError
 
-__all__ = ["MISSING_TOKENS", "line_of", "parse_numeric_columns", "read_lines", "read_text_table"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "MISSING_TOKENS",
+    "line_of",
+    "parse_numeric_columns",
+    "read_lines",
+    "read_text_table",
+]
 
 #: Cell values read as missing.
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NaN", "nan", "NULL", "null", "na"})
@@ -66,6 +73,22 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
     yield from enumerate(_read_text(Path(path)).splitlines(), start=1)
 
 
+#: Longest cell accepted (characters): a damaged file with no line breaks must not be read
+#: as one gigantic field.
+MAX_FIELD_CHARS = 1_000_000
+
+
+def _guarded(reader, path: Path) -> Iterator[list[str]]:
+    """Rows of a ``csv.reader``, with an over-long field reported at its line."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise OmicsInputError(path, f"a malformed or over-long field ({exc})",
+                              f"cells of at most {MAX_FIELD_CHARS:,} characters and "
+                              "balanced quotes", line=reader.line_num) from None
+
+
 def read_text_table(path: str | Path, header_first_cell: str | None = None) -> pd.DataFrame:
     """Read a delimited file into a DataFrame of strings (no type guessing).
 
@@ -94,7 +117,7 @@ def read_text_table(path: str | Path, header_first_cell: str | None = None) -> p
     delimiter = _delimiter_for(path)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows, line_numbers = [], []
-    for row in reader:
+    for row in _guarded(reader, path):
         if not rows and header_first_cell is not None and (
                 not row or row[0].strip() != header_first_cell):
             continue

@@ -1,4 +1,5 @@
-"""MaxQuant ``proteinGroups.txt``: TMT reporter, LFQ, raw intensity or iBAQ quantities.
+"""MaxQuant ``proteinGroups.txt`` (TMT reporter, LFQ, raw intensity or iBAQ quantities) and
+TMT ``evidence.txt`` (PSMs summarised to proteins).
 
 Rows flagged ``+`` in ``Reverse`` (decoys), ``Potential contaminant`` or ``Only identified
 by site`` are dropped and reported. Zero means not quantified (missing). Protein groups keep
@@ -28,6 +29,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from omics.errors import OmicsInputError
@@ -36,7 +38,8 @@ from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
 from omics.io.protein_report import protein_dataset
 
-__all__ = ["QUANTITIES", "READER_NAME", "read_maxquant_protein_groups"]
+__all__ = ["QUANTITIES", "READER_NAME", "read_maxquant_evidence",
+           "read_maxquant_protein_groups"]
 
 READER_NAME = "maxquant_protein_groups"
 _SEP = r"[ .]+"
@@ -73,6 +76,62 @@ def _sample_columns(header: list[str], quantity: str) -> dict[str, str]:
     return found
 
 
+def _drop_flagged(frame: pd.DataFrame, by_normal: dict[str, str], ids: pd.Series
+                  ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Rows flagged ``+`` as decoy, contaminant or site-only, removed and listed by reason."""
+    drop = np.zeros(len(frame), dtype=bool)
+    dropped: dict[str, list[str]] = {}
+    for flag, reason in _FLAGS.items():
+        if flag in by_normal:
+            hit = (frame[by_normal[flag]].str.strip() == "+").to_numpy()
+            if (hit & ~drop).any():
+                dropped.setdefault(reason, []).extend(ids[hit & ~drop].tolist())
+            drop |= hit
+    kept = frame[~drop]
+    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
+                                                 for i in np.flatnonzero(~drop)]}
+    return kept, dropped
+
+
+def read_maxquant_evidence(path: str | Path, summary: str = "sum",
+                           hgnc: HgncMap | None = None) -> xr.Dataset:
+    """Summarise MaxQuant TMT ``evidence.txt`` PSMs to proteins (``Leading razor protein``)
+    per experiment and reporter channel, by ``sum`` or ``median`` (missing values ignored).
+
+    Samples are named ``<experiment>_<channel>`` like the protein-group reader's.
+    """
+    path = Path(path)
+    if summary not in ("sum", "median"):
+        raise OmicsInputError("summary", repr(summary), "'sum' or 'median'")
+    frame = read_text_table(path)
+    by_normal = {_normal(c): c for c in frame.columns}
+    for needed in ("leading razor protein", "experiment"):
+        if needed not in by_normal:
+            raise OmicsInputError(path, f"columns {list(frame.columns)[:6]}",
+                                  f"a {needed.capitalize()!r} column", line=1)
+    channels = _sample_columns(list(frame.columns), "reporter")
+    if not channels:
+        raise OmicsInputError(path, "no reporter columns",
+                              "'Reporter intensity corrected <channel>' columns", line=1)
+    protein = frame[by_normal["leading razor protein"]]
+    kept, dropped = _drop_flagged(frame, by_normal, protein)
+    values = parse_numeric_columns(kept, list(channels), path)
+    values[values == 0] = np.nan
+    long = pd.DataFrame(values, columns=list(channels.values()))
+    long["protein"] = kept[by_normal["leading razor protein"]].to_numpy()
+    long["experiment"] = kept[by_normal["experiment"]].to_numpy()
+    long = long.melt(id_vars=["protein", "experiment"], var_name="channel",
+                     value_name="intensity")
+    long["sample"] = long["experiment"] + "_" + long["channel"]
+    wide = long.pivot_table(index="protein", columns="sample", values="intensity",
+                            aggfunc=summary, dropna=False, sort=False)
+    experiments = list(dict.fromkeys(long["experiment"]))
+    order = [f"{e}_{c}" for e in experiments for c in channels.values()]
+    wide = wide.reindex(columns=[o for o in order if o in wide.columns])
+    return protein_dataset(wide.to_numpy(), list(wide.index), list(wide.columns),
+                           reader="maxquant_evidence", dropped=dropped, hgnc=hgnc)
+
+
 def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
                                  samples: str | Path | None = None,
                                  hgnc: HgncMap | None = None) -> xr.Dataset:
@@ -89,18 +148,7 @@ def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
     if not columns:
         raise OmicsInputError(path, f"no {quantity} columns",
                               f"columns like {QUANTITIES[quantity].pattern}", line=1)
-    ids = frame[by_normal["protein ids"]]
-    drop = np.zeros(len(frame), dtype=bool)
-    dropped: dict[str, list[str]] = {}
-    for flag, reason in _FLAGS.items():
-        if flag in by_normal:
-            hit = frame[by_normal[flag]].str.strip() == "+"
-            if hit.any():
-                dropped.setdefault(reason, []).extend(ids[hit & ~drop].tolist())
-            drop |= hit.to_numpy()
-    kept = frame[~drop]
-    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
-                                                 for i in np.flatnonzero(~drop)]}
+    kept, dropped = _drop_flagged(frame, by_normal, frame[by_normal["protein ids"]])
     groups = checked_feature_ids(kept, by_normal["protein ids"], path)
     values = parse_numeric_columns(kept, list(columns), path)
     genes = kept[by_normal["gene names"]].tolist() if "gene names" in by_normal else None

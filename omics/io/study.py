@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from omics.errors import OmicsInputError
+from omics.io.schema import ColumnSpec
 
 __all__ = [
     "ClinicalPlan",
@@ -59,7 +60,7 @@ class ProteomicsSource(_Strict):
     ``hgnc`` (the HGNC table) adds approved gene symbols.
     """
 
-    reader: Literal["wide_table", "paw", "maxquant_protein_groups",
+    reader: Literal["wide_table", "paw", "maxquant_protein_groups", "maxquant_evidence",
                     "proteome_discoverer_psm"] = "wide_table"
     table: Path
     samples: Path | None = None
@@ -89,12 +90,17 @@ class CountsSource(_Strict):
 
 
 class TableSource(_Strict):
-    """A plain table (clinical, viability) with optional id column and categories."""
+    """A plain table (clinical, viability; CSV, TSV or XLSX) and its declared schema:
+    id column, ordered categories, column types/units/ranges, survival (time, event) pairs."""
 
     reader: Literal["table"] = "table"
     table: Path
     id_column: str | None = None
     categories: dict[str, list[str]] = Field(default_factory=dict)
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+    survival: list[tuple[str, str]] = Field(default_factory=list)
+    sheet: str | None = None
+    header_row: int = 1
 
 
 class DifferentialPlan(_Strict):

@@ -41,10 +41,11 @@ def read_wide_table(
     --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "t.tsv").write_text("protein\\ts1\\ts2\\nEGFR\\t10\\t0\\n")
+    >>> _ = (d / "t.tsv").write_text("protein\\ts1\\ts2\\nEGFR\\t10\\t0\\nCBL\\t3\\t4\\n")
     >>> _ = (d / "s.csv").write_text("sample,group\\ns1,a\\ns2,b\\n")
     >>> read_wide_table(d / "t.tsv", d / "s.csv")["intensity"].values
-    array([[10., nan]])
+    array([[10., nan],
+           [ 3.,  4.]])
     """
     table = Path(table)
     frame = read_text_table(table)
@@ -57,6 +58,13 @@ def read_wide_table(
     sheet = match_samples(sample_columns, header, table, read_sample_sheet(samples))
     values = parse_numeric_columns(frame, sample_columns, table)
     values[values == 0] = np.nan
+    empty = np.flatnonzero(np.isnan(values).all(axis=0))
+    if empty.size:
+        name = sample_columns[empty[0]]
+        raise OmicsInputError(table, f"no observed intensity in sample column {name!r}",
+                              "at least one value per sample (a failed channel is left out "
+                              "of the table and the sample sheet)", line=1,
+                              column=header.index(name) + 1)
     coords = {
         "feature": features,
         "sample": np.asarray(sample_columns, dtype=object),

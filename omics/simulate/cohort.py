@@ -180,6 +180,14 @@ def _study_description() -> dict:
                 "response": list(clinical.RESPONSE_LEVELS),
                 "stage": list(clinical.STAGE_LEVELS),
             },
+            "columns": {
+                "age": {"type": "integer", "unit": "years", "minimum": 18, "maximum": 100},
+                "serum_exo_anxa6_ng_ml": {"unit": "ng/mL", "minimum": 0},
+                "ihc_anxa6_hscore": {"type": "integer", "minimum": 0, "maximum": 300},
+                "ihc_egfr_hscore": {"type": "integer", "minimum": 0, "maximum": 300},
+                "pfs_months": {"unit": "months"},
+            },
+            "survival": [["pfs_months", "pfs_event"]],
         },
         "tables": {
             "viability": {"reader": "table", "table": "viability.csv"},

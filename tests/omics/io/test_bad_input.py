@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from omics.errors import OmicsInputError
@@ -48,6 +49,48 @@ def cohort_copy(small_cohort, tmp_path) -> Path:
     ("proteomics_samples.csv", 3, 1, "P1_127N",
      "proteomics_samples.csv:3:1: found sample id 'P1_127N' a second time; "
      "expected unique sample ids"),
+    ("proteomics_tmt.tsv", 6, 5, "Inf",
+     "proteomics_tmt.tsv:6:5: found 'Inf' in column 'P1_128N'; "
+     "expected a finite non-negative number"),
+    ("proteomics_tmt.tsv", 6, 5, "-inf",
+     "proteomics_tmt.tsv:6:5: found '-inf' in column 'P1_128N'; "
+     "expected a finite non-negative number"),
+    ("proteomics_tmt.tsv", 8, 1, "",
+     "proteomics_tmt.tsv:8:1: found an empty feature id; expected a feature id in every row"),
+    ("proteomics_samples.csv", 2, 1, "P9_126",
+     "proteomics_tmt.tsv:1:3: found sample column 'P1_127N'; expected a sample listed in "
+     "proteomics_samples.csv"),
+    ("rnaseq_cells_counts.tsv", 4, 3, "-1",
+     "rnaseq_cells_counts.tsv:4:3: found '-1' in column 'rna_sens_cells_2'; "
+     "expected a non-negative integer count"),
+    ("rnaseq_cells_counts.tsv", 4, 3, "NA",
+     "rnaseq_cells_counts.tsv:4:3: found 'NA' in column 'rna_sens_cells_2'; "
+     "expected a non-negative integer count"),
+    ("rnaseq_cells_samples.csv", 3, 1, "rna_sens_cells_1",
+     "rnaseq_cells_samples.csv:3:1: found sample id 'rna_sens_cells_1' a second time; "
+     "expected unique sample ids"),
+    ("clinical.csv", 4, 8, "-2",
+     "clinical.csv:4:8: found '-2' in column 'pfs_months'; expected a number >= 0 (months)"),
+    ("clinical.csv", 5, 9, "2",
+     "clinical.csv:5:9: found '2' in column 'pfs_event'; expected 0 or 1"),
+    ("clinical.csv", 5, 9, "",
+     "clinical.csv:5:8: found only one of 'pfs_months' and 'pfs_event'; expected a survival "
+     "time and its event together, or neither"),
+    ("clinical.csv", 6, 2, "old",
+     "clinical.csv:6:2: found 'old' in column 'age'; expected an integer >= 18 <= 100 (years)"),
+    ("clinical.csv", 6, 2, "150",
+     "clinical.csv:6:2: found '150' in column 'age'; expected an integer >= 18 <= 100 (years)"),
+    ("clinical.csv", 7, 6, "301",
+     "clinical.csv:7:6: found '301' in column 'ihc_anxa6_hscore'; "
+     "expected an integer >= 0 <= 300"),
+    ("clinical.csv", 8, 5, "#DIV/0!",
+     "clinical.csv:8:5: found '#DIV/0!' in column 'serum_exo_anxa6_ng_ml'; "
+     "expected a number >= 0 (ng/mL)"),
+    ("clinical.csv", 9, 1, "PT0001",
+     "clinical.csv:9:1: found id 'PT0001' empty or repeated; expected a unique value in "
+     "'subject_id'"),
+    ("clinical.csv", 9, 3, "V",
+     "clinical.csv:9:3: found 'V' in column 'stage'; expected one of II, III, IV"),
 ])
 def test_located_error_and_store_unchanged(cohort_copy, tmp_path, name, line, column, value,
                                            message):
@@ -103,3 +146,66 @@ def test_bom_and_latin1_are_read(tmp_path):
         table = read_table(tmp_path / name, id_column="subject_id")
         assert table.columns.tolist() == ["subject_id", "site"]
         assert table["site"].tolist() == ["Zürich"]
+
+
+def test_missing_value_tokens_are_missing_not_errors(cohort_copy, tmp_path):
+    for column, token in zip((3, 4, 5, 6), ("NA", "#N/A", "NaN", ""), strict=True):
+        _corrupt_cell(cohort_copy, "proteomics_tmt.tsv", 5, column, token)
+    from omics.store import open_proteomics
+
+    store = ingest_study(cohort_copy, tmp_path / "study.zarr")
+    row = open_proteomics(store)["intensity"].isel(feature=3).values
+    assert np.isnan(row[:4]).all()
+
+
+def test_all_missing_sample_is_refused(cohort_copy, tmp_path):
+    path = cohort_copy.parent / "proteomics_tmt.tsv"
+    lines = path.read_text().splitlines()
+    rows = [line.split("\t") for line in lines]
+    for row in rows[1:]:
+        row[3] = "NA"
+    path.write_text("\n".join("\t".join(row) for row in rows) + "\n")
+    with pytest.raises(OmicsInputError) as caught:
+        ingest_study(cohort_copy, tmp_path / "study.zarr")
+    assert str(caught.value) == (
+        f"{path}:1:4: found no observed intensity in sample column 'P1_127C'; expected at "
+        "least one value per sample (a failed channel is left out of the table and the "
+        "sample sheet)")
+    assert not (tmp_path / "study.zarr").exists()
+
+
+def test_over_long_field_is_refused_without_parsing_it(tmp_path):
+    (tmp_path / "big.csv").write_text("a,b\n1," + "x" * 1_100_000 + "\n")
+    with pytest.raises(OmicsInputError) as caught:
+        read_table(tmp_path / "big.csv")
+    assert str(caught.value) == (
+        f"{tmp_path}/big.csv:2: found a malformed or over-long field (field larger than field "
+        "limit (1000000)); expected cells of at most 1,000,000 characters and balanced quotes")
+
+
+def test_excel_clinical_table_with_its_header_on_the_wrong_row(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Clinical export, site A"])
+    sheet.append(["subject_id", "response", "pfs_months", "pfs_event"])
+    sheet.append(["P1", "resistant", 4.5, 1])
+    sheet.append(["P2", "sensitive", -1, 0])
+    book.save(tmp_path / "clinical.xlsx")
+    with pytest.raises(OmicsInputError) as caught:
+        read_table(tmp_path / "clinical.xlsx", id_column="subject_id")
+    assert str(caught.value) == (f"{tmp_path}/clinical.xlsx:1: found columns "
+                                 "['Clinical export, site A']; expected a 'subject_id' column")
+    with pytest.raises(OmicsInputError) as caught:
+        read_table(tmp_path / "clinical.xlsx", id_column="subject_id", header_row=2,
+                   survival=[("pfs_months", "pfs_event")])
+    assert str(caught.value) == (f"{tmp_path}/clinical.xlsx:4:3: found '-1' in column "
+                                 "'pfs_months'; expected a number >= 0")
+    sheet["C4"] = 7.25
+    book.save(tmp_path / "clinical.xlsx")
+    table = read_table(tmp_path / "clinical.xlsx", id_column="subject_id", header_row=2,
+                       categories={"response": ["sensitive", "resistant"]},
+                       survival=[("pfs_months", "pfs_event")])
+    assert table["pfs_months"].tolist() == [4.5, 7.25]
+    assert table["response"].cat.codes.tolist() == [1, 0]

@@ -54,6 +54,18 @@ def test_maxquant_tmt_protein_groups():
     assert np.isnan(ibaq["intensity"].values).any()  # zeros became missing
 
 
+def test_maxquant_tmt_evidence_summarised_to_proteins(hgnc):
+    from omics.io.maxquant import read_maxquant_evidence
+
+    path = shared_data("proteomics/msstatstmt_maxquant_evidence_tmt.tsv")
+    summed = read_maxquant_evidence(path, hgnc=hgnc)
+    assert summed.sizes == {"feature": 10, "sample": 150}
+    median = read_maxquant_evidence(path, summary="median")
+    both = np.isfinite(summed["intensity"].values)
+    assert (median["intensity"].values[both] <= summed["intensity"].values[both] + 1e-6).all()
+    assert summed.attrs["reader"] == "maxquant_evidence"
+
+
 def test_proteome_discoverer_psms_with_annotation(hgnc):
     data = read_pd_psms(shared_data("proteomics/msstatstmt_pd22_psm_tmt10.tsv"),
                         shared_data("proteomics/msstatstmt_pd22_annotation.tsv"), hgnc=hgnc)
