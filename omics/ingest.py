@@ -60,10 +60,11 @@ def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
 
 
 def stage_transcriptomics(study: StudyConfig, modality: str, staged: Path) -> dict:
-    """Read one count table into ``staged/transcriptomics/<modality>``."""
+    """Read one expression modality into ``staged/transcriptomics/<modality>``."""
     source = study.transcriptomics[modality]
     adata = read_source(source)
-    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table, source.samples],
+    files = [f for f in (source.table, source.samples, source.hgnc) if f and f.is_file()]
+    attrs = provenance(step=f"reader:{source.reader}", sources=files,
                        parameters=source.model_dump(mode="json"))
     write_anndata(staged, layout.transcriptomics_group(modality), adata, attrs)
     return {"modality": f"transcriptomics/{modality}", "features": adata.n_vars,

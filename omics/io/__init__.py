@@ -14,6 +14,7 @@ import pandas as pd
 import xarray as xr
 
 from omics.io.counts import read_counts
+from omics.io.expression import read_10x, read_expression_matrix, read_h5ad
 from omics.io.hgnc import HgncMap
 from omics.io.maxquant import read_maxquant_evidence, read_maxquant_protein_groups
 from omics.io.paw import read_paw
@@ -25,7 +26,10 @@ from omics.io.wide_table import read_wide_table
 __all__ = [
     "READERS",
     "load_study",
+    "read_10x",
     "read_counts",
+    "read_expression_matrix",
+    "read_h5ad",
     "read_maxquant_evidence",
     "read_maxquant_protein_groups",
     "read_paw",
@@ -52,9 +56,14 @@ READERS: dict[str, Callable[[Source], xr.Dataset | ad.AnnData | pd.DataFrame]] =
     "proteome_discoverer_psm": lambda s: read_pd_psms(s.table, s.annotation, s.summary,
                                                       hgnc=_hgnc(s.hgnc)),
     "counts": lambda s: read_counts(s.table, s.samples, feature_column=s.feature_column),
+    "expression_matrix": lambda s: read_expression_matrix(
+        s.table, s.samples, orientation=s.orientation, value_prefix=s.value_prefix,
+        hgnc=_hgnc(s.hgnc)),
+    "h5ad": lambda s: read_h5ad(s.table),
+    "10x_mtx": lambda s: read_10x(s.table),
     "table": lambda s: read_table(s.table, id_column=s.id_column, categories=s.categories,
                                   columns=s.columns, survival=s.survival, sheet=s.sheet,
-                                  header_row=s.header_row),
+                                  header_row=s.header_row, keep=s.keep_columns or None),
 }
 
 

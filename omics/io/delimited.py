@@ -89,13 +89,16 @@ def _guarded(reader, path: Path) -> Iterator[list[str]]:
                               "balanced quotes", line=reader.line_num) from None
 
 
-def read_text_table(path: str | Path, header_first_cell: str | None = None) -> pd.DataFrame:
+def read_text_table(path: str | Path, header_first_cell: str | None = None,
+                    row_names: bool = False) -> pd.DataFrame:
     """Read a delimited file into a DataFrame of strings (no type guessing).
 
     The delimiter follows the extension (``.csv`` comma, otherwise tab; ``.gz`` is opened
     transparently). UTF-8 (with or without BOM) and Latin-1 are accepted. With
     ``header_first_cell``, lines before the header (a preamble) are skipped: the header is
     the first line whose first cell is that text; line numbers stay those of the file.
+    With ``row_names``, the first column may have an empty name (R's ``write.csv`` row
+    names); it is then called ``row_name``.
 
     Raises
     ------
@@ -128,6 +131,8 @@ def read_text_table(path: str | Path, header_first_cell: str | None = None) -> p
         raise OmicsInputError(path, f"no line starting with {header_first_cell!r}",
                               "a header line after the preamble")
     header = [h.strip() for h in rows[0]]
+    if row_names and header and not header[0]:
+        header[0] = "row_name"
     if len(header) < 2:
         expected = "comma-separated columns" if delimiter == "," else "tab-separated columns"
         raise OmicsInputError(path, f"a single column header {rows[0][0][:60]!r}", expected,

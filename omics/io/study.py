@@ -81,12 +81,23 @@ class ProteomicsSource(_Strict):
 
 
 class CountsSource(_Strict):
-    """An RNA-seq count table (genes x samples) with its sample sheet."""
+    """An expression modality read into AnnData: RNA-seq ``counts`` (genes x samples, with a
+    sample sheet), a continuous ``expression_matrix`` (either orientation, detected), an
+    ``h5ad`` file or a ``10x_mtx`` folder."""
 
-    reader: Literal["counts"] = "counts"
+    reader: Literal["counts", "expression_matrix", "h5ad", "10x_mtx"] = "counts"
     table: Path
-    samples: Path
+    samples: Path | None = None
     feature_column: str = "gene"
+    orientation: Literal["auto", "features_by_samples", "samples_by_features"] = "auto"
+    value_prefix: str | None = None
+    hgnc: Path | None = None
+
+    @model_validator(mode="after")
+    def _needed_files(self) -> CountsSource:
+        if self.reader == "counts" and self.samples is None:
+            raise ValueError("the counts reader needs 'samples' (a sample sheet)")
+        return self
 
 
 class TableSource(_Strict):
@@ -101,6 +112,7 @@ class TableSource(_Strict):
     survival: list[tuple[str, str]] = Field(default_factory=list)
     sheet: str | None = None
     header_row: int = 1
+    keep_columns: list[str] = Field(default_factory=list)  # empty: all columns
 
 
 class DifferentialPlan(_Strict):

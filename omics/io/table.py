@@ -27,6 +27,7 @@ def read_table(
     survival: list[tuple[str, str]] | tuple = (),
     sheet: str | None = None,
     header_row: int = 1,
+    keep: list[str] | None = None,
 ) -> pd.DataFrame:
     """Read a CSV/TSV/XLSX table with typed columns, checked against a declared schema.
 
@@ -35,7 +36,8 @@ def read_table(
     required columns; each ``survival`` pair ``(time, event)`` needs a time >= 0 and an event
     of 0/1 together. Undeclared all-numeric columns become numbers, others stay text.
     ``id_column`` must be present and unique. ``.xlsx`` files are read from ``sheet`` (the
-    first by default) with the header on ``header_row``.
+    first by default) with the header on ``header_row``. ``keep`` limits the result to
+    those columns (and the id column), e.g. the clinical part of a wide mixed table.
 
     Examples
     --------
@@ -52,8 +54,17 @@ def read_table(
         frame = read_spreadsheet(path, sheet, header_row)
     else:
         frame = read_text_table(path)
-    header = list(frame.columns)
     header_line = frame.attrs.get("header_line", 1)
+    if keep:
+        absent = [name for name in keep if name not in frame.columns]
+        if absent:
+            raise OmicsInputError(path, f"columns {list(frame.columns)[:6]}",
+                                  f"a {absent[0]!r} column", line=header_line)
+        chosen = list(dict.fromkeys(([id_column] if id_column else []) + list(keep)))
+        attrs = dict(frame.attrs)
+        frame = frame[chosen].copy()
+        frame.attrs = attrs
+    header = list(frame.columns)
     categories, columns = categories or {}, columns or {}
     survival_columns = [c for pair in survival for c in pair]
     needed = ([id_column] if id_column else []) + list(categories) + survival_columns + [

@@ -1,0 +1,123 @@
+"""Expression matrices into AnnData (samples x features): delimited tables in either
+orientation, ``.h5ad`` files and 10x ``matrix.mtx`` folders.
+
+A delimited matrix has one id column (its header may be empty, as R writes row names) and one
+column per sample or per feature. The orientation is detected: with a sample sheet, from
+which side holds its sample ids; without one, the longer side holds the features. Values may
+be negative (log-scale, z-scores); missing values are NaN. With ``value_prefix``, only the
+columns starting with it are values (e.g. ``num_HS_`` in a table that also holds clinical
+columns) and the prefix is removed from their names. An HGNC map adds a ``symbol`` column to
+``var``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
+>>> _ = p.write_text('"",EGFR,ANXA6,CBL\\n"A1",1.5,-0.2,3\\n"A2",2.5,0.1,NA\\n')
+>>> adata = read_expression_matrix(p)
+>>> adata.obs_names.tolist(), adata.var_names.tolist(), adata.X[1].tolist()
+(['A1', 'A2'], ['EGFR', 'ANXA6', 'CBL'], [2.5, 0.1, nan])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anndata as ad
+import numpy as np
+import pandas as pd
+
+from omics.errors import OmicsInputError
+from omics.io.delimited import parse_numeric_columns, read_text_table
+from omics.io.features import checked_feature_ids
+from omics.io.hgnc import HgncMap
+from omics.io.sample_sheet import read_sample_sheet
+
+__all__ = ["ORIENTATIONS", "read_10x", "read_expression_matrix", "read_h5ad"]
+
+ORIENTATIONS = ("auto", "features_by_samples", "samples_by_features")
+
+
+def _orientation(ids: list[str], columns: list[str], sheet: pd.DataFrame | None,
+                 orientation: str, path: Path) -> str:
+    if orientation != "auto":
+        return orientation
+    if sheet is not None:
+        listed = set(sheet.index)
+        if set(ids) <= listed:
+            return "samples_by_features"
+        if set(columns) <= listed:
+            return "features_by_samples"
+        raise OmicsInputError(path, "neither its rows nor its columns all listed in "
+                              f"{Path(sheet.attrs['path']).name}",
+                              "sample ids as row names or as column names", line=1)
+    return "features_by_samples" if len(ids) >= len(columns) else "samples_by_features"
+
+
+def read_expression_matrix(
+    table: str | Path,
+    samples: str | Path | None = None,
+    *,
+    orientation: str = "auto",
+    value_prefix: str | None = None,
+    hgnc: HgncMap | None = None,
+) -> ad.AnnData:
+    """Read a delimited expression matrix (see the module docstring)."""
+    table = Path(table)
+    if orientation not in ORIENTATIONS:
+        raise OmicsInputError("orientation", repr(orientation), "one of "
+                              + ", ".join(ORIENTATIONS))
+    frame = read_text_table(table, row_names=True)
+    header = list(frame.columns)
+    id_column = header[0]
+    value_columns = [c for c in header[1:] if value_prefix is None or c.startswith(value_prefix)]
+    if not value_columns:
+        raise OmicsInputError(table, f"no column starting with {value_prefix!r}",
+                              "value columns", line=1)
+    ids = [str(i) for i in checked_feature_ids(frame, id_column, table)]
+    names = [c[len(value_prefix):] if value_prefix else c for c in value_columns]
+    sheet = read_sample_sheet(samples) if samples is not None else None
+    values = parse_numeric_columns(frame, value_columns, table, allow_negative=True)
+    if _orientation(ids, names, sheet, orientation, table) == "features_by_samples":
+        values, ids, names = values.T, names, ids
+    obs = pd.DataFrame(index=pd.Index(ids, dtype=object))
+    if sheet is not None:
+        missing = [s for s in ids if s not in sheet.index]
+        if missing:
+            raise OmicsInputError(table, f"sample {missing[0]!r}",
+                                  f"a sample listed in {Path(sheet.attrs['path']).name}")
+        obs = sheet.loc[ids].copy()
+        obs.index = pd.Index(ids, dtype=object)
+    var = pd.DataFrame(index=pd.Index(names, dtype=object))
+    if hgnc is not None:
+        var["symbol"] = [s or "" for s in hgnc.symbols(names)]
+    return ad.AnnData(X=values.astype(np.float64), obs=obs, var=var)
+
+
+def read_h5ad(path: str | Path) -> ad.AnnData:
+    """Read an ``.h5ad`` file (samples x features), checking that it holds a matrix."""
+    path = Path(path)
+    try:
+        adata = ad.read_h5ad(path)
+    except FileNotFoundError:
+        raise OmicsInputError(path, "no such file", "an existing .h5ad file") from None
+    except OSError as exc:
+        raise OmicsInputError(path, f"an unreadable HDF5 file ({exc})",
+                              "an .h5ad file written by anndata") from None
+    if adata.n_obs == 0 or adata.n_vars == 0:
+        raise OmicsInputError(path, f"a {adata.n_obs} x {adata.n_vars} matrix",
+                              "at least one sample and one feature")
+    return adata
+
+
+def read_10x(folder: str | Path) -> ad.AnnData:
+    """Read a 10x Genomics ``matrix.mtx`` folder (barcodes x genes, gene symbols as names)."""
+    import scanpy as sc
+
+    folder = Path(folder)
+    if not any((folder / name).exists() for name in ("matrix.mtx", "matrix.mtx.gz")):
+        raise OmicsInputError(folder, "no matrix.mtx(.gz)",
+                              "a 10x folder with matrix.mtx, features.tsv and barcodes.tsv")
+    adata = sc.read_10x_mtx(folder, var_names="gene_symbols", make_unique=True)
+    adata.var_names_make_unique()
+    return adata
