@@ -9,6 +9,7 @@ from prefect import flow, task
 from flows.runtime import record_flow_run
 from omics import ingest
 from omics.io.study import load_study
+from omics.sample_map import link_samples
 from omics.store.atomic import discard_staging, replace_directory
 
 __all__ = ["ingest_study"]
@@ -36,8 +37,12 @@ def ingest_study(study_yaml: str, store: str) -> dict:
         futures = [stage_input.submit(study_yaml, step, extra, str(staged))
                    for step, extra in ingest.staging_steps(study)]
         shapes = [f.result() for f in futures]
+        links = link_samples(study, staged)
     except BaseException:
         discard_staging(staged)
         raise
     replace_directory(staged, Path(store))
-    return {s["modality"]: {"features": s["features"], "samples": s["samples"]} for s in shapes}
+    summary = {s["modality"]: {"features": s["features"], "samples": s["samples"]}
+               for s in shapes}
+    summary["subjects_missing"] = {m: len(v) for m, v in links["missing"].items()}
+    return summary

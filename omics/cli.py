@@ -48,10 +48,15 @@ def ingest(
 ) -> None:
     """Read a study's inputs into a Zarr v3 study store (atomically; no Prefect, no Dask)."""
     from omics.ingest import ingest_study
+    from omics.sample_map import subjects_missing
     from omics.store import groups
 
     ingest_study(study_yaml, store)
     console.print(f"Store {store}: " + ", ".join(groups(store)))
+    for modality, subjects in subjects_missing(store).items():
+        if subjects:
+            console.print(f"  {len(subjects)} subjects have no sample in {modality}: "
+                          + ", ".join(subjects[:10]) + (" ..." if len(subjects) > 10 else ""))
 
 
 @app.command()

@@ -12,7 +12,7 @@ Examples
 >>> d = tempfile.mkdtemp()
 >>> store = ingest_study(simulate_cohort(d, scale="small"), d + "/study.zarr")
 >>> sorted(p.name for p in store.iterdir() if not p.name.startswith("."))
-['clinical', 'proteomics', 'tables', 'transcriptomics', 'zarr.json']
+['clinical', 'proteomics', 'sample_map', 'tables', 'transcriptomics', 'zarr.json']
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from omics.io import read_source
 from omics.io.study import StudyConfig, load_study
+from omics.sample_map import link_samples
 from omics.store import layout
 from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
 from omics.store.provenance import provenance
@@ -112,6 +113,7 @@ def ingest_study(study_path: str | Path, store: str | Path) -> Path:
     try:
         for name, extra in staging_steps(study):
             globals()[name](study, *extra, staged)
+        link_samples(study, staged)
     except BaseException:
         discard_staging(staged)
         raise

@@ -220,6 +220,7 @@ class StudyConfig(_Strict):
     clinical: TableSource | None = None
     tables: dict[str, TableSource] = Field(default_factory=dict)
     analysis: AnalysisPlan = Field(default_factory=AnalysisPlan)
+    subject_column: str = "subject_id"  # links modalities' samples to clinical subjects
     path: Path | None = Field(default=None, exclude=True)
 
     def input_files(self) -> list[Path]:

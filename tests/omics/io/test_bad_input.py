@@ -209,3 +209,33 @@ def test_excel_clinical_table_with_its_header_on_the_wrong_row(tmp_path):
                        survival=[("pfs_months", "pfs_event")])
     assert table["pfs_months"].tolist() == [4.5, 7.25]
     assert table["response"].cat.codes.tolist() == [1, 0]
+
+
+def test_sample_of_an_unknown_subject_is_refused(cohort_copy, tmp_path):
+    store = ingest_study(cohort_copy, tmp_path / "study.zarr")
+    before = _tree(store)
+    path = _corrupt_cell(cohort_copy, "rnaseq_tumours_samples.csv", 3, 2, "PT9999")
+    with pytest.raises(OmicsInputError) as caught:
+        ingest_study(cohort_copy, store)
+    assert str(caught.value) == (f"{path}: found subject 'PT9999' of sample 'tumour_PT0002'; "
+                                 "expected a subject listed in clinical.csv")
+    assert _tree(store) == before
+
+
+def test_subjects_missing_a_modality_are_kept_and_reported(cohort_copy, tmp_path):
+    from omics.sample_map import subjects_missing
+    from omics.store import open_table
+
+    for name, sep in (("rnaseq_tumours_samples.csv", ","), ("rnaseq_tumours_counts.tsv", "\t")):
+        path = cohort_copy.parent / name
+        lines = path.read_text().splitlines()
+        if sep == ",":
+            lines = [line for line in lines if not line.startswith("tumour_PT0005,")]
+        else:
+            rows = [line.split(sep) for line in lines]
+            drop = rows[0].index("tumour_PT0005")
+            lines = [sep.join(r[:drop] + r[drop + 1:]) for r in rows]
+        path.write_text("\n".join(lines) + "\n")
+    store = ingest_study(cohort_copy, tmp_path / "study.zarr")
+    assert subjects_missing(store) == {"transcriptomics/tumours": ["PT0005"]}
+    assert "PT0005" in open_table(store, "clinical").index
