@@ -60,6 +60,21 @@ def ingest(
 
 
 @app.command()
+def append(
+    store: Annotated[Path, typer.Argument(help="The study store to extend.")],
+    study_yaml: Annotated[Path, typer.Option("--study", help="YAML with the new plex's "
+                                             "'proteomics:' report and sample sheet.")],
+) -> None:
+    """Append new proteomics samples (e.g. a new TMT plex) to a store, atomically."""
+    from omics.append import append_proteomics
+
+    added = append_proteomics(study_yaml, store)
+    console.print(f"Proteomics now {added['features']:,} features x {added['samples']} samples "
+                  f"(+{added['added_samples']} samples, +{added['added_features']} features); "
+                  "re-run the analyses (omics run) to update the results")
+
+
+@app.command()
 def validate(study_yaml: Annotated[Path, typer.Argument(help="The study description (YAML).")]
              ) -> None:
     """Read and check every input of a study without writing anything."""

@@ -45,6 +45,7 @@ def test_cli_help_lists_subcommands():
     omics = Path(sys.executable).with_name("omics")
     out = subprocess.run([str(omics), "--help"], capture_output=True, text=True, check=True)
     for command in ("simulate", "ingest", "inspect", "run", "differential", "correlate",
+                    "validate", "append",
                     "clinical", "dose-response"):
         assert command in out.stdout
         sub = subprocess.run([str(omics), command, "--help"], capture_output=True, text=True,
