@@ -14,11 +14,7 @@ from omics.errors import OmicsInputError
 from omics.io import read_source
 from omics.io.study import load_study
 from omics.store import open_proteomics
-
-
-def _tree(path: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*"))
-            if p.is_file()}
+from tests.editing import file_tree
 
 
 def _new_plex(small_cohort: Path, folder: Path, drop_protein: str | None = None) -> Path:
@@ -62,7 +58,7 @@ def test_appended_plex_keeps_old_values_and_adds_the_new(small_store, small_coho
 
 def test_appending_known_samples_is_refused_and_changes_nothing(small_store, small_cohort,
                                                                 tmp_path):
-    before = _tree(small_store)
+    before = file_tree(small_store)
     (tmp_path / "again.yaml").write_text(
         f"name: again\nproteomics: {{table: '{small_cohort.parent / 'proteomics_tmt.tsv'}', "
         f"samples: '{small_cohort.parent / 'proteomics_samples.csv'}', "
@@ -71,4 +67,4 @@ def test_appending_known_samples_is_refused_and_changes_nothing(small_store, sma
         append_proteomics(tmp_path / "again.yaml", small_store)
     assert str(caught.value) == (f"{small_cohort.parent / 'proteomics_samples.csv'}: found "
                                  "sample 'P1_126', already in the store; expected new sample ids")
-    assert _tree(small_store) == before
+    assert file_tree(small_store) == before

@@ -13,12 +13,7 @@ import pytest
 from omics.errors import OmicsInputError
 from omics.ingest import ingest_study
 from omics.io import read_table, read_wide_table
-from tests.editing import replace_cell
-
-
-def _tree(path: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*"))
-            if p.is_file()}
+from tests.editing import file_tree, replace_cell
 
 
 def _corrupt_cell(study: Path, name: str, line: int, column: int, value: str) -> Path:
@@ -95,12 +90,12 @@ def cohort_copy(small_cohort, tmp_path) -> Path:
 def test_located_error_and_store_unchanged(cohort_copy, tmp_path, name, line, column, value,
                                            message):
     store = ingest_study(cohort_copy, tmp_path / "study.zarr")
-    before = _tree(store)
+    before = file_tree(store)
     path = _corrupt_cell(cohort_copy, name, line, column, value)
     with pytest.raises(OmicsInputError) as caught:
         ingest_study(cohort_copy, store)
     assert str(caught.value) == f"{path.parent}/{message}"
-    assert _tree(store) == before
+    assert file_tree(store) == before
     assert [p.name for p in store.parent.iterdir() if p.name.startswith(".")] == []
 
 
@@ -213,13 +208,13 @@ def test_excel_clinical_table_with_its_header_on_the_wrong_row(tmp_path):
 
 def test_sample_of_an_unknown_subject_is_refused(cohort_copy, tmp_path):
     store = ingest_study(cohort_copy, tmp_path / "study.zarr")
-    before = _tree(store)
+    before = file_tree(store)
     path = _corrupt_cell(cohort_copy, "rnaseq_tumours_samples.csv", 3, 2, "PT9999")
     with pytest.raises(OmicsInputError) as caught:
         ingest_study(cohort_copy, store)
     assert str(caught.value) == (f"{path}: found subject 'PT9999' of sample 'tumour_PT0002'; "
                                  "expected a subject listed in clinical.csv")
-    assert _tree(store) == before
+    assert file_tree(store) == before
 
 
 def test_subjects_missing_a_modality_are_kept_and_reported(cohort_copy, tmp_path):
