@@ -47,11 +47,16 @@ def ingest(
     store: Annotated[Path, typer.Option(help="Zarr study store to create or replace.")],
 ) -> None:
     """Read a study's inputs into a Zarr v3 study store (atomically; no Prefect, no Dask)."""
+    from rich.progress import Progress
+
     from omics.ingest import ingest_study
     from omics.sample_map import subjects_missing
     from omics.store import groups
 
-    ingest_study(study_yaml, store)
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("reading", total=None)
+        ingest_study(study_yaml, store, on_step=lambda text, done, total: progress.update(
+            bar, description=f"reading {text}", completed=done, total=total))
     console.print(f"Store {store}: " + ", ".join(groups(store)))
     for modality, subjects in subjects_missing(store).items():
         if subjects:

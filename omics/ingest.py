@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from omics.io import read_source
@@ -25,7 +26,13 @@ from omics.sample_map import link_samples
 from omics.store import layout
 from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
 from omics.store.provenance import provenance
-from omics.store.writer import create_store, write_anndata, write_dataset, write_table
+from omics.store.writer import (
+    create_store,
+    feature_chunk_size,
+    write_anndata,
+    write_dataset,
+    write_table,
+)
 
 __all__ = [
     "begin_ingest",
@@ -55,7 +62,9 @@ def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
                        parameters=source.model_dump(mode="json"))
     dataset.attrs.update(attrs)
     dataset["intensity"].attrs.update(attrs | {"units": "intensity (linear, as reported)"})
-    write_dataset(staged, layout.PROTEOMICS, dataset)
+    rows = feature_chunk_size(dataset.sizes["sample"],
+                              target_bytes=int(study.chunk_mb * 2**20))
+    write_dataset(staged, layout.PROTEOMICS, dataset, chunk_size=rows)
     return {"modality": "proteomics", "features": dataset.sizes["feature"],
             "samples": dataset.sizes["sample"]}
 
@@ -106,12 +115,20 @@ def staging_steps(study: StudyConfig) -> list[tuple[str, tuple]]:
     return steps
 
 
-def ingest_study(study_path: str | Path, store: str | Path) -> Path:
-    """Read every input of ``study.yaml`` and replace ``store`` with the result, atomically."""
+def ingest_study(study_path: str | Path, store: str | Path,
+                 on_step: Callable[[str, int, int], None] | None = None) -> Path:
+    """Read every input of ``study.yaml`` and replace ``store`` with the result, atomically.
+
+    ``on_step(description, done, total)`` is called before each input (for progress bars).
+    """
     study = load_study(study_path)
     staged = begin_ingest(study, store)
+    steps = staging_steps(study)
     try:
-        for name, extra in staging_steps(study):
+        for done, (name, extra) in enumerate(steps):
+            if on_step:
+                on_step(f"{name.removeprefix('stage_')} {' '.join(extra)}".strip(), done,
+                        len(steps))
             globals()[name](study, *extra, staged)
         link_samples(study, staged)
     except BaseException:

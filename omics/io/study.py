@@ -221,6 +221,7 @@ class StudyConfig(_Strict):
     tables: dict[str, TableSource] = Field(default_factory=dict)
     analysis: AnalysisPlan = Field(default_factory=AnalysisPlan)
     subject_column: str = "subject_id"  # links modalities' samples to clinical subjects
+    chunk_mb: float = Field(default=32, ge=0.01, le=1024)  # target proteomics chunk size
     path: Path | None = Field(default=None, exclude=True)
 
     def input_files(self) -> list[Path]:

@@ -49,3 +49,20 @@ def test_failed_group_write_keeps_old_version(tmp_path):
         raise RuntimeError("disk full")
     assert (target / "data").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["group"]
+
+
+def test_chunk_size_is_configurable_in_the_study(small_cohort, tmp_path):
+    import shutil
+
+    folder = tmp_path / "cohort"
+    shutil.copytree(small_cohort.parent, folder)
+    study = folder / "study.yaml"
+    study.write_text(study.read_text() + "chunk_mb: 0.05\n")
+    from omics.ingest import ingest_study
+
+    store = ingest_study(study, tmp_path / "s.zarr")
+    meta = json.loads((store / "proteomics" / "intensity" / "zarr.json").read_text())
+    n_samples = meta["shape"][1]
+    rows = int(0.05 * 2**20) // (8 * n_samples)
+    assert rows < meta["shape"][0]
+    assert meta["chunk_grid"]["configuration"]["chunk_shape"] == [rows, n_samples]
