@@ -90,7 +90,7 @@ def _guarded(reader, path: Path) -> Iterator[list[str]]:
 
 
 def read_text_table(path: str | Path, header_first_cell: str | None = None,
-                    row_names: bool = False) -> pd.DataFrame:
+                    row_names: bool = False, pad_short_rows: bool = False) -> pd.DataFrame:
     """Read a delimited file into a DataFrame of strings (no type guessing).
 
     The delimiter follows the extension (``.csv`` comma, otherwise tab; ``.gz`` is opened
@@ -98,7 +98,9 @@ def read_text_table(path: str | Path, header_first_cell: str | None = None,
     ``header_first_cell``, lines before the header (a preamble) are skipped: the header is
     the first line whose first cell is that text; line numbers stay those of the file.
     With ``row_names``, the first column may have an empty name (R's ``write.csv`` row
-    names); it is then called ``row_name``.
+    names); it is then called ``row_name``. With ``pad_short_rows``, a row with fewer fields
+    than the header is read as if its last cells were empty (as pandas reads such exports);
+    a row with more fields is still an error.
 
     Raises
     ------
@@ -147,8 +149,11 @@ def read_text_table(path: str | Path, header_first_cell: str | None = None,
     if len(rows) == 1:
         raise OmicsInputError(path, "a header but no data rows", "at least one data row",
                               line=line_numbers[0] + 1)
-    for row, line in zip(rows[1:], line_numbers[1:], strict=True):
-        if len(row) != len(header):
+    for position, (row, line) in enumerate(zip(rows[1:], line_numbers[1:], strict=True),
+                                           start=1):
+        if pad_short_rows and len(row) < len(header):
+            rows[position] = row + [""] * (len(header) - len(row))
+        elif len(row) != len(header):
             raise OmicsInputError(path, f"{len(row)} fields",
                                   f"{len(header)} fields as in the header", line=line)
     frame = pd.DataFrame([[c.strip() for c in r] for r in rows[1:]], columns=header, dtype=object)

@@ -2,10 +2,12 @@
 TMT ``evidence.txt`` (PSMs summarised to proteins).
 
 Rows flagged ``+`` in ``Reverse`` (decoys), ``Potential contaminant`` or ``Only identified
-by site`` are dropped and reported. Zero means not quantified (missing). Protein groups keep
+by site``, and rows without any positive value in the chosen quantity, are dropped and
+reported. Zero means not quantified (missing). Protein groups keep
 all their accessions (``Protein IDs``, ``;``-separated). Column names may be MaxQuant's own
 (``Reporter intensity corrected 0 M1R1``) or as R's ``read.table`` mangles them
-(``Reporter.intensity.corrected.0.M1R1``).
+(``Reporter.intensity.corrected.0.M1R1``); exports written by pandas or R (a leading
+unnamed row index, rows whose trailing empty cells were cut off) are read too.
 
 Samples are named by the column suffix: ``<experiment>_<channel>`` for reporter intensities
 with experiments (``M1R1_0``), the channel alone without, the sample name for LFQ, raw
@@ -93,6 +95,23 @@ def _drop_flagged(frame: pd.DataFrame, by_normal: dict[str, str], ids: pd.Series
     return kept, dropped
 
 
+def _with_attrs(frame: pd.DataFrame, attrs: dict) -> pd.DataFrame:
+    frame.attrs = dict(attrs)
+    return frame
+
+
+def _drop_unquantified(frame: pd.DataFrame, columns: list[str], id_column: str
+                       ) -> tuple[pd.DataFrame, list[str]]:
+    """Rows with no positive value in any sample column (nothing measured), removed and
+    listed."""
+    numbers = frame[columns].apply(pd.to_numeric, errors="coerce")
+    empty = ~(numbers > 0).any(axis=1).to_numpy()
+    kept = frame[~empty]
+    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
+                                                 for i in np.flatnonzero(~empty)]}
+    return kept, frame.loc[empty, id_column].tolist()
+
+
 def read_maxquant_evidence(path: str | Path, summary: str = "sum",
                            hgnc: HgncMap | None = None) -> xr.Dataset:
     """Summarise MaxQuant TMT ``evidence.txt`` PSMs to proteins (``Leading razor protein``)
@@ -139,7 +158,9 @@ def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
     path = Path(path)
     if quantity not in QUANTITIES:
         raise OmicsInputError("quantity", repr(quantity), "one of " + ", ".join(QUANTITIES))
-    frame = read_text_table(path)
+    frame = read_text_table(path, row_names=True, pad_short_rows=True)
+    if "row_name" in frame.columns:  # a pandas/R export's row index
+        frame = frame.drop(columns="row_name").pipe(_with_attrs, frame.attrs)
     header = list(frame.columns)
     by_normal = {_normal(c): c for c in header}
     if "protein ids" not in by_normal:
@@ -149,6 +170,10 @@ def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
         raise OmicsInputError(path, f"no {quantity} columns",
                               f"columns like {QUANTITIES[quantity].pattern}", line=1)
     kept, dropped = _drop_flagged(frame, by_normal, frame[by_normal["protein ids"]])
+    kept, dropped["no_quantity"] = _drop_unquantified(kept, list(columns),
+                                                      by_normal["protein ids"])
+    if not dropped["no_quantity"]:
+        del dropped["no_quantity"]
     groups = checked_feature_ids(kept, by_normal["protein ids"], path)
     values = parse_numeric_columns(kept, list(columns), path)
     genes = kept[by_normal["gene names"]].tolist() if "gene names" in by_normal else None

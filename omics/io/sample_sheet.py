@@ -8,6 +8,7 @@ import pandas as pd
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import line_of, read_text_table
+from omics.io.spreadsheet import read_spreadsheet
 
 __all__ = ["read_sample_sheet", "match_samples"]
 
@@ -15,7 +16,7 @@ _BOOLEAN = {"true": True, "false": False}
 
 
 def read_sample_sheet(path: str | Path) -> pd.DataFrame:
-    """Read a sample sheet, indexed by ``sample``, with typed columns.
+    """Read a sample sheet (CSV, TSV or XLSX), indexed by ``sample``, with typed columns.
 
     Columns whose values are all ``True``/``False`` become booleans, all-numeric columns
     become numbers, everything else stays text.
@@ -29,7 +30,7 @@ def read_sample_sheet(path: str | Path) -> pd.DataFrame:
     [False, True]
     """
     path = Path(path)
-    frame = read_text_table(path)
+    frame = read_spreadsheet(path) if path.suffix.lower() == ".xlsx" else read_text_table(path)
     if "sample" not in frame.columns:
         raise OmicsInputError(path, f"columns {list(frame.columns)[:6]}",
                               "a 'sample' column", line=1)

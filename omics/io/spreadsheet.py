@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +42,9 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None,
 
     path = Path(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # e.g. "Unknown extension is not supported"
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise OmicsInputError(path, "no such file", "an existing file") from None
     except Exception as exc:  # openpyxl raises several types for damaged files
@@ -49,8 +52,10 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None,
                               "an .xlsx file saved by Excel or LibreOffice") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise OmicsInputError(path, f"no sheet {sheet!r}", "one of " + ", ".join(book.sheetnames))
-    rows = [[_text(v) for v in row] for row in (book[sheet] if sheet else book.active)
-            .iter_rows(values_only=True)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        rows = [[_text(v) for v in row] for row in (book[sheet] if sheet else book.active)
+                .iter_rows(values_only=True)]
     book.close()
     if len(rows) < header_row:
         raise OmicsInputError(path, f"{len(rows)} rows", f"a header on row {header_row}",

@@ -66,6 +66,23 @@ def test_maxquant_tmt_evidence_summarised_to_proteins(hgnc):
     assert summed.attrs["reader"] == "maxquant_evidence"
 
 
+def test_maxquant_lfq_plasma_export_with_excel_metadata():
+    """Niu et al. 2019 plasma LFQ: a pandas export of proteinGroups.txt (row index column,
+    rows cut short) with an Excel sample sheet; 48 samples in five disease groups."""
+    data = read_maxquant_protein_groups(
+        shared_data("proteomics/niu2019_plasma_lfq_proteinGroups.txt.gz"), quantity="lfq",
+        samples=shared_data("proteomics/niu2019_plasma_metadata.xlsx"))
+    dropped = {k: len(v) for k, v in json.loads(data.attrs["dropped"]).items()}
+    assert dropped == {"reverse": 37, "contaminant": 81, "only_identified_by_site": 84,
+                       "no_quantity": 1453}
+    assert data.sizes == {"feature": 2611 - sum(dropped.values()), "sample": 48}
+    diseases = data["disease"].to_series().value_counts().to_dict()
+    assert diseases == {"healthy": 10, "non-alcoholic fatty liver disease": 10,
+                        "type 2 diabetes mellitus|non-alcoholic fatty liver disease": 10,
+                        "liver cirrhosis": 10, "type 2 diabetes mellitus": 8}
+    assert "EGFR" in set(data["gene"].values)  # ANXA6 is in the file but never quantified
+
+
 def test_proteome_discoverer_psms_with_annotation(hgnc):
     data = read_pd_psms(shared_data("proteomics/msstatstmt_pd22_psm_tmt10.tsv"),
                         shared_data("proteomics/msstatstmt_pd22_annotation.tsv"), hgnc=hgnc)
