@@ -21,6 +21,7 @@ from omics.errors import OmicsInputError
 
 __all__ = [
     "MAX_FIELD_CHARS",
+    "MAX_LINE_BYTES",
     "MISSING_TOKENS",
     "line_of",
     "parse_numeric_columns",
@@ -42,17 +43,41 @@ def _delimiter_for(path: Path) -> str:
     return "," if suffixes and suffixes[-1] == ".csv" else "\t"
 
 
-def _read_text(path: Path) -> str:
+#: Longest line accepted (bytes). Reading stops as soon as a line exceeds it, so a damaged
+#: file without line breaks (e.g. 2 GB on one line) never fills the memory.
+MAX_LINE_BYTES = 256 * 2**20
+
+
+def _read_bytes(path: Path, max_line: int) -> bytes:
+    """The file's bytes (gunzipped), read in blocks, refusing any line longer than
+    ``max_line`` as soon as it is seen."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    blocks, since_newline, lines = [], 0, 0
     try:
-        raw = path.read_bytes()
+        with opener(path, "rb") as stream:
+            while block := stream.read(min(8 * 2**20, max_line)):  # lines within a block are short enough
+                first = block.find(b"\n")
+                if first < 0:
+                    since_newline += len(block)
+                elif since_newline + first > max_line:
+                    since_newline += first
+                else:
+                    lines += block.count(b"\n")
+                    since_newline = len(block) - block.rfind(b"\n") - 1
+                if since_newline > max_line:
+                    raise OmicsInputError(path, f"a line longer than {max_line:,} bytes",
+                                          "a text table with line breaks", line=lines + 1)
+                blocks.append(block)
     except FileNotFoundError:
         raise OmicsInputError(path, "no such file", "an existing file") from None
-    if path.suffix.lower() == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error):
-            raise OmicsInputError(path, "a truncated or corrupt gzip stream",
-                                  "a complete gzip file") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise OmicsInputError(path, "a truncated or corrupt gzip stream",
+                              "a complete gzip file") from None
+    return b"".join(blocks)
+
+
+def _read_text(path: Path) -> str:
+    raw = _read_bytes(path, MAX_LINE_BYTES)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

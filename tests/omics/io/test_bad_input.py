@@ -234,3 +234,14 @@ def test_subjects_missing_a_modality_are_kept_and_reported(cohort_copy, tmp_path
     store = ingest_study(cohort_copy, tmp_path / "study.zarr")
     assert subjects_missing(store) == {"transcriptomics/tumours": ["PT0005"]}
     assert "PT0005" in open_table(store, "clinical").index
+
+
+def test_a_line_beyond_the_limit_stops_the_read_early(tmp_path, monkeypatch):
+    import omics.io.delimited as delimited
+
+    monkeypatch.setattr(delimited, "MAX_LINE_BYTES", 1000)
+    (tmp_path / "one_line.csv").write_text("a,b\n1,2\n" + "x" * 5000 + "\n3,4\n")
+    with pytest.raises(OmicsInputError) as caught:
+        read_table(tmp_path / "one_line.csv")
+    assert str(caught.value) == (f"{tmp_path}/one_line.csv:3: found a line longer than 1,000 "
+                                 "bytes; expected a text table with line breaks")
