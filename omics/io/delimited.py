@@ -55,7 +55,8 @@ def _read_bytes(path: Path, max_line: int) -> bytes:
     blocks, since_newline, lines = [], 0, 0
     try:
         with opener(path, "rb") as stream:
-            while block := stream.read(min(8 * 2**20, max_line)):  # lines within a block are short enough
+            # a block no longer than max_line cannot hold a whole line that is too long
+            while block := stream.read(min(8 * 2**20, max_line)):
                 first = block.find(b"\n")
                 if first < 0:
                     since_newline += len(block)
