@@ -20,9 +20,11 @@ READER_NAME = "counts"
 def read_counts(
     table: str | Path, samples: str | Path, *, feature_column: str = "gene"
 ) -> ad.AnnData:
-    """Read a genes x samples count table into AnnData (samples x genes, int32 counts).
+    """Read a count table into AnnData (samples x genes, int32 counts).
 
-    Counts must be non-negative integers; missing values are not allowed in counts.
+    The table is genes x samples (a ``feature_column`` then one column per sample) or
+    transposed (one row per sample of the sheet, one column per gene): detected. Counts must
+    be non-negative integers; missing values are not allowed in counts.
 
     Examples
     --------
@@ -35,8 +37,11 @@ def read_counts(
            [ 3]], dtype=int32)
     """
     table = Path(table)
-    frame = read_text_table(table)
+    frame = read_text_table(table, row_names=True)
     header = list(frame.columns)
+    sheet_samples = read_sample_sheet(samples)
+    if feature_column not in header and set(frame[header[0]]) <= set(sheet_samples.index):
+        return _samples_by_genes(frame, table, sheet_samples)
     if feature_column not in header:
         raise OmicsInputError(table, f"columns {header[:6]}", f"a {feature_column!r} column",
                               line=1)
@@ -48,7 +53,7 @@ def read_counts(
                               "unique gene ids", line=line_of(frame, i),
                               column=header.index(feature_column) + 1)
     sample_columns = [c for c in header if c != feature_column]
-    sheet = match_samples(sample_columns, header, table, read_sample_sheet(samples))
+    sheet = match_samples(sample_columns, header, table, sheet_samples)
     counts = parse_numeric_columns(frame, sample_columns, table, integer=True)
     if counts.max(initial=0) > np.iinfo(np.int32).max:
         raise OmicsInputError(table, "a count above 2^31", "counts that fit in int32")
@@ -56,3 +61,21 @@ def read_counts(
     obs.index = pd.Index(sample_columns, dtype=object, name=None)
     var = pd.DataFrame(index=pd.Index(genes.to_numpy(), dtype=object))
     return ad.AnnData(X=counts.T.astype(np.int32), obs=obs, var=var)
+
+
+def _samples_by_genes(frame, table: Path, sheet: pd.DataFrame) -> ad.AnnData:
+    """A transposed count table: rows are the sheet's samples, columns are genes."""
+    header = list(frame.columns)
+    samples = [str(s) for s in frame[header[0]]]
+    genes = header[1:]
+    missing = [s for s in sheet.index if s not in set(samples)]
+    if missing:
+        raise OmicsInputError(sheet.attrs["path"], f"sample {missing[0]!r} with no row in the "
+                              "table", f"a row named {missing[0]!r} in {table.name}")
+    counts = parse_numeric_columns(frame, genes, table, integer=True)
+    if counts.max(initial=0) > np.iinfo(np.int32).max:
+        raise OmicsInputError(table, "a count above 2^31", "counts that fit in int32")
+    obs = sheet.loc[samples].copy()
+    obs.index = pd.Index(samples, dtype=object, name=None)
+    var = pd.DataFrame(index=pd.Index(genes, dtype=object))
+    return ad.AnnData(X=counts.astype(np.int32), obs=obs, var=var)

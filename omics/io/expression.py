@@ -118,6 +118,11 @@ def read_10x(folder: str | Path) -> ad.AnnData:
     if not any((folder / name).exists() for name in ("matrix.mtx", "matrix.mtx.gz")):
         raise OmicsInputError(folder, "no matrix.mtx(.gz)",
                               "a 10x folder with matrix.mtx, features.tsv and barcodes.tsv")
-    adata = sc.read_10x_mtx(folder, var_names="gene_symbols", make_unique=True)
+    try:
+        adata = sc.read_10x_mtx(folder, var_names="gene_symbols", make_unique=True)
+    except (FileNotFoundError, ValueError, IndexError) as exc:
+        raise OmicsInputError(folder, f"an incomplete 10x folder ({exc})",
+                              "matrix.mtx, features.tsv (or genes.tsv) and barcodes.tsv, "
+                              "gzipped for Cell Ranger v3") from None
     adata.var_names_make_unique()
     return adata
