@@ -55,12 +55,18 @@ def read_counts(
     sample_columns = [c for c in header if c != feature_column]
     sheet = match_samples(sample_columns, header, table, sheet_samples)
     counts = parse_numeric_columns(frame, sample_columns, table, integer=True)
+    return _anndata(counts.T, sheet, sample_columns, list(genes), table)
+
+
+def _anndata(counts: np.ndarray, sheet: pd.DataFrame, samples: list[str], genes: list[str],
+             table: Path) -> ad.AnnData:
+    """Samples x genes int32 counts with the sheet (in sample order) as ``obs``."""
     if counts.max(initial=0) > np.iinfo(np.int32).max:
         raise OmicsInputError(table, "a count above 2^31", "counts that fit in int32")
     obs = sheet.copy()
-    obs.index = pd.Index(sample_columns, dtype=object, name=None)
-    var = pd.DataFrame(index=pd.Index(genes.to_numpy(), dtype=object))
-    return ad.AnnData(X=counts.T.astype(np.int32), obs=obs, var=var)
+    obs.index = pd.Index(samples, dtype=object, name=None)
+    var = pd.DataFrame(index=pd.Index(genes, dtype=object))
+    return ad.AnnData(X=counts.astype(np.int32), obs=obs, var=var)
 
 
 def _samples_by_genes(frame, table: Path, sheet: pd.DataFrame) -> ad.AnnData:
@@ -73,9 +79,4 @@ def _samples_by_genes(frame, table: Path, sheet: pd.DataFrame) -> ad.AnnData:
         raise OmicsInputError(sheet.attrs["path"], f"sample {missing[0]!r} with no row in the "
                               "table", f"a row named {missing[0]!r} in {table.name}")
     counts = parse_numeric_columns(frame, genes, table, integer=True)
-    if counts.max(initial=0) > np.iinfo(np.int32).max:
-        raise OmicsInputError(table, "a count above 2^31", "counts that fit in int32")
-    obs = sheet.loc[samples].copy()
-    obs.index = pd.Index(samples, dtype=object, name=None)
-    var = pd.DataFrame(index=pd.Index(genes, dtype=object))
-    return ad.AnnData(X=counts.astype(np.int32), obs=obs, var=var)
+    return _anndata(counts, sheet.loc[samples], samples, genes, table)
