@@ -12,11 +12,13 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
 
 from flows.analysis import analyse_study
 from flows.ingest import ingest_study
 from flows.network import build_network
 from flows.runtime import dask_runner, local_cluster, record_flow_run
+from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.summary import export_results, findings, render_markdown
 
@@ -37,7 +39,8 @@ def omics_pipeline(
     study_yaml
         The study description; empty = simulate the built-in cohort into ``out_dir/inputs``.
     out_dir
-        Results folder: ``study.zarr``, ``results/`` (TSV tables, GraphML), ``summary.md``.
+        Results folder: ``study.zarr``, ``results/`` (TSV tables, GraphML), ``summary.md``,
+        ``report.html`` (self-contained HTML report).
     dask_address
         ``tcp://host:port`` of a Dask scheduler; empty = a LocalCluster for this run.
     scale
@@ -62,8 +65,13 @@ def omics_pipeline(
         network = build_network.with_options(task_runner=runner)(store, str(results))
     tables = export_results(store, results)
     lines = findings(store, analyses)
-    paths = {"store": store, "results": str(results), "graph": network["graphml"]}
-    (out / "summary.md").write_text(render_markdown("omics-axis pipeline", lines, paths) + "\n")
+    report = build_report(store, out / "report.html")
+    paths = {"store": store, "results": str(results), "graph": network["graphml"],
+             "report": str(report)}
+    markdown = render_markdown("omics-axis pipeline", lines, paths)
+    (out / "summary.md").write_text(markdown + "\n")
+    create_markdown_artifact(markdown=markdown, key="omics-axis-summary",
+                             description="Findings and result paths of this pipeline run")
     summary = {"modalities": shapes, "findings": lines, "paths": paths, "tables": tables,
                "analyses": analyses, "network": network}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")

@@ -80,6 +80,20 @@ def append(
 
 
 @app.command()
+def report(
+    store: Annotated[Path, typer.Argument(help="A study store (after omics run).")],
+    out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("report.html"),
+) -> None:
+    """Rebuild the self-contained HTML report of a store."""
+    from omics.report import build_report
+
+    if not (store / "zarr.json").exists():
+        raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
+    path = build_report(store, out)
+    console.print(f"Report: {path} ({path.stat().st_size / 2**20:.1f} MB, one file)")
+
+
+@app.command()
 def validate(study_yaml: Annotated[Path, typer.Argument(help="The study description (YAML).")]
              ) -> None:
     """Read and check every input of a study without writing anything."""
@@ -142,9 +156,9 @@ def run(
     console.rule("[bold]omics-axis results")
     for line in summary["findings"]:
         console.print(f"- {line}")
-    console.print(f"\nResults in [bold]{summary['paths']['results']}[/bold] "
-                  f"(store {summary['paths']['store']}, summary {Path(out) / 'summary.md'}); "
-                  f"wall time {time.monotonic() - started:.0f} s")
+    console.print(f"\nReport [bold]{summary['paths']['report']}[/bold]; tables in "
+                  f"{summary['paths']['results']} (store {summary['paths']['store']}, summary "
+                  f"{Path(out) / 'summary.md'}); wall time {time.monotonic() - started:.0f} s")
 
 
 app.command("differential")(differential_command)

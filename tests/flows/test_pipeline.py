@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import anndata as ad
 import networkx as nx
 import pandas as pd
@@ -127,3 +129,52 @@ def test_graph_carries_the_clinical_association_of_axis_genes(pipeline_run):
     anxa6 = graph.nodes["ANXA6"]
     assert anxa6["clinical_response_tau"] > 0.1 and anxa6["clinical_response_p"] < 0.05
     assert anxa6["clinical_cox_hr_per_sd"] > 1
+
+
+def test_report_has_every_section(pipeline_run):
+    import base64
+    import re
+
+    _, summary = pipeline_run
+    html = Path(summary["paths"]["report"]).read_text()
+    assert re.findall(r"<h2>(.*?)</h2>", html) == [
+        "Study overview", "Quality control", "Differential abundance", "Protein versus mRNA",
+        "Clinical biomarker", "Dose-response", "Methods"]
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert len(images) >= 12
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    assert "resistant_vs_sensitive_exosomes" in html and "moderated t" in html
+
+
+def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):
+    """The browser check: the DOM has the sections, every image decodes, no console error."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian chromium)")
+    _, summary = pipeline_run
+    report = Path(summary["paths"]["report"])
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "report.png"
+    taken = subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1200,3000",
+                            report.as_uri()], capture_output=True, text=True, timeout=120)
+    assert taken.returncode == 0, taken.stderr[-1000:]
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+    probe = tmp_path / "probe.html"
+    script = ("<script>window.onload=function(){var bad=Array.from(document.images)"
+              ".filter(function(i){return !(i.complete&&i.naturalWidth>0)}).length;"
+              "document.body.setAttribute('data-broken-images',bad);}</script>")
+    probe.write_text(report.read_text().replace("</body>", script + "</body>"))
+    dom = subprocess.run([chromium, *flags, "--enable-logging=stderr", "--v=0",
+                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-1000:]
+    for title in ("Study overview", "Differential abundance", "Clinical biomarker",
+                  "Dose-response", "Methods"):
+        assert f"<h2>{title}</h2>" in dom.stdout
+    assert 'data-broken-images="0"' in dom.stdout
+    assert ":CONSOLE(" not in dom.stderr  # the page logs nothing, errors included

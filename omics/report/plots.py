@@ -1,0 +1,153 @@
+"""Report figures (matplotlib, Agg backend): each function takes plain data, returns a Figure.
+
+Examples
+--------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"feature": ["ANXA6", "X"], "log2_fc": [2.0, 0.1],
+...                       "p_value": [1e-8, 0.5], "fdr": [1e-6, 0.6]})
+>>> figure = volcano(table, "res vs sens", label={"ANXA6"})
+>>> figure.axes[0].get_xlabel(), len(figure.axes[0].collections[0].get_offsets())
+('log2 fold change', 2)
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+__all__ = [
+    "biomarker_by_response",
+    "dose_response_curves",
+    "kaplan_meier",
+    "missing_per_sample",
+    "protein_vs_mrna",
+    "roc_curve_figure",
+    "to_data_uri",
+    "volcano",
+]
+
+
+def to_data_uri(figure: plt.Figure) -> str:
+    """The figure as an embedded PNG (``data:image/png;base64,...``); closes it."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
+            fdr: float = 0.05) -> plt.Figure:
+    """-log10 p against log2 fold change; FDR hits coloured, ``label`` genes named."""
+    data = table.dropna(subset=["p_value", "log2_fc"])
+    figure, axes = plt.subplots(figsize=(5.5, 4.2))
+    hit = (data["fdr"] < fdr).to_numpy()
+    axes.scatter(data["log2_fc"], -np.log10(data["p_value"]), s=6,
+                 c=np.where(hit, "#c0392b", "#95a5a6"), linewidths=0)
+    for _, row in data[data["feature"].isin(label)].iterrows():
+        axes.annotate(row["feature"], (row["log2_fc"], -np.log10(row["p_value"])),
+                      fontsize=8, fontweight="bold", xytext=(4, 4), textcoords="offset points")
+    axes.set_xlabel("log2 fold change")
+    axes.set_ylabel("-log10 p-value")
+    axes.set_title(f"{title} ({int(hit.sum())} at FDR < {fdr})", fontsize=10)
+    return figure
+
+
+def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = frozenset()
+                    ) -> plt.Figure:
+    """Protein against mRNA log2 fold change per gene; ``highlight`` genes named."""
+    figure, axes = plt.subplots(figsize=(4.8, 4.2))
+    axes.scatter(table["mrna_log2_fc"], table["protein_log2_fc"], s=6, c="#7f8c8d",
+                 linewidths=0)
+    for _, row in table[table["gene"].isin(highlight)].iterrows():
+        axes.scatter([row["mrna_log2_fc"]], [row["protein_log2_fc"]], s=30, c="#c0392b")
+        axes.annotate(row["gene"], (row["mrna_log2_fc"], row["protein_log2_fc"]), fontsize=8,
+                      xytext=(4, 4), textcoords="offset points")
+    axes.axhline(0, lw=0.5, c="k")
+    axes.axvline(0, lw=0.5, c="k")
+    axes.set_xlabel("mRNA log2 fold change")
+    axes.set_ylabel("protein log2 fold change")
+    axes.set_title(title, fontsize=10)
+    return figure
+
+
+def missing_per_sample(fraction: pd.Series, groups: pd.Series) -> plt.Figure:
+    """Fraction of missing values per sample, coloured by group (e.g. plex)."""
+    figure, axes = plt.subplots(figsize=(max(5, 0.18 * len(fraction)), 3))
+    levels = list(dict.fromkeys(groups))
+    colours = plt.cm.tab10(np.arange(len(levels)) % 10)
+    axes.bar(range(len(fraction)), fraction.to_numpy(),
+             color=[colours[levels.index(g)] for g in groups])
+    axes.set_xticks(range(len(fraction)), fraction.index, rotation=90, fontsize=6)
+    axes.set_ylabel("fraction missing")
+    axes.set_xlabel("sample")
+    return figure
+
+
+def biomarker_by_response(values: np.ndarray, response: pd.Categorical, name: str
+                          ) -> plt.Figure:
+    """Box plot with points of a biomarker per ordered response level."""
+    levels = list(response.categories)
+    groups = [values[(np.asarray(response) == level) & np.isfinite(values)] for level in levels]
+    figure, axes = plt.subplots(figsize=(4.8, 3.8))
+    axes.boxplot(groups, tick_labels=levels, showfliers=False)
+    rng = np.random.default_rng(0)
+    for k, group in enumerate(groups, start=1):
+        axes.scatter(k + rng.uniform(-0.15, 0.15, group.size), group, s=8, alpha=0.6)
+    axes.set_ylabel(name)
+    axes.set_xlabel("response")
+    return figure
+
+
+def roc_curve_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, ci: tuple[float, float]
+                     ) -> plt.Figure:
+    """ROC curve with its AUC and confidence interval."""
+    figure, axes = plt.subplots(figsize=(4, 4))
+    axes.plot(fpr, tpr, c="#2c3e50")
+    axes.plot([0, 1], [0, 1], ls="--", c="#bdc3c7")
+    axes.set_xlabel("1 - specificity")
+    axes.set_ylabel("sensitivity")
+    axes.set_title(f"AUC {auc:.2f} (95% CI {ci[0]:.2f}-{ci[1]:.2f})", fontsize=10)
+    return figure
+
+
+def kaplan_meier(groups: dict, p_value: float) -> plt.Figure:
+    """Kaplan-Meier step curves of biomarker groups (``GroupSurvival`` objects)."""
+    figure, axes = plt.subplots(figsize=(5, 3.8))
+    for name, group in groups.items():
+        axes.step(group.timeline, group.survival, where="post",
+                  label=f"{name} (n={group.n}, median {group.median:.3g})")
+    axes.set_xlabel("time (months)")
+    axes.set_ylabel("survival probability")
+    axes.set_title(f"log-rank p = {p_value:.2g}", fontsize=10)
+    axes.legend(fontsize=8)
+    return figure
+
+
+def dose_response_curves(table: pd.DataFrame, fits: pd.DataFrame, condition: str, dose: str,
+                         response: str) -> plt.Figure:
+    """Replicate means and fitted 4PL curves per condition on a log dose axis."""
+    figure, axes = plt.subplots(figsize=(5.5, 4))
+    positive = table[table[dose] > 0]
+    grid = np.logspace(np.log10(positive[dose].min()), np.log10(positive[dose].max()), 200)
+    for k, fit in enumerate(fits.itertuples()):
+        colour = plt.cm.tab10(k % 10)
+        points = positive[positive[condition] == fit.condition].groupby(dose)[response].mean()
+        axes.scatter(points.index, points.to_numpy(), s=12, color=colour)
+        if np.isfinite(fit.ic50_fit_um):
+            curve = fit.bottom + (fit.top - fit.bottom) / (1 + (grid / fit.ic50_fit_um) ** fit.hill)
+            label = f"{fit.condition}: IC50 {fit.ic50_um:.3g}" if fit.status == "ok" else \
+                f"{fit.condition}: {fit.status}"
+            axes.plot(grid, curve, color=colour, label=label)
+    axes.set_xscale("log")
+    axes.set_xlabel(f"{dose}")
+    axes.set_ylabel(response)
+    axes.legend(fontsize=7)
+    return figure

@@ -1,0 +1,61 @@
+"""The HTML report: sections from the store's data, self-contained, plots on their data."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+
+from omics.report import build_report, plots
+
+
+def _images(html: str) -> list[bytes]:
+    return [base64.b64decode(uri) for uri in
+            re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)]
+
+
+def test_report_of_a_proteomics_only_store_leaves_the_other_sections_out(tmp_path,
+                                                                          small_cohort):
+    from omics.ingest import ingest_study
+
+    folder = small_cohort.parent
+    (tmp_path / "study.yaml").write_text(
+        f"name: proteome-only\nproteomics: {{table: '{folder / 'proteomics_tmt.tsv'}', "
+        f"samples: '{folder / 'proteomics_samples.csv'}', annotation_columns: [gene]}}\n")
+    store = ingest_study(tmp_path / "study.yaml", tmp_path / "s.zarr")
+    html = build_report(store, tmp_path / "report.html").read_text()
+    sections = re.findall(r"<h2>(.*?)</h2>", html)
+    assert sections == ["Study overview", "Quality control", "Methods"]
+    assert "proteomics_tmt.tsv" in html and "No analysis results" in html
+    images = _images(html)
+    assert len(images) == 3 and all(i.startswith(b"\x89PNG\r\n\x1a\n") for i in images)
+    assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from the network
+
+
+def test_volcano_plots_every_tested_feature_and_labels_the_axis_genes():
+    table = pd.DataFrame({"feature": ["ANXA6", "EGFR", "A", "B"], "log2_fc": [2.0, 1.0, 0, -1],
+                          "p_value": [1e-8, 1e-4, 0.5, np.nan], "fdr": [1e-6, 1e-3, 0.6, np.nan]})
+    figure = plots.volcano(table, "c", label={"ANXA6", "EGFR"})
+    axes = figure.axes[0]
+    assert len(axes.collections[0].get_offsets()) == 3
+    assert {t.get_text() for t in axes.texts} == {"ANXA6", "EGFR"}
+    assert axes.get_title() == "c (2 at FDR < 0.05)"
+
+
+def test_kaplan_meier_and_dose_response_figures_show_their_data(small_store):
+    from omics.stats.dose_response import fit_dose_response
+    from omics.stats.survival import kaplan_meier_by_group
+    from omics.store import open_table
+
+    clinical = open_table(small_store, "clinical")
+    km = kaplan_meier_by_group(clinical, "serum_exo_anxa6_ng_ml", "pfs_months", "pfs_event")
+    axes = plots.kaplan_meier(km.groups, km.logrank_p).axes[0]
+    assert len(axes.lines) == 2 and axes.get_ylabel() == "survival probability"
+    viability = open_table(small_store, "tables/viability")
+    fits = fit_dose_response(viability, "condition", "gemcitabine_um", "viability_pct")
+    axes = plots.dose_response_curves(viability, fits, "condition", "gemcitabine_um",
+                                      "viability_pct").axes[0]
+    assert len(axes.lines) == len(fits) and axes.get_xscale() == "log"
+    assert sum(len(c.get_offsets()) for c in axes.collections) == 5 * 10
