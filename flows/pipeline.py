@@ -18,6 +18,7 @@ from flows.analysis import analyse_study
 from flows.ingest import ingest_study
 from flows.network import build_network
 from flows.runtime import dask_runner, local_cluster, record_flow_run
+from omics.export import export_modalities, export_parquet
 from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.summary import export_results, findings, render_markdown
@@ -65,6 +66,8 @@ def omics_pipeline(
         network = build_network.with_options(task_runner=runner)(store, str(results))
     tables = export_results(store, results)
     lines = findings(store, analyses)
+    export_parquet(store, results)
+    export_modalities(store, out / "modalities")
     report = build_report(store, out / "report.html")
     paths = {"store": store, "results": str(results), "graph": network["graphml"],
              "report": str(report)}

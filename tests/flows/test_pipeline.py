@@ -178,3 +178,23 @@ def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):
         assert f"<h2>{title}</h2>" in dom.stdout
     assert 'data-broken-images="0"' in dom.stdout
     assert ":CONSOLE(" not in dom.stderr  # the page logs nothing, errors included
+
+
+@pytest.mark.filterwarnings("ignore:var_names are not unique")  # genes shared by modalities
+def test_results_and_modalities_are_exported_for_the_ecosystem(pipeline_run):
+    import mudata
+
+    out, summary = pipeline_run
+    results = Path(summary["paths"]["results"])
+    tsv = pd.read_csv(results / "differential_proteomics__resistant_vs_sensitive_cells.tsv",
+                      sep="\t")
+    parquet = pd.read_parquet(results /
+                              "differential_proteomics__resistant_vs_sensitive_cells.parquet")
+    assert list(parquet.columns) == list(tsv.columns) and len(parquet) == len(tsv)
+    pd.testing.assert_series_equal(parquet["t"], tsv["t"], rtol=1e-5)
+    with mudata.set_options(pull_on_update=False):
+        bundle = mudata.read_h5mu(out / "modalities" / "study.h5mu")
+    assert set(bundle.mod) == {"proteomics", "cells", "tumours"}
+    proteome = ad.read_h5ad(out / "modalities" / "proteomics.h5ad")
+    assert proteome.var.loc[proteome.var["gene"] == "ANXA6"].shape[0] == 1
+    assert bundle.mod["proteomics"].shape == proteome.shape

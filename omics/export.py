@@ -1,0 +1,92 @@
+"""Exports for the ecosystem: result tables as Parquet, modalities as ``.h5ad``, and one
+MuData ``.h5mu`` bundle of every modality (proteomics as samples x proteins, intensities on
+the linear scale as stored, sample sheet in ``obs``).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from omics.simulate import simulate_cohort
+>>> from omics.ingest import ingest_study
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> store = ingest_study(simulate_cohort(d / "c", scale="small"), d / "s.zarr")
+>>> written = export_modalities(store, d / "out")
+>>> sorted(p.name for p in written)
+['cells.h5ad', 'proteomics.h5ad', 'study.h5mu', 'tumours.h5ad']
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import anndata as ad
+import numpy as np
+import pandas as pd
+
+from omics.analysis import read_result, result_names
+from omics.store import layout
+from omics.store.reader import open_proteomics, open_transcriptomics
+
+__all__ = ["export_modalities", "export_parquet", "proteomics_anndata"]
+
+
+def export_parquet(store: str | Path, out_dir: str | Path) -> list[Path]:
+    """Every result table as ``<analysis>__<name>.parquet`` in ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    results = Path(store) / layout.RESULTS
+    for analysis in sorted(p.name for p in results.iterdir() if p.is_dir()) \
+            if results.exists() else []:
+        for name in result_names(store, analysis):
+            path = out / f"{analysis}__{name}.parquet"
+            read_result(store, analysis, name).to_parquet(path, index=False)
+            written.append(path)
+    return written
+
+
+def proteomics_anndata(store: str | Path) -> ad.AnnData:
+    """The proteomics group as AnnData (samples x proteins; gene and other feature
+    coordinates in ``var``, the sample sheet in ``obs``)."""
+    data = open_proteomics(store).load()
+    obs = pd.DataFrame({name: np.asarray(coord.values) for name, coord in data.coords.items()
+                        if coord.dims == ("sample",) and name != "sample"},
+                       index=pd.Index(data["sample"].values.astype(str)))
+    var = pd.DataFrame({name: np.asarray(coord.values).astype(str)
+                        for name, coord in data.coords.items()
+                        if coord.dims == ("feature",) and name != "feature"},
+                       index=pd.Index(data["feature"].values.astype(str)))
+    for frame in (obs, var):
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].astype(str)
+    return ad.AnnData(X=np.asarray(data["intensity"].values).T, obs=obs, var=var)
+
+
+def export_modalities(store: str | Path, out_dir: str | Path) -> list[Path]:
+    """Each modality as ``<name>.h5ad`` and all of them as ``study.h5mu`` in ``out_dir``."""
+    import mudata
+
+    store, out = Path(store), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    modalities: dict[str, ad.AnnData] = {}
+    if (store / layout.PROTEOMICS / "zarr.json").exists():
+        modalities["proteomics"] = proteomics_anndata(store)
+    folder = store / layout.TRANSCRIPTOMICS
+    for name in sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.exists() \
+            else []:
+        adata = open_transcriptomics(store, name)
+        adata.uns.pop("provenance", None)
+        modalities[name] = adata
+    written = []
+    for name, adata in modalities.items():
+        path = out / f"{name}.h5ad"
+        adata.write_h5ad(path)
+        written.append(path)
+    if modalities:
+        path = out / "study.h5mu"
+        with mudata.set_options(pull_on_update=False), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # gene names shared by modalities
+            mudata.MuData(modalities).write(path)
+        written.append(path)
+    return written
