@@ -25,6 +25,7 @@ import pandas as pd  # noqa: E402
 
 __all__ = [
     "biomarker_by_response",
+    "distributions",
     "dose_response_curves",
     "kaplan_meier",
     "missing_per_sample",
@@ -87,6 +88,16 @@ def missing_per_sample(fraction: pd.Series, groups: pd.Series) -> plt.Figure:
              color=[colours[levels.index(g)] for g in groups])
     axes.set_xticks(range(len(fraction)), fraction.index, rotation=90, fontsize=6)
     axes.set_ylabel("fraction missing")
+    axes.set_xlabel("sample")
+    return figure
+
+
+def distributions(matrix: np.ndarray, samples, ylabel: str) -> plt.Figure:
+    """One box per sample (column) of its observed values."""
+    figure, axes = plt.subplots(figsize=(max(5, 0.18 * matrix.shape[1]), 3))
+    axes.boxplot([column[np.isfinite(column)] for column in matrix.T], showfliers=False)
+    axes.set_xticks(range(1, matrix.shape[1] + 1), list(samples), rotation=90, fontsize=6)
+    axes.set_ylabel(ylabel)
     axes.set_xlabel("sample")
     return figure
 

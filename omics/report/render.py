@@ -36,10 +36,11 @@ from omics.analysis import (
     read_result,
     result_names,
 )
+from omics.preprocess import log2_intensity
 from omics.report import plots
 from omics.sample_map import subjects_missing
 from omics.store import layout
-from omics.store.reader import groups, open_table
+from omics.store.reader import groups, open_proteomics, open_table
 from omics.summary import AXIS_GENES
 
 __all__ = ["build_report"]
@@ -81,13 +82,14 @@ def _qc(store: Path) -> list[dict]:
     group = samples["plex"] if "plex" in samples else pd.Series("all", index=samples.index)
     figures = [_figure(plots.missing_per_sample(missing, group),
                        "Missing values per sample (coloured by plex)")]
+    raw = np.asarray(log2_intensity(open_proteomics(store)["intensity"]).values)
+    figures.append(_figure(plots.distributions(raw, samples.index, "log2 intensity"),
+                           "Intensity distributions before normalisation"))
+    figures.append(_figure(plots.distributions(matrix, samples.index,
+                                               "log2 intensity (median-normalised)"),
+                           "Intensity distributions after normalisation"))
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(figsize=(max(5, 0.18 * matrix.shape[1]), 3))
-    axes.boxplot([column[np.isfinite(column)] for column in matrix.T], showfliers=False)
-    axes.set_xticks(range(1, matrix.shape[1] + 1), samples.index, rotation=90, fontsize=6)
-    axes.set_ylabel("log2 intensity (median-normalised)")
-    figures.append(_figure(figure, "Intensity distributions after normalisation"))
     complete = matrix[np.isfinite(matrix).all(axis=1)]
     if complete.shape[0] > 3:
         centred = complete - complete.mean(axis=1, keepdims=True)

@@ -30,7 +30,7 @@ def test_report_of_a_proteomics_only_store_leaves_the_other_sections_out(tmp_pat
     assert sections == ["Study overview", "Quality control", "Methods"]
     assert "proteomics_tmt.tsv" in html and "No analysis results" in html
     images = _images(html)
-    assert len(images) == 3 and all(i.startswith(b"\x89PNG\r\n\x1a\n") for i in images)
+    assert len(images) == 4 and all(i.startswith(b"\x89PNG\r\n\x1a\n") for i in images)
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from the network
 
 
