@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.analysis import analyse_study
 from flows.ingest import ingest_study
@@ -75,6 +75,12 @@ def omics_pipeline(
     (out / "summary.md").write_text(markdown + "\n")
     create_markdown_artifact(markdown=markdown, key="omics-axis-summary",
                              description="Findings and result paths of this pipeline run")
+    for contrast, result in analyses.get("differential_proteomics", {}).items():
+        create_table_artifact(
+            table=[{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
+                   for row in result["top"]],
+            key=f"top-proteins-{contrast}".replace("_", "-").lower(),
+            description=f"Top proteins by p-value, {contrast}")
     summary = {"modalities": shapes, "findings": lines, "paths": paths, "tables": tables,
                "analyses": analyses, "network": network}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")

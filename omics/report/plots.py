@@ -63,10 +63,13 @@ def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
 
 def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = frozenset()
                     ) -> plt.Figure:
-    """Protein against mRNA log2 fold change per gene; ``highlight`` genes named."""
+    """Protein against mRNA log2 fold change per gene; genes whose protein changes without
+    their mRNA (``discordance == "protein_only"``) in orange, ``highlight`` genes named."""
     figure, axes = plt.subplots(figsize=(4.8, 4.2))
-    axes.scatter(table["mrna_log2_fc"], table["protein_log2_fc"], s=6, c="#7f8c8d",
-                 linewidths=0)
+    discordant = (table["discordance"] == "protein_only").to_numpy() \
+        if "discordance" in table else np.zeros(len(table), dtype=bool)
+    axes.scatter(table["mrna_log2_fc"], table["protein_log2_fc"], s=6,
+                 c=np.where(discordant, "#e67e22", "#7f8c8d"), linewidths=0)
     for _, row in table[table["gene"].isin(highlight)].iterrows():
         axes.scatter([row["mrna_log2_fc"]], [row["protein_log2_fc"]], s=30, c="#c0392b")
         axes.annotate(row["gene"], (row["mrna_log2_fc"], row["protein_log2_fc"]), fontsize=8,

@@ -138,10 +138,13 @@ def _protein_mrna(store: Path) -> list[dict]:
         mrna = f"mrna_log2_fc__{contrast}"
         if mrna not in table:
             continue
-        data = table[["gene", column, mrna]].dropna().rename(
+        classes = f"class__{contrast}"
+        data = table[["gene", column, mrna]].assign(
+            discordance=table[classes] if classes in table else "").dropna().rename(
             columns={column: "protein_log2_fc", mrna: "mrna_log2_fc"})
         figures.append(_figure(plots.protein_vs_mrna(data, contrast, set(AXIS_GENES)),
-                               f"Protein vs mRNA fold change, {contrast}"))
+                               f"Protein vs mRNA fold change, {contrast} (orange: protein "
+                               "changes without mRNA change)"))
     return figures
 
 

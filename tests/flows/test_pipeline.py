@@ -198,3 +198,15 @@ def test_results_and_modalities_are_exported_for_the_ecosystem(pipeline_run):
     proteome = ad.read_h5ad(out / "modalities" / "proteomics.h5ad")
     assert proteome.var.loc[proteome.var["gene"] == "ANXA6"].shape[0] == 1
     assert bundle.mod["proteomics"].shape == proteome.shape
+
+
+def test_prefect_artifacts_hold_the_summary_and_top_tables(pipeline_run):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        summary = client.read_latest_artifacts(limit=50)
+    keys = {artifact.key: artifact for artifact in summary}
+    assert "omics-axis-summary" in keys
+    assert "report.html" in keys["omics-axis-summary"].data
+    top = keys["top-proteins-resistant-vs-sensitive-exosomes"]
+    assert top.type == "table" and "ANXA6" in str(top.data)
