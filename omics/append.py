@@ -34,6 +34,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from omics.errors import OmicsInputError
@@ -88,7 +89,7 @@ def append_proteomics(study_yaml: str | Path, store: str | Path) -> dict:
         values = old[name].reindex(feature=combined["feature"]).values.astype(object)
         if name in new.coords:
             fresh = new[name].reindex(feature=combined["feature"]).values.astype(object)
-            values = np.where(_missing(values), fresh, values)
+            values = np.where(pd.isna(values), fresh, values)
         combined = combined.assign_coords({name: ("feature", values)})
     previous = json.loads(old["intensity"].attrs.get("source_files", "[]"))
     files = [f for f in (source.table, source.samples, source.annotation, source.hgnc) if f]
@@ -103,7 +104,3 @@ def append_proteomics(study_yaml: str | Path, store: str | Path) -> dict:
             "added_samples": new.sizes["sample"],
             "added_features": combined.sizes["feature"] - old.sizes["feature"]}
 
-
-def _missing(values: np.ndarray) -> np.ndarray:
-    """Missing entries of an object array (None or NaN)."""
-    return np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in values])

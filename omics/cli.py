@@ -6,7 +6,6 @@ without a traceback. Only ``omics run`` imports Prefect (lazily, after choosing 
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import time
@@ -110,21 +109,16 @@ def inspect(store: Annotated[Path, typer.Argument(help="A study store.")]) -> No
     """List a store's groups with their shapes and provenance."""
     import zarr
 
-    from omics.store import groups
+    from omics.store.reader import describe_groups
 
     if not (store / "zarr.json").exists():
         raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
     root = zarr.open_group(str(store), mode="r")
     console.print(f"[bold]{store}[/bold] study {root.attrs.get('study', '?')!r}")
-    for group in groups(store):
-        node = root[group]
-        arrays = {name: arr.shape for name, arr in node.arrays()}
-        main = next((n for n in ("intensity", "X") if n in arrays), None)
-        attrs = dict(node[main].attrs) if main else dict(node.attrs)
-        shape = arrays.get(main) or max(arrays.values(), default=())
-        files = ", ".join(f["file"] for f in json.loads(attrs.get("source_files", "[]")))
-        console.print(f"  {group}: shape {tuple(shape)}; step {attrs.get('step', '?')}; "
-                      f"sources {files or '-'}")
+    for group in describe_groups(store):
+        files = ", ".join(f["file"] for f in group["source_files"])
+        console.print(f"  {group['group']}: shape {group['shape']}; step "
+                      f"{group['step'] or '?'}; sources {files or '-'}")
 
 
 @app.command()

@@ -122,8 +122,7 @@ def dose_response_command(
     """Four-parameter logistic fits with IC50 and CI per condition, IC50 ratios, and for a
     checkerboard, Bliss excess and the combination index."""
     from omics.stats.dose_response import (
-        bliss_excess,
-        combination_index,
+        combination_table,
         fit_dose_response,
         ic50_ratio,
     )
@@ -132,10 +131,7 @@ def dose_response_command(
 
     if second_drug:
         data = _numeric_table(table, [dose, second_drug], response, [])
-        bliss = bliss_excess(data, dose, second_drug, response)
-        index = combination_index(data, dose, second_drug, response)
-        merged = bliss.merge(index[[dose, second_drug, "combination_index"]],
-                             on=[dose, second_drug])
+        merged = combination_table(data, dose, second_drug, response)
         write_table_atomically(merged, out / "combination.tsv", float_format="%.10g")
         console.print(f"{len(merged)} dose pairs: mean Bliss excess "
                       f"{merged['excess'].mean():.3f}, median combination index "

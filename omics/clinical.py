@@ -19,8 +19,7 @@ from omics.io.study import ClinicalPlan, DoseResponsePlan, GeneClinicalPlan, Sur
 from omics.stats.association import score_correlation
 from omics.stats.biomarker import compare_response_groups
 from omics.stats.dose_response import (
-    bliss_excess,
-    combination_index,
+    combination_table,
     fit_dose_response,
     ic50_ratio,
 )
@@ -50,11 +49,12 @@ def positive_outcome(response: pd.Series, positive: list[str]) -> pd.Series:
                      index=response.index)
 
 
-def _write(store, name: str, table: pd.DataFrame, index: str, step: str, plan) -> None:
-    attrs = provenance(step=f"analysis:{step}", parameters=plan.model_dump(mode="json"))
-    write_table(store, layout.result_group("clinical" if step.startswith("clinical") else
-                                           "dose_response", name), table, dim=index,
-                index=index, attrs=attrs)
+def _write(store, analysis: str, name: str, table: pd.DataFrame, index: str, plan) -> None:
+    """Store one result table as ``results/<analysis>/<name>`` (step ``<analysis>_<name>``)."""
+    attrs = provenance(step=f"analysis:{analysis}_{name}",
+                       parameters=plan.model_dump(mode="json"))
+    write_table(store, layout.result_group(analysis, name), table, dim=index, index=index,
+                attrs=attrs)
 
 
 def clinical_analysis(store: str | Path, plan: ClinicalPlan) -> dict:
@@ -83,17 +83,17 @@ def clinical_analysis(store: str | Path, plan: ClinicalPlan) -> dict:
                      "p_value": item["spearman_p"], "effect": item["spearman_rho"],
                      "effect_name": "rho", "ci_low": item["ci_low"],
                      "ci_high": item["ci_high"], "n": item["n"]})
-    _write(store, "association", pd.DataFrame(rows), "test", "clinical_association", plan)
-    _write(store, "pairwise", groups["pairwise"].assign(
-        pair=lambda t: t["level_b"] + "_vs_" + t["level_a"]), "pair", "clinical_pairwise", plan)
+    _write(store, "clinical", "association", pd.DataFrame(rows), "test", plan)
+    _write(store, "clinical", "pairwise", groups["pairwise"].assign(
+        pair=lambda t: t["level_b"] + "_vs_" + t["level_a"]), "pair", plan)
     outcome = positive_outcome(response, plan.positive)
     roc = roc_analysis(marker, outcome.to_numpy())
-    _write(store, "roc", pd.DataFrame([{"biomarker": plan.biomarker, **vars(roc)}]),
-           "biomarker", "clinical_roc", plan)
+    _write(store, "clinical", "roc", pd.DataFrame([{"biomarker": plan.biomarker, **vars(roc)}]),
+           "biomarker", plan)
     logistic_table = clinical.assign(_outcome=outcome)
     logistic = logistic_regression(logistic_table, "_outcome", plan.biomarker, plan.covariates)
     odds = logistic["odds_ratios"].rename_axis("term").reset_index()
-    _write(store, "logistic", odds, "term", "clinical_logistic", plan)
+    _write(store, "clinical", "logistic", odds, "term", plan)
     summary = {
         "biomarker": plan.biomarker, "response": plan.response, "n": groups["n"],
         "median_by_level": groups["median_by_level"],
@@ -118,14 +118,14 @@ def _survival(store, clinical: pd.DataFrame, plan: ClinicalPlan, survival: Survi
     groups = pd.DataFrame([{"group": name, "n": g.n, "events": g.events,
                             "median_months": g.median, "cutoff": km.cutoff,
                             "logrank_p": km.logrank_p} for name, g in km.groups.items()])
-    _write(store, "kaplan_meier", groups, "group", "clinical_kaplan_meier", plan)
+    _write(store, "clinical", "kaplan_meier", groups, "group", plan)
     cox = cox_model(clinical, survival.time, survival.event, [plan.biomarker, *plan.covariates],
                     standardise=[plan.biomarker])
     table = cox.summary.rename_axis("term").reset_index()[
         ["term", "coef", "exp(coef)", "exp(coef) lower 95%", "exp(coef) upper 95%", "p"]]
     table.columns = ["term", "coef", "hazard_ratio", "ci_low", "ci_high", "p_value"]
     table["ph_test_p"] = table["term"].map(cox.ph_test["p"])
-    _write(store, "cox", table, "term", "clinical_cox", plan)
+    _write(store, "clinical", "cox", table, "term", plan)
     row = table.set_index("term").loc[plan.biomarker]
     return {"logrank_p": km.logrank_p, "cutoff": km.cutoff,
             "median_months": {name: g.median for name, g in km.groups.items()},
@@ -158,7 +158,7 @@ def _gene_association(store, clinical: pd.DataFrame, plan: ClinicalPlan,
                         "cox_p": float(cox["p"])})
         rows.append(row)
     if rows:
-        _write(store, "genes", pd.DataFrame(rows), "gene", "clinical_genes", plan)
+        _write(store, "clinical", "genes", pd.DataFrame(rows), "gene", plan)
     return rows
 
 
@@ -167,23 +167,20 @@ def dose_response_analysis(store: str | Path, plan: DoseResponsePlan) -> dict:
     and combination indices."""
     table = open_table(store, layout.table_group(plan.table))
     fits = fit_dose_response(table, plan.condition, plan.dose, plan.response)
-    _write(store, "fits", fits, "condition", "dose_response_fits", plan)
+    _write(store, "dose_response", "fits", fits, "condition", plan)
     ratios = pd.DataFrame([{"ratio_name": name, **ic50_ratio(fits, numerator, denominator)}
                            for name, (numerator, denominator) in plan.ratios.items()])
     if len(ratios):
-        _write(store, "ratios", ratios, "ratio_name", "dose_response_ratios", plan)
+        _write(store, "dose_response", "ratios", ratios, "ratio_name", plan)
     summary = {"fits": fits[["condition", "status", "ic50_um", "ci_low", "ci_high"]].to_dict(
         "records"), "ratios": ratios.to_dict("records")}
     if plan.combination:
         combo = plan.combination
         matrix = open_table(store, layout.table_group(combo.table))
-        bliss = bliss_excess(matrix, combo.dose_a, combo.dose_b, combo.response)
-        index = combination_index(matrix, combo.dose_a, combo.dose_b, combo.response)
-        merged = bliss.merge(index[[combo.dose_a, combo.dose_b, "combination_index"]],
-                             on=[combo.dose_a, combo.dose_b])
+        merged = combination_table(matrix, combo.dose_a, combo.dose_b, combo.response)
         merged.insert(0, "pair", [f"{a:g}+{b:g}" for a, b in
                                   zip(merged[combo.dose_a], merged[combo.dose_b], strict=True)])
-        _write(store, "combination", merged, "pair", "dose_response_combination", plan)
+        _write(store, "dose_response", "combination", merged, "pair", plan)
         summary["combination"] = {
             "mean_bliss_excess": float(merged["excess"].mean()),
             "median_combination_index": float(merged["combination_index"].median()),

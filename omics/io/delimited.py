@@ -27,10 +27,27 @@ __all__ = [
     "parse_numeric_columns",
     "read_lines",
     "read_text_table",
+    "rows_where",
 ]
 
 #: Cell values read as missing.
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NaN", "nan", "NULL", "null", "na"})
+
+
+def rows_where(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of a table read here where ``keep`` is true, with their file line numbers.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": ["x", "y", "z"]}); f.attrs["line_numbers"] = [2, 3, 5]
+    >>> rows_where(f, np.array([True, False, True])).attrs["line_numbers"]
+    [2, 5]
+    """
+    keep = np.asarray(keep, dtype=bool)
+    kept = frame[keep]
+    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
+                                                 for i in np.flatnonzero(keep)]}
+    return kept
 
 
 def line_of(frame: pd.DataFrame, row_position: int) -> int:

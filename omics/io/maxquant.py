@@ -35,7 +35,7 @@ import pandas as pd
 import xarray as xr
 
 from omics.errors import OmicsInputError
-from omics.io.delimited import parse_numeric_columns, read_text_table
+from omics.io.delimited import parse_numeric_columns, read_text_table, rows_where
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
 from omics.io.protein_report import protein_dataset
@@ -89,10 +89,7 @@ def _drop_flagged(frame: pd.DataFrame, by_normal: dict[str, str], ids: pd.Series
             if (hit & ~drop).any():
                 dropped.setdefault(reason, []).extend(ids[hit & ~drop].tolist())
             drop |= hit
-    kept = frame[~drop]
-    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
-                                                 for i in np.flatnonzero(~drop)]}
-    return kept, dropped
+    return rows_where(frame, ~drop), dropped
 
 
 def _with_attrs(frame: pd.DataFrame, attrs: dict) -> pd.DataFrame:
@@ -106,10 +103,7 @@ def _drop_unquantified(frame: pd.DataFrame, columns: list[str], id_column: str
     listed."""
     numbers = frame[columns].apply(pd.to_numeric, errors="coerce")
     empty = ~(numbers > 0).any(axis=1).to_numpy()
-    kept = frame[~empty]
-    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i]
-                                                 for i in np.flatnonzero(~empty)]}
-    return kept, frame.loc[empty, id_column].tolist()
+    return rows_where(frame, ~empty), frame.loc[empty, id_column].tolist()
 
 
 def read_maxquant_evidence(path: str | Path, summary: str = "sum",

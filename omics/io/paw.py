@@ -22,11 +22,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import xarray as xr
 
 from omics.errors import OmicsInputError
-from omics.io.delimited import parse_numeric_columns, read_text_table
+from omics.io.delimited import parse_numeric_columns, read_text_table, rows_where
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
 from omics.io.protein_report import protein_dataset
@@ -57,9 +56,7 @@ def read_paw(path: str | Path, samples: str | Path | None = None,
     flags = frame["Filter"].str.strip().str.lower()
     dropped = {reason: frame.loc[flags == reason, "Accession"].tolist() for reason in _DROP
                if (flags == reason).any()}
-    kept = frame[~flags.isin(_DROP)]
-    kept.attrs = frame.attrs | {"line_numbers": [frame.attrs["line_numbers"][i] for i in
-                                                 np.flatnonzero(~flags.isin(_DROP))]}
+    kept = rows_where(frame, ~flags.isin(_DROP).to_numpy())
     groups = checked_feature_ids(kept, "Accession", path)
     values = parse_numeric_columns(kept, list(channels), path)
     genes = [m.group(1) if (m := re.search(r"\bGN=(\S+)", d)) else None

@@ -40,7 +40,7 @@ from omics.preprocess import log2_intensity
 from omics.report import plots
 from omics.sample_map import subjects_missing
 from omics.store import layout
-from omics.store.reader import groups, open_proteomics, open_table
+from omics.store.reader import describe_groups, open_proteomics, open_table
 from omics.summary import AXIS_GENES
 
 __all__ = ["build_report"]
@@ -54,22 +54,11 @@ def _figure(figure, title: str) -> dict:
 
 
 def _group_rows(store: Path) -> tuple[list[dict], list[dict]]:
-    root = zarr.open_group(str(store), mode="r")
     rows, files = [], {}
-    for name in groups(store):
-        node = root[name]
-        arrays = dict(node.arrays())
-        main = next((arrays[n] for n in ("intensity", "X") if n in arrays), None)
-        attrs = dict(main.attrs) if main is not None else dict(node.attrs)
-        if not attrs.get("step") and arrays:
-            attrs = dict(next(iter(arrays.values())).attrs)
-        shape = main.shape if main is not None else max((a.shape for a in arrays.values()),
-                                                        default=())
-        rows.append({"name": name, "shape": " x ".join(map(str, shape)),
-                     "step": attrs.get("step", ""),
-                     "flow_run": attrs.get("prefect_flow_run_id", "") or "-"})
-        for entry in json.loads(attrs.get("source_files", "[]")):
-            files[entry["file"]] = entry
+    for group in describe_groups(store):
+        rows.append({"name": group["group"], "shape": " x ".join(map(str, group["shape"])),
+                     "step": group["step"], "flow_run": group["prefect_flow_run_id"] or "-"})
+        files.update({entry["file"]: entry for entry in group["source_files"]})
     return rows, list(files.values())
 
 

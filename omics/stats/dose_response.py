@@ -29,6 +29,7 @@ __all__ = [
     "FourParameterFit",
     "bliss_excess",
     "combination_index",
+    "combination_table",
     "dose_for_response",
     "fit_dose_response",
     "fit_four_parameter_logistic",
@@ -212,3 +213,12 @@ def combination_index(table: pd.DataFrame, dose_a: str, dose_b: str, response: s
     both["combination_index"] = (both[dose_a] / both["dose_a_alone"]
                                  + both[dose_b] / both["dose_b_alone"])
     return both
+
+
+def combination_table(table: pd.DataFrame, dose_a: str, dose_b: str, response: str
+                      ) -> pd.DataFrame:
+    """Bliss excess and combination index side by side, one row per dose pair of a
+    checkerboard."""
+    bliss = bliss_excess(table, dose_a, dose_b, response)
+    index = combination_index(table, dose_a, dose_b, response)
+    return bliss.merge(index[[dose_a, dose_b, "combination_index"]], on=[dose_a, dose_b])

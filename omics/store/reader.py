@@ -13,7 +13,14 @@ import zarr
 from omics.errors import OmicsInputError
 from omics.store import layout
 
-__all__ = ["open_dataset", "open_proteomics", "open_table", "open_transcriptomics", "groups"]
+__all__ = [
+    "describe_groups",
+    "groups",
+    "open_dataset",
+    "open_proteomics",
+    "open_table",
+    "open_transcriptomics",
+]
 
 
 def _group_path(store: str | Path, group: str) -> Path:
@@ -96,3 +103,34 @@ def groups(store: str | Path) -> list[str]:
 
     visit(root, "")
     return found
+
+
+def describe_groups(store: str | Path) -> list[dict]:
+    """Each group's path, shape and provenance (``step``, ``source_files`` as a list,
+    ``prefect_flow_run_id``), read from its main array (``intensity`` or ``X``, else the
+    first array that records a step).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from omics.store.writer import write_dataset
+    >>> store = tempfile.mkdtemp() + "/s.zarr"
+    >>> _ = write_dataset(store, "results/demo", xr.Dataset({"x": ("f", np.arange(3.0))}))
+    >>> [(g["group"], g["shape"]) for g in describe_groups(store)]
+    [('results/demo', (3,))]
+    """
+    root = zarr.open_group(str(store), mode="r")
+    described = []
+    for name in groups(store):
+        node = root[name]
+        arrays = dict(node.arrays())
+        main = next((arrays[n] for n in ("intensity", "X") if n in arrays), None)
+        attrs = dict(main.attrs) if main is not None else dict(node.attrs)
+        if not attrs.get("step") and arrays:
+            attrs = dict(next(iter(arrays.values())).attrs)
+        shape = main.shape if main is not None else max((a.shape for a in arrays.values()),
+                                                        default=())
+        described.append({"group": name, "shape": tuple(shape), "step": attrs.get("step", ""),
+                          "source_files": json.loads(attrs.get("source_files", "[]")),
+                          "prefect_flow_run_id": attrs.get("prefect_flow_run_id", "")})
+    return described
