@@ -2,10 +2,12 @@
 against degree-preserving randomised networks computed as seeded Dask tasks.
 
 The stationary scores solve ``p = (1 - a) W p + a p0`` with ``W`` the column-normalised
-adjacency (weights used when present) and ``a`` the restart probability; they are found by
-power iteration to ``tol``. A node's empirical p-value is the share of randomised networks
-(``nx.double_edge_swap``, every node keeps its degree) in which it scores at least as high,
-with the usual ``(k + 1) / (n + 1)`` correction.
+adjacency (``score`` weights used when present) and ``a`` the restart probability; they are
+found by power iteration to ``tol`` (L1). For a connected graph they equal
+``networkx.pagerank(graph, alpha=1 - a, personalization=p0, weight="score")``. A node's
+empirical p-value is the share of randomised networks (:mod:`graphs.randomise`, every node
+keeps its degree) in which it scores at least as high, with the ``(k + 1) / (n + 1)``
+correction.
 
 Examples
 --------
@@ -23,22 +25,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from graphs.network_arrays import EdgeArrays, transition_matrix
+from graphs.randomise import degree_preserving_shuffle
+
 __all__ = ["propagation_significance", "random_walk_with_restart"]
 
 
-def _transition(graph: nx.Graph, nodes: list) -> sparse.csr_matrix:
-    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="score", format="csr",
-                                         dtype=float)
-    adjacency.data[~np.isfinite(adjacency.data)] = 1.0
-    degree = np.asarray(adjacency.sum(axis=0)).ravel()
-    degree[degree == 0] = 1.0
-    return sparse.csr_matrix(adjacency @ sparse.diags(1.0 / degree))
-
-
-def random_walk_with_restart(graph: nx.Graph, seeds: dict, restart: float = 0.5,
-                             tol: float = 1e-10, max_iter: int = 1000) -> dict:
-    """Stationary RWR score of every node for ``seeds`` (``{node: weight}``, normalised)."""
-    nodes = list(graph.nodes)
+def _start_vector(nodes: list, seeds: dict) -> np.ndarray:
     index = {node: i for i, node in enumerate(nodes)}
     start = np.zeros(len(nodes))
     for node, weight in seeds.items():
@@ -46,48 +39,71 @@ def random_walk_with_restart(graph: nx.Graph, seeds: dict, restart: float = 0.5,
             start[index[node]] = weight
     if start.sum() <= 0:
         raise ValueError("none of the seeds is a node of the graph")
-    start /= start.sum()
-    walk = _transition(graph, nodes)
+    return start / start.sum()
+
+
+def _walk(walk: sparse.csr_matrix, start: np.ndarray, restart: float, tol: float,
+          max_iter: int) -> np.ndarray:
     scores = start.copy()
     for _ in range(max_iter):
         updated = (1 - restart) * (walk @ scores) + restart * start
-        if np.abs(updated - scores).sum() < tol:
-            scores = updated
-            break
+        converged = np.abs(updated - scores).sum() < tol
         scores = updated
-    return dict(zip(nodes, scores.tolist(), strict=True))
+        if converged:
+            break
+    return scores
 
 
-def _randomised_scores(graph: nx.Graph, seeds: dict, restart: float, seed: int,
-                       swaps_per_edge: int) -> np.ndarray:
-    shuffled = nx.Graph(graph)
-    edges = shuffled.number_of_edges()
-    nx.double_edge_swap(shuffled, nswap=swaps_per_edge * edges, max_tries=100 * edges,
-                        seed=seed)
-    scores = random_walk_with_restart(shuffled, seeds, restart)
-    return np.array([scores[node] for node in graph.nodes])
+def random_walk_with_restart(graph: nx.Graph, seeds: dict, restart: float = 0.5,
+                             tol: float = 1e-10, max_iter: int = 1000) -> dict:
+    """Stationary RWR score of every node for ``seeds`` (``{node: weight}``, normalised)."""
+    arrays = EdgeArrays.from_graph(graph)
+    walk = transition_matrix(arrays.n_nodes, arrays.first, arrays.second, arrays.weight)
+    scores = _walk(walk, _start_vector(arrays.nodes, seeds), restart, tol, max_iter)
+    return dict(zip(arrays.nodes, scores.tolist(), strict=True))
+
+
+def _count_exceedances(arrays: EdgeArrays, start: np.ndarray, observed: np.ndarray,
+                       restart: float, tol: float, seeds: np.ndarray,
+                       swaps_per_edge: float) -> np.ndarray:
+    exceed = np.zeros(arrays.n_nodes, dtype=np.int64)
+    for seed in seeds:
+        first, second = degree_preserving_shuffle(arrays.first, arrays.second, arrays.n_nodes,
+                                                  np.random.default_rng(int(seed)),
+                                                  swaps_per_edge)
+        walk = transition_matrix(arrays.n_nodes, first, second, arrays.weight)
+        exceed += _walk(walk, start, restart, tol, 1000) >= observed - 1e-15
+    return exceed
 
 
 def propagation_significance(graph: nx.Graph, seeds: dict, *, restart: float = 0.5,
-                             n_random: int = 1000, seed: int = 0, swaps_per_edge: int = 2,
-                             batch: int = 50) -> pd.DataFrame:
+                             n_random: int = 1000, seed: int = 0, swaps_per_edge: float = 2.0,
+                             batch: int = 50, tol: float = 1e-10) -> pd.DataFrame:
     """RWR scores with empirical p-values against ``n_random`` degree-preserving
     randomisations (Dask tasks of ``batch`` networks each, on the active scheduler).
 
+    Network ``i`` is randomised with its own generator seeded from
+    ``SeedSequence(seed)``, so results do not depend on ``batch`` or on the workers.
+
     Returns a DataFrame indexed by node: ``score``, ``p_value`` (sorted by score).
+
+    Examples
+    --------
+    >>> g = nx.relabel_nodes(nx.barbell_graph(5, 0), str)
+    >>> table = propagation_significance(g, {"0": 1.0}, n_random=20, batch=10)
+    >>> table.index[0], bool(table["p_value"].min() >= 1 / 21)
+    ('0', True)
     """
-    observed = random_walk_with_restart(graph, seeds, restart)
-    values = np.array([observed[node] for node in graph.nodes])
-    simple = nx.Graph(graph)  # double_edge_swap needs an undirected simple graph
-    simple.remove_edges_from(nx.selfloop_edges(simple))
-    seeds_rng = np.random.SeedSequence(seed).generate_state(n_random)
-
-    def count(chunk) -> np.ndarray:
-        return sum((_randomised_scores(simple, seeds, restart, int(s), swaps_per_edge)
-                    >= values - 1e-15).astype(int) for s in chunk)
-
-    chunks = [seeds_rng[i:i + batch] for i in range(0, n_random, batch)]
-    exceed = sum(dask.compute(*[dask.delayed(count)(chunk) for chunk in chunks]))
-    table = pd.DataFrame({"score": values, "p_value": (exceed + 1) / (n_random + 1)},
-                         index=pd.Index(list(graph.nodes), name="node"))
+    arrays = EdgeArrays.from_graph(graph)
+    start = _start_vector(arrays.nodes, seeds)
+    walk = transition_matrix(arrays.n_nodes, arrays.first, arrays.second, arrays.weight)
+    observed = _walk(walk, start, restart, tol, 1000)
+    network_seeds = np.random.SeedSequence(seed).generate_state(n_random)
+    shared = dask.delayed(arrays, pure=True), dask.delayed(start), dask.delayed(observed)
+    tasks = [dask.delayed(_count_exceedances)(*shared, restart, tol,
+                                              network_seeds[i:i + batch], swaps_per_edge)
+             for i in range(0, n_random, batch)]
+    exceed = np.sum(dask.compute(*tasks), axis=0)
+    table = pd.DataFrame({"score": observed, "p_value": (exceed + 1) / (n_random + 1)},
+                         index=pd.Index(arrays.nodes, name="node"))
     return table.sort_values("score", ascending=False)

@@ -6,7 +6,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from graphs.network_arrays import EdgeArrays
 from graphs.propagation import propagation_significance, random_walk_with_restart
+from graphs.randomise import degree_preserving_shuffle
 from graphs.sources import read_edge_list, read_omnipath, read_string
 from omics.errors import OmicsInputError
 from tests.conftest import shared_data
@@ -63,3 +65,41 @@ def test_permutation_significance_is_seeded_and_separates_the_seed_module():
     assert first.loc[module_a, "p_value"].median() < 0.1
     assert first.loc[module_b, "p_value"].median() > 0.9
     assert first.loc[module_a, "score"].median() > 5 * first.loc[module_b, "score"].median()
+
+
+def test_rwr_equals_personalised_pagerank_on_string():
+    graph = read_string(shared_data("ppi/string_hc0.9_symbols.csv"), min_score=0.9)
+    giant = graph.subgraph(max(nx.connected_components(graph), key=len)).copy()
+    seeds = {"ANXA6": 1.0, "EGFR": 1.0}
+    scores = random_walk_with_restart(giant, seeds, restart=0.3, tol=1e-13)
+    reference = nx.pagerank(giant, alpha=0.7, personalization=seeds, weight="score",
+                            tol=1e-17, max_iter=10000)
+    nodes = list(giant)
+    np.testing.assert_allclose([scores[n] for n in nodes], [reference[n] for n in nodes],
+                               rtol=1e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize("maker", [lambda: nx.gnm_random_graph(300, 1200, seed=2),
+                                   lambda: nx.barabasi_albert_graph(400, 3, seed=5)])
+def test_degree_preserving_shuffle_keeps_degrees_and_simplicity(maker):
+    graph = maker()
+    arrays = EdgeArrays.from_graph(graph)
+    first, second = degree_preserving_shuffle(arrays.first, arrays.second, arrays.n_nodes,
+                                              np.random.default_rng(11))
+    degrees = np.bincount(np.concatenate([first, second]), minlength=arrays.n_nodes)
+    np.testing.assert_array_equal(degrees, [graph.degree(n) for n in arrays.nodes])
+    assert np.all(first != second)
+    keys = {(min(a, b), max(a, b)) for a, b in zip(first, second, strict=True)}
+    assert len(keys) == len(first)  # no multi-edges
+    before = {(min(a, b), max(a, b)) for a, b in zip(arrays.first, arrays.second, strict=True)}
+    assert len(keys & before) / len(before) < 0.3  # well mixed after 2 swaps per edge
+    again = degree_preserving_shuffle(arrays.first, arrays.second, arrays.n_nodes,
+                                      np.random.default_rng(11))
+    np.testing.assert_array_equal(again[0], first)
+
+
+def test_significance_does_not_depend_on_batching():
+    graph = nx.planted_partition_graph(2, 20, 0.4, 0.02, seed=3)
+    one = propagation_significance(graph, {0: 1.0}, n_random=40, seed=2, batch=40)
+    many = propagation_significance(graph, {0: 1.0}, n_random=40, seed=2, batch=7)
+    assert one.equals(many)
