@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import dask
 import networkx as nx
 import numpy as np
@@ -78,9 +80,11 @@ def _count_exceedances(arrays: EdgeArrays, start: np.ndarray, observed: np.ndarr
 
 def propagation_significance(graph: nx.Graph, seeds: dict, *, restart: float = 0.5,
                              n_random: int = 1000, seed: int = 0, swaps_per_edge: float = 2.0,
-                             batch: int = 50, tol: float = 1e-10) -> pd.DataFrame:
+                             batch: int = 50, tol: float = 1e-10,
+                             compute: Callable = dask.compute) -> pd.DataFrame:
     """RWR scores with empirical p-values against ``n_random`` degree-preserving
-    randomisations (Dask tasks of ``batch`` networks each, on the active scheduler).
+    randomisations (Dask tasks of ``batch`` networks each, run by ``compute``: by default
+    ``dask.compute`` on the active scheduler).
 
     Network ``i`` is randomised with its own generator seeded from
     ``SeedSequence(seed)``, so results do not depend on ``batch`` or on the workers.
@@ -103,7 +107,7 @@ def propagation_significance(graph: nx.Graph, seeds: dict, *, restart: float = 0
     tasks = [dask.delayed(_count_exceedances)(*shared, restart, tol,
                                               network_seeds[i:i + batch], swaps_per_edge)
              for i in range(0, n_random, batch)]
-    exceed = np.sum(dask.compute(*tasks), axis=0)
+    exceed = np.sum(compute(*tasks), axis=0)
     table = pd.DataFrame({"score": observed, "p_value": (exceed + 1) / (n_random + 1)},
                          index=pd.Index(arrays.nodes, name="node"))
     return table.sort_values("score", ascending=False)
