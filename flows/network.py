@@ -1,25 +1,27 @@
-"""Prefect flow: the axis interaction graph with this study's evidence."""
+"""Prefect flow: the axis network analysis of a study store, on the Dask cluster."""
 
 from __future__ import annotations
 
 from prefect import flow, task
 
-from flows.runtime import record_flow_run
-from graphs import build_axis_graph, write_graph
+from flows.runtime import cluster_compute
+from graphs.axis_analysis import NetworkPlan, analyse_axis_network
+from omics.io.study import NetworkAnalysisPlan, load_study
 
 __all__ = ["build_network"]
 
 
-@task
-def axis_graph(store: str, out_dir: str) -> dict:
-    """Build the curated axis graph with evidence and write GraphML and tables."""
-    record_flow_run()
-    graph = build_axis_graph(store)
-    paths = write_graph(graph, out_dir)
-    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **paths}
+@task(retries=1, retry_delay_seconds=5)
+def axis_network(store: str, out_dir: str, study_yaml: str) -> dict:
+    """Curated axis + database layers + the store's evidence: propagation (randomisations as
+    cluster tasks), paths, modules, enrichment, axis report, figure and files."""
+    plan = load_study(study_yaml).analysis.network if study_yaml else NetworkAnalysisPlan()
+    with cluster_compute():
+        return analyse_axis_network(NetworkPlan.from_study(plan), out_dir, store)
 
 
 @flow(name="omics-network")
-def build_network(store: str, out_dir: str) -> dict:
-    """Write the axis network of ``store``'s results into ``out_dir``."""
-    return axis_graph.submit(store, out_dir).result()
+def build_network(store: str, out_dir: str, study_yaml: str = "") -> dict:
+    """Write the axis network of ``store``'s results into ``out_dir`` (plan from the study's
+    ``analysis.network``, defaults without one)."""
+    return axis_network.submit(store, out_dir, study_yaml).result()

@@ -63,13 +63,14 @@ def omics_pipeline(
         runner = dask_runner(address)
         shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store)
         analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
-        network = build_network.with_options(task_runner=runner)(store, str(results))
+        network = build_network.with_options(task_runner=runner)(store, str(results / "network"),
+                                                                   study_yaml)
     tables = export_results(store, results)
     lines = findings(store, analyses)
     export_parquet(store, results)
     export_modalities(store, out / "modalities")
     report = build_report(store, out / "report.html")
-    paths = {"store": store, "results": str(results), "graph": network["graphml"],
+    paths = {"store": store, "results": str(results), "graph": network["files"]["graphml"],
              "report": str(report)}
     markdown = render_markdown("omics-axis pipeline", lines, paths)
     (out / "summary.md").write_text(markdown + "\n")

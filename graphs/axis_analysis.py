@@ -32,9 +32,11 @@ from graphs.modules import find_modules
 from graphs.paths import context_subnetwork, k_shortest_paths
 from graphs.propagation import propagation_significance
 from graphs.sources import read_network
+from graphs.store_results import write_network_results
 from omics.errors import OmicsInputError
 from omics.io.gmt import read_gmt
 from omics.io.hgnc import HgncMap
+from omics.io.study import NetworkAnalysisPlan
 from omics.report.network_plot import network_figure
 
 __all__ = ["NetworkPlan", "NetworkSource", "analyse_axis_network", "axis_targets"]
@@ -69,6 +71,17 @@ class NetworkPlan:
     gene_sets: tuple[str, ...] = ()
     hgnc: str | None = None
     module_method: str = "louvain"
+
+    @classmethod
+    def from_study(cls, plan: NetworkAnalysisPlan) -> NetworkPlan:
+        """The plan of a study's ``analysis.network`` section."""
+        return cls(networks=tuple(NetworkSource(str(n.path), n.format, n.min_score,
+                                                str(n.info) if n.info else None,
+                                                str(n.aliases) if n.aliases else None)
+                                  for n in plan.networks),
+                   seeds=tuple(plan.seeds), n_random=plan.n_random, top=plan.top,
+                   gene_sets=tuple(str(g) for g in plan.gene_sets),
+                   hgnc=str(plan.hgnc) if plan.hgnc else None)
 
 
 def axis_targets(roles: tuple[str, ...] = TARGET_ROLES) -> list[str]:
@@ -119,7 +132,8 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     Files: ``axis_network.{graphml,cyjs}``, ``axis_network_{nodes,edges}.{csv,parquet}`` (the
     context subnetwork with all evidence), ``propagation.csv`` (every node), ``paths.csv``,
     ``modules.csv``, ``enrichment_<gene sets>.csv``, ``axis_report.md``,
-    ``axis_network.{png,svg}``, ``network_summary.json``. Returns the summary.
+    ``axis_network.{png,svg}``, ``network_summary.json``; with a ``store``, the node and
+    edge tables also go into its ``results/network/``. Returns the summary.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -139,7 +153,7 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     modules = find_modules(context, method=plan.module_method, seed=plan.seed)
     _annotate(context, propagation, modules)
     contrasts = protein_contrasts(context)
-    nodes = axis_node_table(context, contrasts[0] if contrasts else None)
+    nodes = axis_node_table(context, plan.alpha)
     edges = axis_edge_table(context)
     files = write_graph(context, out)
     propagation.to_csv(out / "propagation.csv")
@@ -171,5 +185,8 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
                "files": files, "parameters": {k: v for k, v in plan.__dict__.items()
                                               if k != "networks"},
                "networks": [s.__dict__ for s in plan.networks]}
+    if store:
+        write_network_results(store, nodes, edges, {**summary["parameters"],
+                                                    "networks": summary["networks"]})
     (out / "network_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary

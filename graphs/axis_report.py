@@ -10,9 +10,9 @@ Examples
 >>> g.add_edge("EGFR", "ANXA6", evidence="experimental",
 ...            source_ref="seed study: co-immunoprecipitation and GST pulldown")
 >>> g.add_edge("EGFR", "CBL", evidence="curated;database", string_score=0.999)
->>> print(gene_sentence(g, "EGFR", "res_vs_sens"))
+>>> print(gene_sentence(g, "EGFR"))
 EGFR (epidermal growth factor receptor): protein up 1.9× in res vs sens (FDR 1e-04), mRNA \
-unchanged (FDR 0.6); interacts with ANXA6 (seed study: co-immunoprecipitation and GST \
+unchanged (FDR >= 0.05); interacts with ANXA6 (seed study: co-immunoprecipitation and GST \
 pulldown) and CBL (curated; STRING 0.999).
 """
 
@@ -37,16 +37,24 @@ def protein_contrasts(graph: nx.Graph) -> list[str]:
     return list(found)
 
 
-def _change(data: dict, layer: str, contrast: str, alpha: float) -> str | None:
-    fc, fdr = data.get(f"{layer}_log2_fc__{contrast}"), data.get(f"{layer}_fdr__{contrast}")
-    if fc is None or fdr is None or not np.isfinite(fc):
-        return None
+def _changes(data: dict, layer: str, alpha: float) -> str | None:
+    """``protein up 1.9× in a vs b (FDR 1e-04) and down ...`` over every contrast of the
+    layer; ``unchanged`` when measured but significant in none."""
     name = "protein" if layer == "protein" else "mRNA"
-    if fdr >= alpha:
-        return f"{name} unchanged (FDR {fdr:.2g})"
-    direction = "up" if fc > 0 else "down"
-    return (f"{name} {direction} {2 ** abs(fc):.1f}× in {contrast.replace('_', ' ')} "
-            f"(FDR {fdr:.0e})")
+    prefix = f"{layer}_log2_fc__"
+    phrases, measured = [], False
+    for key, fc in data.items():
+        if not key.startswith(prefix) or not np.isfinite(fc):
+            continue
+        contrast = key.removeprefix(prefix)
+        fdr = data.get(f"{layer}_fdr__{contrast}", np.nan)
+        measured = True
+        if fdr < alpha:
+            phrases.append(f"{'up' if fc > 0 else 'down'} {2 ** abs(fc):.1f}× in "
+                           f"{contrast.replace('_', ' ')} (FDR {fdr:.0e})")
+    if phrases:
+        return f"{name} " + " and ".join(phrases)
+    return f"{name} unchanged (FDR >= {alpha:g})" if measured else None
 
 
 def _edge_phrase(data: dict) -> str:
@@ -69,13 +77,12 @@ def _evidence_order(data: dict) -> tuple:
     return min(ranks, default=3), -data.get("score", data.get("string_score", 0))
 
 
-def gene_sentence(graph: nx.Graph, node, contrast: str | None = None, alpha: float = 0.05,
-                  partners: int = 5) -> str:
-    """One sentence: the node's changes in ``contrast`` and its best-supported partners."""
+def gene_sentence(graph: nx.Graph, node, alpha: float = 0.05, partners: int = 5) -> str:
+    """One sentence: the node's significant changes in every contrast (FDR < ``alpha``) and
+    its best-supported partners."""
     data = graph.nodes[node]
     head = f"{node} ({data['label']})" if data.get("label") else str(node)
-    changes = [c for layer in ("protein", "mrna")
-               if contrast and (c := _change(data, layer, contrast, alpha))]
+    changes = [c for layer in ("protein", "mrna") if (c := _changes(data, layer, alpha))]
     parts = [", ".join(changes)] if changes else []
     neighbours = sorted(graph[node].items(), key=lambda item: _evidence_order(item[1]))
     links = [f"{other} ({phrase})" if (phrase := _edge_phrase(edge)) else str(other)
@@ -87,10 +94,10 @@ def gene_sentence(graph: nx.Graph, node, contrast: str | None = None, alpha: flo
     return head + (": " + "; ".join(parts) if parts else "") + "."
 
 
-def axis_node_table(graph: nx.Graph, contrast: str | None = None) -> pd.DataFrame:
+def axis_node_table(graph: nx.Graph, alpha: float = 0.05) -> pd.DataFrame:
     """Every node with all its attributes and its sentence (``summary``)."""
     rows = [{"node": n, **d, "degree": graph.degree(n),
-             "summary": gene_sentence(graph, n, contrast)} for n, d in graph.nodes(data=True)]
+             "summary": gene_sentence(graph, n, alpha)} for n, d in graph.nodes(data=True)]
     return pd.DataFrame(rows).set_index("node")
 
 

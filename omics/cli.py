@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from omics.cli_clinical import clinical_command, dose_response_command
+from omics.cli_graph import graph_command, network_app
 from omics.cli_stats import correlate_command, differential_command
 from omics.errors import OmicsInputError
 
@@ -159,6 +160,8 @@ app.command("differential")(differential_command)
 app.command("correlate")(correlate_command)
 app.command("clinical")(clinical_command)
 app.command("dose-response")(dose_response_command)
+app.command("graph")(graph_command)
+app.add_typer(network_app, name="network")
 
 
 def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signature

@@ -199,6 +199,27 @@ class GenePairPlan(_Strict):
     pairs: list[tuple[str, str]]
 
 
+class NetworkFile(_Strict):
+    """A database network file for the axis network analysis."""
+
+    path: Path
+    format: Literal["string", "string_links", "biogrid", "omnipath", "edges"]
+    min_score: float = Field(default=0.7, ge=0, le=1)
+    info: Path | None = None  # STRING protein.info (format string_links)
+    aliases: Path | None = None  # STRING protein.aliases (format string_links)
+
+
+class NetworkAnalysisPlan(_Strict):
+    """The axis network: database layers, propagation seeds and randomisations, gene sets."""
+
+    networks: list[NetworkFile] = Field(default_factory=list)
+    seeds: list[str] = Field(default_factory=lambda: ["ANXA6", "EGFR"], min_length=1)
+    n_random: int = Field(default=1000, ge=1)
+    top: int = Field(default=30, ge=0)
+    gene_sets: list[Path] = Field(default_factory=list)
+    hgnc: Path | None = None
+
+
 class AnalysisPlan(_Strict):
     """Which analyses the pipeline runs."""
 
@@ -208,6 +229,7 @@ class AnalysisPlan(_Strict):
     clinical: ClinicalPlan | None = None
     gene_pairs: GenePairPlan | None = None
     dose_response: DoseResponsePlan | None = None
+    network: NetworkAnalysisPlan = Field(default_factory=NetworkAnalysisPlan)
 
 
 class StudyConfig(_Strict):
@@ -245,6 +267,15 @@ def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
             value = getattr(source, name, None)
             if value is not None and not value.is_absolute():
                 setattr(source, name, (base / value).resolve())
+    network = study.analysis.network
+    for entry in network.networks:
+        for name in ("path", "info", "aliases"):
+            value = getattr(entry, name)
+            if value is not None and not value.is_absolute():
+                setattr(entry, name, (base / value).resolve())
+    network.gene_sets = [(base / g).resolve() for g in network.gene_sets]
+    if network.hgnc is not None:
+        network.hgnc = (base / network.hgnc).resolve()
     return study
 
 

@@ -35,7 +35,7 @@ def test_demo_run_leaves_no_server_scheduler_or_worker(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Prefect API: http://127.0.0.1:" in result.stdout
     assert "serum_exo_anxa6_ng_ml by response" in result.stdout
-    assert (tmp_path / "demo" / "results" / "axis_network.graphml").exists()
+    assert (tmp_path / "demo" / "results" / "network" / "axis_network.graphml").exists()
     assert (tmp_path / ".omics" / "prefect" / "server.log").exists()
     leftover = _marked_processes(marker)
     assert leftover == [], [p.cmdline() for p in leftover]

@@ -61,7 +61,7 @@ def test_few_planted_nulls_called(pipeline_run):
 
 def test_graph_holds_anxa6_egfr_with_study_evidence(pipeline_run):
     out, _ = pipeline_run
-    graph = nx.read_graphml(out / "results" / "axis_network.graphml")
+    graph = nx.read_graphml(out / "results" / "network" / "axis_network.graphml")
     edge = graph.edges["ANXA6", "EGFR"]
     assert edge["evidence"] == "experimental"
     assert "co-immunoprecipitation" in edge["source_ref"]

@@ -1,0 +1,115 @@
+"""``omics graph`` (the axis network analysis) and ``omics network fetch`` (database releases).
+
+Registered on the ``omics`` command line by :mod:`omics.cli`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from omics.errors import OmicsInputError
+
+__all__ = ["graph_command", "network_app"]
+
+console = Console()
+network_app = typer.Typer(help="Interaction-database releases.", no_args_is_help=True)
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, digest = value.partition("=")
+        if not sep or len(digest) != 64:
+            raise OmicsInputError(option, repr(value), "FILE_NAME=<64 hex digits of sha256>")
+        pairs[name] = digest
+    return pairs
+
+
+@network_app.command("fetch")
+def fetch_command(
+    database: Annotated[str, typer.Argument(help="string or biogrid.")],
+    version: Annotated[str, typer.Option(help="Release, e.g. 12.0 (STRING), 4.4.240 (BioGRID).")],
+    species: Annotated[int, typer.Option(help="NCBI taxon id.")] = 9606,
+    cache: Annotated[Path | None, typer.Option(
+        help="Cache folder; default $OMICS_CACHE or ~/.cache/omics-axis.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="A mirror of the download site.")] = None,
+    sha256: Annotated[list[str] | None, typer.Option(
+        help="Expected digest, FILE_NAME=HEX (repeatable).")] = None,
+) -> None:
+    """Download a STRING or BioGRID release into the cache, verifying sha256 checksums."""
+    from graphs.fetch import fetch_release
+
+    files = fetch_release(database, version, species, cache=cache, base_url=base_url,
+                          sha256=_pairs(sha256 or [], "--sha256"),
+                          on_file=lambda name, status: console.print(f"  {status}: {name}"))
+    for kind, path in files.items():
+        console.print(f"{kind}: {path}")
+
+
+def graph_command(
+    out: Annotated[Path, typer.Option(help="Folder for the network files.")],
+    store: Annotated[Path | None, typer.Option(help="Study store whose results to attach.")
+                     ] = None,
+    network: Annotated[list[Path] | None, typer.Option(
+        help="Database network file (repeatable; one --format each).")] = None,
+    network_format: Annotated[list[str] | None, typer.Option(
+        "--format", help="string | string_links | biogrid | omnipath | edges.")] = None,
+    min_score: Annotated[float, typer.Option(help="STRING combined-score threshold (0-1).")
+                         ] = 0.7,
+    info: Annotated[Path | None, typer.Option(help="STRING protein.info for string_links.")
+                    ] = None,
+    aliases: Annotated[Path | None, typer.Option(
+        help="STRING protein.aliases for string_links.")] = None,
+    hgnc: Annotated[Path | None, typer.Option(
+        help="HGNC table: map network identifiers to approved symbols.")] = None,
+    seeds: Annotated[str, typer.Option(help="Comma-separated seed genes.")] = "ANXA6,EGFR",
+    gene_sets: Annotated[list[Path] | None, typer.Option(
+        help="GMT file for over-representation (repeatable).")] = None,
+    n_random: Annotated[int, typer.Option(help="Degree-preserving randomisations.")] = 1000,
+    top: Annotated[int, typer.Option(help="Top propagated genes in the context subnetwork.")
+                   ] = 30,
+    workers: Annotated[int, typer.Option(help="LocalCluster worker processes.")] = 2,
+    address: Annotated[str, typer.Option(help="Dask scheduler tcp://host:port instead.")] = "",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """The axis network: curated layer + databases + the study's evidence -> propagation,
+    paths, modules, gene-set enrichment, axis report, GraphML/Cytoscape/figure."""
+    from distributed import Client, LocalCluster
+
+    from graphs.axis_analysis import NetworkPlan, NetworkSource, analyse_axis_network
+    from omics.progress import compute_with_progress
+
+    network, formats = network or [], network_format or []
+    if len(formats) != len(network):
+        raise OmicsInputError("--format", f"{len(formats)} --format for {len(network)} "
+                              "--network", "one --format per --network")
+    if store is not None and not (store / "zarr.json").exists():
+        raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
+    plan = NetworkPlan(
+        networks=tuple(NetworkSource(str(p), f, min_score, str(info) if info else None,
+                                     str(aliases) if aliases else None)
+                       for p, f in zip(network, formats, strict=True)),
+        seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()), n_random=n_random,
+        seed=seed, top=top, gene_sets=tuple(str(g) for g in gene_sets or ()),
+        hgnc=str(hgnc) if hgnc else None)
+    with (LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")
+          if not address else Client(address)) as cluster:
+        client = cluster if address else Client(cluster)
+        console.print(f"Dask dashboard: {client.dashboard_link}")
+        with client:
+            summary = analyse_axis_network(plan, out, store, compute=lambda *tasks: (
+                compute_with_progress(*tasks, description="randomised networks",
+                                      console=console)))
+    console.print(f"Network {summary['network_nodes']:,} genes, {summary['network_edges']:,} "
+                  f"edges; context subnetwork {summary['context_nodes']} genes, "
+                  f"{summary['context_edges']} edges; {summary['significant_nodes']} genes with "
+                  f"propagation p <= 0.05 ({n_random} randomisations)")
+    for name, rows in summary["enrichment"].items():
+        if rows:
+            console.print(f"Top {name} set: {rows[0]['set']} ({rows[0]['overlap']}/"
+                          f"{rows[0]['set_size']}, FDR {rows[0]['fdr']:.2g})")
+    console.print(f"Axis report {summary['files']['report']}; figure {summary['files']['png']}")

@@ -1,0 +1,158 @@
+"""Paths, modules, over-representation, the axis report and the network outputs, on the real
+STRING network and gene sets and on the small built-in cohort."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.metrics import adjusted_rand_score
+from statsmodels.stats.multitest import multipletests
+
+from graphs.axis_analysis import NetworkPlan, NetworkSource, analyse_axis_network
+from graphs.enrichment import over_representation
+from graphs.modules import find_modules
+from graphs.paths import context_subnetwork, k_shortest_paths
+from graphs.sources import read_string
+from omics import analysis
+from omics.io import load_study
+from omics.io.gmt import read_gmt
+from tests.conftest import shared_data
+
+OMICS = str(Path(sys.executable).with_name("omics"))
+
+
+@pytest.fixture(scope="module")
+def string_graph():
+    return read_string(shared_data("ppi/string_hc0.9_symbols.csv"), min_score=0.9)
+
+
+def test_k_shortest_paths_are_shortest_simple_and_ordered(string_graph):
+    table = k_shortest_paths(string_graph, "ANXA6", ["CBL", "RRM2", "BCL2"], k=4)
+    for target, rows in table.groupby("target"):
+        assert rows["hops"].min() == nx.shortest_path_length(string_graph, "ANXA6", target)
+        assert rows["hops"].is_monotonic_increasing and list(rows["rank"]) == [1, 2, 3, 4]
+        for path in rows["path"].str.split(" > "):
+            assert path[0] == "ANXA6" and path[-1] == target and len(set(path)) == len(path)
+            scores = [string_graph.edges[a, b]["score"]
+                      for a, b in zip(path, path[1:], strict=False)]
+            assert rows.set_index("path").at[" > ".join(path), "min_score"] == min(scores)
+    assert "NOT_A_GENE" not in set(k_shortest_paths(string_graph, "ANXA6", ["NOT_A_GENE"])
+                                   ["target"])
+
+
+def test_context_subnetwork_joins_ranked_nodes_to_the_seeds(string_graph):
+    context = context_subnetwork(string_graph, ["ANXA6"], ["UBC", "EGFR"], top=2)
+    assert {"ANXA6", "UBC", "EGFR"} <= set(context)
+    assert nx.is_connected(context)
+    assert nx.shortest_path_length(context, "ANXA6", "UBC") == \
+        nx.shortest_path_length(string_graph, "ANXA6", "UBC")
+
+
+def test_modules_recover_planted_communities():
+    graph = nx.planted_partition_graph(3, 25, 0.5, 0.01, seed=4)
+    table = find_modules(graph, seed=3)
+    truth = [node // 25 for node in table.index]
+    assert adjusted_rand_score(truth, table["module"]) == 1.0
+    assert table.attrs["modularity"] == pytest.approx(
+        nx.community.modularity(graph, [set(range(i, i + 25)) for i in (0, 25, 50)]))
+    greedy = find_modules(graph, method="greedy")
+    assert adjusted_rand_score(truth, greedy.loc[table.index, "module"]) == 1.0
+
+
+def test_over_representation_equals_fisher_and_bh():
+    gene_sets = read_gmt(shared_data("pathways/msigdb_c2_kegg_186.gmt"))
+    universe = sorted({g for s in gene_sets.values() for g in s.genes})
+    background = np.random.default_rng(0).choice(universe, 30, replace=False).tolist()
+    genes = list(gene_sets["KEGG_ERBB_SIGNALING_PATHWAY"].genes[:20]) + background
+    table = over_representation(genes, gene_sets, universe)
+    hits = set(genes)
+    for name in ["KEGG_ERBB_SIGNALING_PATHWAY", "KEGG_APOPTOSIS", "KEGG_ENDOCYTOSIS"]:
+        members = set(gene_sets[name].genes)
+        a = len(hits & members)
+        contingency = [[a, len(hits) - a], [len(members) - a,
+                                            len(universe) - len(hits) - len(members) + a]]
+        assert table.at[name, "p_value"] == pytest.approx(
+            stats.fisher_exact(contingency, alternative="greater").pvalue, rel=1e-9)
+    assert np.allclose(table["fdr"], multipletests(table["p_value"], method="fdr_bh")[1])
+    assert table.index[0] == "KEGG_ERBB_SIGNALING_PATHWAY"
+
+
+def test_axis_neighbourhood_on_string_is_the_egfr_downregulation_machinery(tmp_path):
+    plan = NetworkPlan(networks=(NetworkSource(str(shared_data("ppi/string_hc0.9_symbols.csv")),
+                                               "string", 0.9),),
+                       n_random=100, gene_sets=(
+                           str(shared_data("pathways/reactome_pathways.gmt")),
+                           str(shared_data("pathways/msigdb_c2_kegg_186.gmt"))))
+    summary = analyse_axis_network(plan, tmp_path)
+    assert summary["network_nodes"] > 12000
+    reactome = pd.read_csv(tmp_path / "enrichment_reactome_pathways.csv", index_col="set")
+    assert reactome.at["EGFR-downregulation", "fdr"] < 1e-10
+    assert {"CBL", "UBC", "UBB", "HGS", "EPS15"} <= \
+        set(reactome.at["EGFR-downregulation", "genes"].split(";"))
+    kegg = pd.read_csv(tmp_path / "enrichment_msigdb_c2_kegg_186.csv", index_col="set")
+    assert kegg.at["KEGG_ERBB_SIGNALING_PATHWAY", "fdr"] < 1e-10
+    paths = pd.read_csv(tmp_path / "paths.csv")
+    first = paths[(paths["source"] == "ANXA6") & (paths["target"] == "UBC")].iloc[0]
+    assert first["path"] == "ANXA6 > CBL > UBC"  # through the study's ANXA6-CBL link
+    cytoscape = json.loads((tmp_path / "axis_network.cyjs").read_text())
+    rebuilt = nx.cytoscape_graph(cytoscape)
+    graphml = nx.read_graphml(tmp_path / "axis_network.graphml")
+    assert set(map(frozenset, rebuilt.edges)) == set(map(frozenset, graphml.edges))
+    assert rebuilt.edges["ANXA6", "EGFR"]["evidence"] == "experimental"
+    assert graphml.edges["CBL", "EGFR"]["string_score"] == pytest.approx(0.999)
+    svg = (tmp_path / "axis_network.svg").read_text()
+    assert svg.count("ANXA6") >= 1 and (tmp_path / "axis_network.png").stat().st_size > 10_000
+
+
+def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
+    plan = load_study(small_cohort).analysis
+    analysis.differential_proteomics(small_store, plan.proteomics)
+    summary = analyse_axis_network(NetworkPlan(n_random=50), tmp_path, small_store)
+    contrast = "resistant_vs_sensitive_cells"
+    table = analysis.read_result(small_store, "differential_proteomics",
+                                 contrast).set_index("feature")
+    nodes = pd.read_csv(tmp_path / "axis_report_nodes.csv", index_col="node")
+    egfr = nodes.at["EGFR", "summary"]
+    fold = 2 ** table.at["EGFR", "log2_fc"]
+    assert egfr.startswith("EGFR (epidermal growth factor receptor): protein up ")
+    assert f"up {fold:.1f}× in resistant vs sensitive cells (FDR {table.at['EGFR', 'fdr']:.0e})" \
+        in egfr
+    assert "ANXA6 (seed study: co-immunoprecipitation and GST pulldown" in egfr
+    stored = analysis.read_result(small_store, "network", "nodes").set_index("node")
+    assert stored.at["EGFR", "summary"] == egfr
+    assert summary["files"]["report"].endswith("axis_report.md")
+    report = (tmp_path / "axis_report.md").read_text()
+    assert egfr in report
+
+
+def test_graph_cli_end_to_end_and_its_errors(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("gene_a,gene_b\nANXA6,LRP1\nLRP1,HSPA4\nHSPA4,EGFR\n")
+    done = subprocess.run([OMICS, "graph", "--out", str(tmp_path / "net"), "--network",
+                           str(edges), "--format", "edges", "--n-random", "40", "--workers", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Dask dashboard: http://127.0.0.1:" in done.stdout
+    scores = pd.read_csv(tmp_path / "net" / "propagation.csv", index_col="node")
+    assert {"LRP1", "HSPA4", "CBL"} <= set(scores.index)
+    assert scores.at["LRP1", "score"] > scores.at["HSPA4", "score"]  # nearer to the seeds
+    for arguments, message in [
+        (["--network", str(edges)], "error: --format: found 0 --format for 1 --network; "
+                                    "expected one --format per --network"),
+        (["--seeds", "NOPE"], "error: --seeds: found NOPE; expected at least one gene of the "
+                              "network"),
+        (["--network", str(edges), "--format", "sif"], "error: --format: found 'sif'; expected "
+         "one of string, string_links, biogrid, omnipath, edges"),
+    ]:
+        failed = subprocess.run([OMICS, "graph", "--out", str(tmp_path / "bad"), "--workers",
+                                 "1", "--n-random", "5", *arguments], capture_output=True,
+                                text=True, timeout=300)
+        assert (failed.returncode, failed.stderr.strip()) == (2, message)
