@@ -8,7 +8,6 @@ a LocalCluster for its own duration; otherwise it uses the scheduler at that add
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -17,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows.analysis import analyse_study
 from flows.ingest import ingest_study
 from flows.network import build_network
-from flows.runtime import dask_runner, local_cluster, record_flow_run
+from flows.runtime import record_flow_run, run_cluster
 from omics.export import export_modalities, export_parquet
 from omics.report import build_report
 from omics.simulate import simulate_cohort
@@ -32,6 +31,8 @@ def omics_pipeline(
     out_dir: str = "omics-demo",
     dask_address: str = "",
     scale: str = "default",
+    cluster: str = "",
+    cluster_config: str = "deploy/clusters.yaml",
 ) -> dict:
     """Run the whole pipeline and return its summary.
 
@@ -46,6 +47,9 @@ def omics_pipeline(
         ``tcp://host:port`` of a Dask scheduler; empty = a LocalCluster for this run.
     scale
         Size of the built-in cohort (``small`` or ``default``) when ``study_yaml`` is empty.
+    cluster, cluster_config
+        Without ``dask_address``: the cluster spec ``cluster`` in the ``cluster_config`` file
+        (``local``, ``address`` with optional TLS, ``slurm``); empty = a LocalCluster.
     """
     logger = get_run_logger()
     record_flow_run()
@@ -54,13 +58,7 @@ def omics_pipeline(
         study_yaml = str(simulate_cohort(out / "inputs", scale=scale))
         logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
     store, results = str(out / "study.zarr"), out / "results"
-    with ExitStack() as stack:
-        address = dask_address
-        if not address:
-            cluster = stack.enter_context(local_cluster())
-            address = cluster.scheduler_address
-            logger.info("Dask LocalCluster %s, dashboard %s", address, cluster.dashboard_link)
-        runner = dask_runner(address)
+    with run_cluster(dask_address, cluster, cluster_config) as runner:
         shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store)
         analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
         network = build_network.with_options(task_runner=runner)(store, str(results / "network"),

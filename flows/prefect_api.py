@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["free_port", "prefect_api"]
+__all__ = ["free_port", "healthy", "prefect_api", "server_environment", "start_server",
+           "stop_process_group"]
 
 _STARTUP_TIMEOUT_S = 90
 
@@ -34,25 +35,58 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(api_url: str) -> bool:
+    """True when ``GET {api_url}/health`` answers 200."""
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process_group(process: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM the process's group (it was started with ``start_new_session``), then SIGKILL
+    what is left after ``timeout`` seconds."""
     if process.poll() is not None:
         return
     try:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     except ProcessLookupError:
         pass
+
+
+def server_environment(home: Path, api_url: str, ui: bool) -> dict[str, str]:
+    """Environment of a private server and its clients: ``PREFECT_HOME``, API URL, no
+    telemetry; the UI on or off."""
+    return {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_API_URL": api_url}
+
+
+def start_server(home: Path, host: str, port: int, ui: bool = False) -> subprocess.Popen:
+    """``prefect server start`` in its own process group, logging to ``home/server.log``;
+    returns once ``/api/health`` answers (stops it and raises if it does not)."""
+    home.mkdir(parents=True, exist_ok=True)
+    url = f"http://{host}:{port}/api"
+    prefect = Path(sys.executable).with_name("prefect")
+    with open(home / "server.log", "ab") as log:
+        process = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", host, "--port", str(port)],
+            env=server_environment(home, url, ui), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    deadline = time.monotonic() + _STARTUP_TIMEOUT_S
+    try:
+        while not healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
+            time.sleep(0.5)
+    except BaseException:  # also Ctrl-C while waiting: never leave the server behind
+        stop_process_group(process)
+        raise
+    return process
 
 
 @contextmanager
@@ -67,30 +101,17 @@ def prefect_api(home: str | Path) -> Iterator[str]:
         yield configured
         return
     home = Path(home).resolve()
-    home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": url}
-    prefect = Path(sys.executable).with_name("prefect")
-    with open(home / "server.log", "ab") as log:
-        process = subprocess.Popen(
-            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    process = start_server(home, "127.0.0.1", port)
     previous = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME",
                                                 "PREFECT_SERVER_ANALYTICS_ENABLED")}
     try:
-        deadline = time.monotonic() + _STARTUP_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
-            time.sleep(0.5)
         os.environ.update({"PREFECT_API_URL": url, "PREFECT_HOME": str(home),
                            "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
         yield url
     finally:
-        _stop(process)
+        stop_process_group(process)
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)

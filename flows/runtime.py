@@ -1,30 +1,49 @@
-"""Runtime glue for flows: the Dask task runner, cluster computation and flow-run ids."""
+"""Runtime glue for flows: the run's Dask task runner, cluster computation, flow-run ids."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from distributed import LocalCluster, rejoin, secede
+from distributed import rejoin, secede
 from distributed.worker import get_worker
+from prefect import get_run_logger
+from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
 from prefect_dask import DaskTaskRunner, get_dask_client
 
+from flows.clusters import AddressSpec, LocalSpec, load_cluster_spec, open_cluster
 from omics.store.provenance import FLOW_RUN_ENV
 
-__all__ = ["cluster_compute", "dask_runner", "local_cluster", "record_flow_run"]
+__all__ = ["cluster_compute", "record_flow_run", "run_cluster"]
 
 
-def local_cluster(n_workers: int = 2, threads_per_worker: int = 1) -> LocalCluster:
-    """A LocalCluster of worker processes; the dashboard on a free port, printed by callers."""
-    return LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
-                        processes=True, dashboard_address=":0")
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    """The flow run's logger inside a run (shown in the UI), this module's outside one."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
 
 
-def dask_runner(address: str) -> DaskTaskRunner:
-    """Task runner on the Dask scheduler at ``address`` (tcp://host:port)."""
-    return DaskTaskRunner(address=address)
+@contextmanager
+def run_cluster(dask_address: str = "", cluster: str = "",
+                cluster_config: str = "deploy/clusters.yaml") -> Iterator[DaskTaskRunner]:
+    """The Dask task runner of a run: the scheduler at ``dask_address``, else the cluster
+    named ``cluster`` in ``cluster_config``, else a LocalCluster (2 worker processes).
+    Clusters started here stop on exit; the dashboard URL is logged."""
+    if dask_address:
+        spec = AddressSpec(kind="address", address=dask_address)
+    elif cluster:
+        spec = load_cluster_spec(cluster, cluster_config)
+    else:
+        spec = LocalSpec()
+    with open_cluster(spec) as running:
+        _logger().info("Dask scheduler %s (%s), dashboard %s", running.address, spec.kind,
+                       running.dashboard or "-")
+        yield DaskTaskRunner(address=running.address, client_kwargs=running.client_kwargs)
 
 
 def record_flow_run() -> None:

@@ -156,6 +156,26 @@ def run(
                   f"{Path(out) / 'summary.md'}); wall time {time.monotonic() - started:.0f} s")
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port of the Prefect server and UI.")] = 4200,
+    host: Annotated[str, typer.Option(
+        help="Interface to bind; 127.0.0.1 keeps the UI and API on this machine.")
+    ] = "127.0.0.1",
+    project: Annotated[Path, typer.Option(help="Folder with prefect.yaml.")] = Path("."),
+    home: Annotated[Path, typer.Option(help="Server database and logs.")] = Path(".omics/serve"),
+) -> None:
+    """Serve the Prefect deployments: server + UI, work pool, deployments, worker (Ctrl-C
+    stops them all)."""
+    from flows.serve import serve as serve_deployments
+
+    console.print(f"Starting the Prefect server on {host}:{port} (logs in {home}) ...")
+    serve_deployments(project, home, host, port, on_ready=lambda url: console.print(
+        f"Prefect UI: {url}  (API {url}/api; deployments of {project / 'prefect.yaml'}; "
+        "Ctrl-C stops the worker and the server)"))
+    console.print("Stopped the worker and the server.")
+
+
 app.command("differential")(differential_command)
 app.command("correlate")(correlate_command)
 app.command("clinical")(clinical_command)

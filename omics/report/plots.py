@@ -25,11 +25,14 @@ import pandas as pd  # noqa: E402
 
 __all__ = [
     "biomarker_by_response",
+    "correlation_heatmap",
     "distributions",
     "dose_response_curves",
     "kaplan_meier",
     "missing_per_sample",
+    "pca_scatter",
     "protein_vs_mrna",
+    "reference_channels",
     "roc_curve_figure",
     "to_data_uri",
     "volcano",
@@ -163,5 +166,69 @@ def dose_response_curves(table: pd.DataFrame, fits: pd.DataFrame, condition: str
     axes.set_xscale("log")
     axes.set_xlabel(f"{dose}")
     axes.set_ylabel(response)
+    axes.legend(fontsize=7)
+    return figure
+
+
+def reference_channels(log2: np.ndarray, plex: pd.Series, reference: pd.Series) -> plt.Figure:
+    """TMT reference-channel behaviour across plexes, before normalisation.
+
+    Left: each plex's pooled reference channel (log2 intensity distribution). Right: each
+    sample's median log2 ratio to its own plex's reference (loading differences the reference
+    normalises away). ``log2`` is features x samples; ``plex`` and ``reference`` (bool) are
+    per sample.
+    """
+    plexes = list(dict.fromkeys(plex))
+    colours = plt.cm.tab10(np.arange(len(plexes)) % 10)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4),
+                                         gridspec_kw={"width_ratios": [1, 2.5]})
+    references = {p: log2[:, np.flatnonzero((plex == p).to_numpy() & reference.to_numpy())[0]]
+                  for p in plexes if ((plex == p) & reference).any()}
+    left.boxplot([v[np.isfinite(v)] for v in references.values()], showfliers=False)
+    left.set_xticks(range(1, len(references) + 1), list(references), fontsize=8)
+    left.set_xlabel("plex")
+    left.set_ylabel("reference log2 intensity")
+    ratios, bar_colours, names = [], [], []
+    for position, (sample, p, is_reference) in enumerate(zip(plex.index, plex, reference,
+                                                             strict=True)):
+        if is_reference or p not in references:
+            continue
+        ratios.append(np.nanmedian(log2[:, position] - references[p]))
+        bar_colours.append(colours[plexes.index(p)])
+        names.append(sample)
+    right.bar(range(len(ratios)), ratios, color=bar_colours)
+    right.axhline(0, lw=0.6, c="k")
+    right.set_xticks(range(len(ratios)), names, rotation=90, fontsize=6)
+    right.set_ylabel("median log2(sample / reference)")
+    figure.tight_layout()
+    return figure
+
+
+def correlation_heatmap(correlation: pd.DataFrame, title: str) -> plt.Figure:
+    """A labelled heatmap of a square correlation matrix (-1 blue to +1 red; grey = NA)."""
+    size = max(4.0, 0.32 * len(correlation) + 1.5)
+    figure, axes = plt.subplots(figsize=(size + 1, size))
+    cmap = plt.get_cmap("RdBu_r").with_extremes(bad="#dddddd")
+    image = axes.imshow(np.ma.masked_invalid(correlation.to_numpy(float)), cmap=cmap,
+                        vmin=-1, vmax=1)
+    axes.set_xticks(range(len(correlation)), correlation.columns, rotation=90, fontsize=7)
+    axes.set_yticks(range(len(correlation)), correlation.index, fontsize=7)
+    figure.colorbar(image, ax=axes, shrink=0.7, label="Pearson r")
+    axes.set_title(title, fontsize=10)
+    return figure
+
+
+def pca_scatter(matrix: np.ndarray, labels: pd.Series) -> plt.Figure:
+    """Samples (columns of a complete features x samples matrix) on their first two
+    principal components, coloured by ``labels``."""
+    centred = matrix - matrix.mean(axis=1, keepdims=True)
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    explained = singular**2 / (singular**2).sum()
+    figure, axes = plt.subplots(figsize=(5, 4))
+    for level in dict.fromkeys(labels):
+        chosen = (labels == level).to_numpy()
+        axes.scatter(vt[0, chosen], vt[1, chosen], label=str(level), s=20)
+    axes.set_xlabel(f"PC1 ({explained[0]:.0%})")
+    axes.set_ylabel(f"PC2 ({explained[1]:.0%})")
     axes.legend(fontsize=7)
     return figure

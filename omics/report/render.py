@@ -38,6 +38,7 @@ from omics.analysis import (
 )
 from omics.preprocess import log2_intensity
 from omics.report import plots
+from omics.report.network_section import network_section
 from omics.sample_map import subjects_missing
 from omics.store import layout
 from omics.store.reader import describe_groups, open_proteomics, open_table
@@ -77,22 +78,19 @@ def _qc(store: Path) -> list[dict]:
     figures.append(_figure(plots.distributions(matrix, samples.index,
                                                "log2 intensity (median-normalised)"),
                            "Intensity distributions after normalisation"))
-    import matplotlib.pyplot as plt
-
+    if {"plex", "reference"} <= set(samples.columns) and samples["reference"].astype(bool).any():
+        reference = samples["reference"].astype(bool)
+        pooled = pd.DataFrame(raw[:, reference.to_numpy()]).corr().to_numpy()
+        lowest = pooled[np.triu_indices_from(pooled, k=1)].min() if len(pooled) > 1 \
+            else np.nan
+        figures.append(_figure(plots.reference_channels(raw, samples["plex"], reference),
+                               "Reference channels across plexes (before normalisation; "
+                               f"lowest Pearson r between plexes' references {lowest:.3f})"))
     complete = matrix[np.isfinite(matrix).all(axis=1)]
     if complete.shape[0] > 3:
-        centred = complete - complete.mean(axis=1, keepdims=True)
-        _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-        explained = singular**2 / (singular**2).sum()
-        figure, axes = plt.subplots(figsize=(5, 4))
         labels = samples["condition"] if "condition" in samples else group
-        for level in dict.fromkeys(labels):
-            chosen = (labels == level).to_numpy()
-            axes.scatter(vt[0, chosen], vt[1, chosen], label=str(level), s=20)
-        axes.set_xlabel(f"PC1 ({explained[0]:.0%})")
-        axes.set_ylabel(f"PC2 ({explained[1]:.0%})")
-        axes.legend(fontsize=7)
-        figures.append(_figure(figure, "PCA of samples (complete proteins)"))
+        figures.append(_figure(plots.pca_scatter(complete, labels),
+                               "PCA of samples (complete proteins)"))
     return figures
 
 
@@ -182,6 +180,12 @@ def _dose_response(store: Path) -> list[dict]:
                     "Dose-response with four-parameter logistic fits")]
 
 
+def _network(store: Path) -> dict | None:
+    if "nodes" not in result_names(store, "network"):
+        return None
+    return network_section(store, _plan(store, "network", "nodes").get("seeds", []))
+
+
 def _methods(store: Path) -> list[str]:
     text = []
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS)[:1]:
@@ -204,6 +208,18 @@ def _methods(store: Path) -> list[str]:
         text.append("Dose-response curves were fitted with a four-parameter logistic model "
                     "(scipy curve_fit); IC50 intervals from the fit covariance on the log "
                     "scale; drug combinations by Bliss excess and the Chou-Talalay index.")
+    if "nodes" in result_names(store, "network"):
+        plan = _plan(store, "network", "nodes")
+        layers = ", ".join(f"{n['format']} ({Path(n['path']).name}, score >= {n['min_score']})"
+                           for n in plan.get("networks", [])) or "no database layer"
+        text.append(f"The curated ANXA6-EGFR-ubiquitin layer was merged with {layers}. "
+                    f"Random walk with restart (restart {plan.get('restart')}) from "
+                    f"{', '.join(plan.get('seeds', []))}; empirical p-values from "
+                    f"{plan.get('n_random')} degree-preserving randomised networks (seed "
+                    f"{plan.get('seed')}); the context subnetwork holds the seeds, the "
+                    f"{plan.get('top')} highest-scoring genes with p <= {plan.get('alpha')} and "
+                    "the curated axis, joined by shortest paths; Louvain modules; "
+                    "over-representation by the hypergeometric test with BH FDR.")
     return text or ["No analysis results are in this store yet (run omics run)."]
 
 
@@ -224,7 +240,8 @@ def build_report(store: str | Path, out: str | Path) -> Path:
         missing_subjects={m: len(s) for m, s in subjects_missing(store).items() if s},
         versions=versions, qc=_qc(store), differential=_differential(store),
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
-        dose_response=_dose_response(store), methods=_methods(store))
+        dose_response=_dose_response(store), network=_network(store),
+        methods=_methods(store))
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.partial")
     temporary.write_text(html, encoding="utf-8")

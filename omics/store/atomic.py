@@ -19,6 +19,7 @@ import pandas as pd
 __all__ = [
     "discard_staging",
     "new_staging_dir",
+    "recover_interrupted",
     "replace_directory",
     "staged_directory",
     "write_table_atomically",
@@ -40,7 +41,7 @@ def replace_directory(staged: Path, target: Path) -> None:
     """
     target = Path(target)
     if target.exists():
-        retired = target.with_name(f".{target.name}.retired-{uuid.uuid4().hex[:8]}")
+        retired = target.with_name(f".{target.name}.retired-{_owner()}")
         os.rename(target, retired)
         os.rename(staged, target)
         shutil.rmtree(retired, ignore_errors=True)
@@ -49,11 +50,61 @@ def replace_directory(staged: Path, target: Path) -> None:
         os.rename(staged, target)
 
 
+def _owner() -> str:
+    return f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def _dead_owner(path: Path) -> bool:
+    pid = path.name.rsplit("-", 2)[-2]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def recover_interrupted(target: str | Path) -> list[Path]:
+    """Clean up after a writer of ``target`` that was killed (its process is gone).
+
+    Its staging directories are removed. If it was killed between retiring the old version
+    and renaming the new one into place, the old version is renamed back. Returns the paths
+    acted on.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> (base / ".s.zarr.retired-999999999-abcd1234").mkdir()
+    >>> [p.name for p in recover_interrupted(base / "s.zarr")], (base / "s.zarr").is_dir()
+    (['.s.zarr.retired-999999999-abcd1234'], True)
+    """
+    target = Path(target)
+    if not target.parent.exists():
+        return []
+    acted = []
+    for kind in ("retired", "staging"):
+        for path in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            if not _dead_owner(path):
+                continue
+            acted.append(path)
+            if kind == "retired" and not target.exists():
+                os.rename(path, target)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+    return acted
+
+
 def new_staging_dir(target: str | Path) -> Path:
-    """Create and return an empty hidden directory beside ``target`` (same file system)."""
+    """Create and return an empty hidden directory beside ``target`` (same file system),
+    after recovering from any killed writer of ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.staging-{uuid.uuid4().hex[:8]}")
+    recover_interrupted(target)
+    staged = target.with_name(f".{target.name}.staging-{_owner()}")
     staged.mkdir()
     return staged
 

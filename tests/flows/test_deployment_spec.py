@@ -1,20 +1,32 @@
-"""prefect.yaml: the pipeline deployment's entrypoint loads the real flow."""
+"""prefect.yaml: one deployment per flow, each entrypoint loads a flow whose parameters the
+deployment's defaults match, all on the process work pool."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+SPEC = yaml.safe_load((ROOT / "prefect.yaml").read_text())
 
 
-def test_pipeline_entrypoint_is_valid(monkeypatch):
+@pytest.mark.parametrize("name,flow_name", [
+    ("omics-pipeline", "omics-pipeline"), ("omics-ingest", "omics-ingest-deployment"),
+    ("omics-analysis", "omics-analysis-deployment"),
+    ("omics-network", "omics-network-deployment")])
+def test_deployment_entrypoints_load_their_flows(monkeypatch, name, flow_name):
     from prefect.flows import load_flow_from_entrypoint
 
-    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
-    (deployment,) = [d for d in spec["deployments"] if d["name"] == "omics-pipeline"]
+    (deployment,) = [d for d in SPEC["deployments"] if d["name"] == name]
     monkeypatch.chdir(ROOT)
     flow = load_flow_from_entrypoint(deployment["entrypoint"])
-    assert flow.name == "omics-pipeline"
-    assert set(deployment["parameters"]) == {"study_yaml", "out_dir", "dask_address", "scale"}
+    assert flow.name == flow_name
+    signature = inspect.signature(flow.fn).parameters
+    assert set(deployment["parameters"]) <= set(signature)
+    for parameter, default in deployment["parameters"].items():
+        assert signature[parameter].default == default, parameter
+    assert {"dask_address", "cluster", "cluster_config"} <= set(signature)
+    assert deployment["work_pool"]["name"] == "omics-process"

@@ -13,15 +13,6 @@ import xarray as xr
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def pipeline_run(prefect_api, tmp_path_factory):
-    from flows.pipeline import omics_pipeline
-
-    out = tmp_path_factory.mktemp("pipeline")
-    summary = omics_pipeline(out_dir=str(out), scale="small")
-    return out, summary
-
-
 def _proteome(out, contrast):
     path = out / "results" / f"differential_proteomics__{contrast}.tsv"
     return pd.read_csv(path, sep="\t").set_index("feature")
@@ -139,9 +130,9 @@ def test_report_has_every_section(pipeline_run):
     html = Path(summary["paths"]["report"]).read_text()
     assert re.findall(r"<h2>(.*?)</h2>", html) == [
         "Study overview", "Quality control", "Differential abundance", "Protein versus mRNA",
-        "Clinical biomarker", "Dose-response", "Methods"]
+        "Clinical biomarker", "Dose-response", "Axis network", "Methods"]
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert len(images) >= 12
+    assert len(images) >= 15
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
     assert "resistant_vs_sensitive_exosomes" in html and "moderated t" in html
 
@@ -174,7 +165,7 @@ def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-1000:]
     for title in ("Study overview", "Differential abundance", "Clinical biomarker",
-                  "Dose-response", "Methods"):
+                  "Dose-response", "Axis network", "Methods"):
         assert f"<h2>{title}</h2>" in dom.stdout
     assert 'data-broken-images="0"' in dom.stdout
     assert ":CONSOLE(" not in dom.stderr  # the page logs nothing, errors included

@@ -29,8 +29,9 @@ def test_report_of_a_proteomics_only_store_leaves_the_other_sections_out(tmp_pat
     sections = re.findall(r"<h2>(.*?)</h2>", html)
     assert sections == ["Study overview", "Quality control", "Methods"]
     assert "proteomics_tmt.tsv" in html and "No analysis results" in html
+    assert "Reference channels across plexes" in html
     images = _images(html)
-    assert len(images) == 4 and all(i.startswith(b"\x89PNG\r\n\x1a\n") for i in images)
+    assert len(images) == 5 and all(i.startswith(b"\x89PNG\r\n\x1a\n") for i in images)
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from the network
 
 
@@ -59,3 +60,37 @@ def test_kaplan_meier_and_dose_response_figures_show_their_data(small_store):
                                       "viability_pct").axes[0]
     assert len(axes.lines) == len(fits) and axes.get_xscale() == "log"
     assert sum(len(c.get_offsets()) for c in axes.collections) == 5 * 10
+
+
+def test_reference_channel_figure_has_one_bar_per_sample_and_one_box_per_plex(small_store):
+    from omics.analysis import normalised_proteomics
+    from omics.preprocess import log2_intensity
+    from omics.store import open_proteomics
+
+    _, samples = normalised_proteomics(small_store)
+    raw = np.asarray(log2_intensity(open_proteomics(small_store)["intensity"]).values)
+    reference = samples["reference"].astype(bool)
+    figure = plots.reference_channels(raw, samples["plex"], reference)
+    left, right = figure.axes
+    assert len(right.patches) == int((~reference).sum())  # one bar per non-reference sample
+    assert [t.get_text() for t in left.get_xticklabels()] == sorted(set(samples["plex"]))
+    first = np.flatnonzero(~reference.to_numpy())[0]
+    own_reference = np.flatnonzero(reference.to_numpy() & (samples["plex"] ==
+                                                           samples["plex"].iloc[first]).to_numpy())
+    assert right.patches[0].get_height() == np.nanmedian(raw[:, first] - raw[:, own_reference[0]])
+
+
+def test_correlation_heatmap_and_network_figure_show_their_data():
+    from omics.report.network_plot import network_figure
+
+    correlation = pd.DataFrame([[1, 0.5, np.nan], [0.5, 1, -0.2], [np.nan, -0.2, 1]],
+                               index=["ANXA6", "EGFR", "CBL"], columns=["ANXA6", "EGFR", "CBL"])
+    axes = plots.correlation_heatmap(correlation, "axis").axes[0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["ANXA6", "EGFR", "CBL"]
+    assert np.ma.is_masked(axes.images[0].get_array()[0, 2])
+    nodes = pd.DataFrame({"fc": [1.0, np.nan]}, index=pd.Index(["ANXA6", "EGFR"], name="node"))
+    edges = pd.DataFrame({"source": ["ANXA6"], "target": ["EGFR"], "evidence": ["experimental"]})
+    axes = network_figure(nodes, edges, colour_by="fc", highlight={"ANXA6"}).axes[0]
+    assert len(axes.collections[0].get_offsets()) == 2
+    assert axes.lines[0].get_linewidth() == 2.6  # experimental edges drawn thick
+    assert {t.get_text() for t in axes.texts} == {"ANXA6", "EGFR"}

@@ -1,0 +1,129 @@
+"""Which Dask cluster a run uses: configuration (``deploy/clusters.yaml`` or flags), never
+code edits.
+
+A clusters file names cluster specs; ``kind`` chooses how a run gets its scheduler:
+
+* ``local``: a LocalCluster of worker processes for the run (dashboard on a free port);
+* ``address``: an existing scheduler (``dask scheduler`` + ``dask worker``, a Kubernetes
+  ``DaskCluster`` service, ...), optionally over TLS (distributed's ``Security``);
+* ``slurm``: a dask-jobqueue ``SLURMCluster`` started for the run and scaled to ``jobs``
+  batch jobs (install ``omics-axis[hpc]``).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "clusters.yaml"
+>>> _ = p.write_text("clusters:\\n  lab: {kind: address, address: 'tcp://10.0.0.5:8786'}\\n")
+>>> load_cluster_spec("lab", p).address
+'tcp://10.0.0.5:8786'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from distributed import LocalCluster
+from distributed.security import Security
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from omics.errors import OmicsInputError
+
+__all__ = ["ClusterSpec", "RunCluster", "load_cluster_spec", "open_cluster"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TlsFiles(_Spec):
+    """Client-side TLS for a scheduler started with ``--tls-ca-file/--tls-cert/--tls-key``."""
+
+    ca_file: str
+    cert: str
+    key: str
+
+    def security(self) -> Security:
+        """distributed's Security object, encryption required."""
+        return Security(tls_ca_file=self.ca_file, tls_client_cert=self.cert,
+                        tls_client_key=self.key, require_encryption=True)
+
+
+class LocalSpec(_Spec):
+    """A LocalCluster for the duration of the run."""
+
+    kind: Literal["local"] = "local"
+    n_workers: int = Field(default=2, ge=1)
+    threads_per_worker: int = Field(default=1, ge=1)
+    memory_limit: str = "auto"
+
+
+class AddressSpec(_Spec):
+    """An existing scheduler."""
+
+    kind: Literal["address"]
+    address: str
+    tls: TlsFiles | None = None
+
+
+class SlurmSpec(_Spec):
+    """A dask-jobqueue SLURMCluster; ``jobqueue`` holds its keyword arguments."""
+
+    kind: Literal["slurm"]
+    jobs: int = Field(default=2, ge=1)
+    jobqueue: dict = Field(default_factory=dict)
+
+
+ClusterSpec = Annotated[LocalSpec | AddressSpec | SlurmSpec, Field(discriminator="kind")]
+
+
+class RunCluster(BaseModel):
+    """The scheduler a run talks to: its address and client keyword arguments."""
+
+    address: str
+    dashboard: str = ""
+    client_kwargs: dict = Field(default_factory=dict)
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+
+def load_cluster_spec(name: str, path: str | Path) -> LocalSpec | AddressSpec | SlurmSpec:
+    """The spec called ``name`` in the clusters file at ``path``."""
+    path = Path(path)
+    if not path.exists():
+        raise OmicsInputError(path, "no such file", "a clusters YAML (see deploy/clusters.yaml)")
+    specs = (yaml.safe_load(path.read_text()) or {}).get("clusters", {})
+    if name not in specs:
+        raise OmicsInputError(path, f"no cluster {name!r}",
+                              "one of " + ", ".join(map(repr, specs)))
+    try:
+        return TypeAdapter(ClusterSpec).validate_python(specs[name])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise OmicsInputError(path, f"clusters.{name}.{where}: {first['msg']}",
+                              "a cluster spec as documented in deploy/README.md") from None
+
+
+@contextmanager
+def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunCluster]:
+    """Start (local, slurm) or reach (address) the cluster; stop what was started on exit."""
+    if isinstance(spec, AddressSpec):
+        kwargs = {"security": spec.tls.security()} if spec.tls else {}
+        yield RunCluster(address=spec.address, client_kwargs=kwargs)
+        return
+    if isinstance(spec, LocalSpec):
+        cluster = LocalCluster(n_workers=spec.n_workers,
+                               threads_per_worker=spec.threads_per_worker,
+                               memory_limit=spec.memory_limit, processes=True,
+                               dashboard_address=":0")
+    else:
+        from dask_jobqueue import SLURMCluster  # optional: omics-axis[hpc]
+
+        cluster = SLURMCluster(**spec.jobqueue)
+        cluster.scale(jobs=spec.jobs)
+    with cluster:
+        yield RunCluster(address=cluster.scheduler_address,
+                         dashboard=cluster.dashboard_link or "")

@@ -1,0 +1,65 @@
+"""The report's axis-network section, from a store's ``results/network`` tables: the network
+figure, the axis genes' protein correlation heatmap, and the node/edge evidence tables.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> network_section(pathlib.Path(tempfile.mkdtemp()), seeds=["ANXA6"]) is None
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from omics.analysis import gene_symbols, normalised_proteomics, read_result, result_names
+from omics.report import plots
+from omics.report.network_plot import network_figure
+from omics.store import layout
+
+__all__ = ["network_section"]
+
+_NODE_COLUMNS = ["node", "role", "summary", "propagation_score", "propagation_p", "module"]
+_EDGE_COLUMNS = ["source", "target", "evidence", "sources", "source_ref", "string_score",
+                 "protein_corr_r", "protein_corr_p"]
+
+
+def _axis_correlation(store: Path, genes: list[str]) -> pd.DataFrame | None:
+    if not (store / layout.PROTEOMICS / "zarr.json").exists():
+        return None
+    values, samples = normalised_proteomics(store)
+    keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
+    frame = pd.DataFrame(np.asarray(values.values)[:, keep], index=gene_symbols(values))
+    frame = frame[~frame.index.duplicated()]
+    measured = [g for g in genes if g in frame.index]
+    if len(measured) < 2:
+        return None
+    return frame.loc[measured].T.corr(min_periods=3)
+
+
+def network_section(store: Path, seeds: list[str]) -> dict | None:
+    """Figures and tables of the axis network, or None when the store has none."""
+    if "nodes" not in result_names(store, "network"):
+        return None
+    nodes = read_result(store, "network", "nodes").set_index("node")
+    edges = read_result(store, "network", "edges")
+    colour = next((c for c in nodes.columns if c.startswith("protein_log2_fc__")), None)
+    figures = [{"uri": plots.to_data_uri(network_figure(nodes, edges, colour, set(seeds))),
+                "title": "Axis context subnetwork (node colour: "
+                         f"{colour or 'no protein data'}; edges by evidence)"}]
+    genes = [n for n in nodes.index if nodes.at[n, "kind"] == "gene"] if "kind" in nodes \
+        else list(nodes.index)
+    correlation = _axis_correlation(store, genes)
+    if correlation is not None:
+        figures.append({"uri": plots.to_data_uri(plots.correlation_heatmap(
+            correlation, "Protein correlation of the axis genes across samples")),
+            "title": "Pearson correlation of normalised protein abundance (pairwise complete, "
+                     "reference channels excluded)"})
+    node_table = nodes.reset_index()[[c for c in _NODE_COLUMNS if c in nodes.reset_index()]]
+    node_table = node_table.sort_values("propagation_score", ascending=False) \
+        if "propagation_score" in node_table else node_table
+    edge_table = edges[[c for c in _EDGE_COLUMNS if c in edges]]
+    return {"figures": figures, "nodes": node_table.round(4), "edges": edge_table.round(3)}

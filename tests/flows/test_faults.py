@@ -1,0 +1,77 @@
+"""Faults: the pipeline process killed (SIGKILL, with every process it started) during ingest
+leaves the store as it was; a rerun completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+
+from omics.ingest import ingest_study
+from omics.simulate import simulate_cohort
+from tests.editing import file_tree
+
+pytestmark = pytest.mark.slow
+OMICS = str(Path(sys.executable).with_name("omics"))
+
+
+def _marked(marker: str) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("OMICS_TEST_MARKER") == marker:
+                found.append(process)
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def _kill_during_ingest(out: Path, env: dict) -> None:
+    """Start ``omics run`` and SIGKILL it and all its processes once ingest has begun
+    writing the staging store (a power cut or OOM kill of the whole run)."""
+    run = subprocess.Popen([OMICS, "run", "--scale", "small", "--out", str(out)], env=env,
+                           cwd=out.parent, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    try:
+        while not any(p.name.startswith(".study.zarr.staging-") and (p / "zarr.json").exists()
+                      for p in out.glob(".study.zarr.*")):
+            assert run.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.3)  # some groups are being written
+    finally:
+        for process in [psutil.Process(run.pid), *_marked(env["OMICS_TEST_MARKER"])]:
+            try:
+                process.send_signal(signal.SIGKILL)
+            except psutil.NoSuchProcess:
+                pass
+        run.wait(timeout=30)
+
+
+def test_kill_during_ingest_keeps_previous_store_and_rerun_completes(tmp_path):
+    marker = uuid.uuid4().hex
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["OMICS_TEST_MARKER"] = marker
+    out = tmp_path / "demo"
+    previous = ingest_study(simulate_cohort(tmp_path / "cohort", scale="small"),
+                            out / "study.zarr")
+    before = file_tree(previous)
+    _kill_during_ingest(out, env)
+    assert file_tree(out / "study.zarr") == before  # the previous version, untouched
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    _kill_during_ingest(fresh, env)
+    assert not (fresh / "study.zarr").exists()  # no previous version: absent, not half-written
+    done = subprocess.run([OMICS, "run", "--scale", "small", "--out", str(out)], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (out / "report.html").exists()
+    assert [p.name for p in out.glob(".study.zarr.*")] == []  # the killed run's staging cleaned
+    assert _marked(marker) == []
