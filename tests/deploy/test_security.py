@@ -1,0 +1,102 @@
+"""Security defaults for real: a Dask scheduler and worker speaking TLS only, reached through a
+``tls`` cluster spec; a Prefect server that requires its API auth string."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import dask
+import pytest
+from distributed import Client
+from distributed.security import Security
+
+from flows.clusters import AddressSpec, TlsFiles, open_cluster
+from flows.prefect_api import free_port, stop_process_group
+
+BIN = Path(sys.executable).parent
+
+
+def test_dask_over_tls_only(tmp_path):
+    pem = Security.temporary()  # a self-signed CA and certificate (cryptography)
+    files = {}
+    for name, text in {"ca": pem.tls_ca_file, "cert": pem.tls_scheduler_cert,
+                       "key": pem.tls_scheduler_key}.items():
+        files[name] = tmp_path / f"{name}.pem"
+        files[name].write_text(text)
+    tls = ["--tls-ca-file", str(files["ca"]), "--tls-cert", str(files["cert"]),
+           "--tls-key", str(files["key"])]
+    port = free_port()
+    address = f"tls://127.0.0.1:{port}"
+    log = open(tmp_path / "dask.log", "ab")  # noqa: SIM115 - closed below
+    scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--protocol", "tls",
+                                  "--host", "127.0.0.1", "--port", str(port),
+                                  "--dashboard-address", ":0", *tls], stdout=log,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
+    worker = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
+                               "--host", "127.0.0.1", "--dashboard-address", ":0", *tls],
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        spec = AddressSpec(kind="address", address=address,
+                           tls=TlsFiles(ca_file=str(files["ca"]), cert=str(files["cert"]),
+                                        key=str(files["key"])))
+        with open_cluster(spec) as running, Client(running.address, timeout=60,
+                                                   **running.client_kwargs) as client:
+            client.wait_for_workers(1, timeout=60)
+            assert client.submit(sum, [1, 2, 3]).result() == 6
+            assert all(w.startswith("tls://") for w in client.scheduler_info()["workers"])
+            assert dask.delayed(max)([4, 5]).compute() == 5  # the active client
+        with pytest.raises(OSError):  # plain TCP is not served
+            Client(f"tcp://127.0.0.1:{port}", timeout=3)
+    finally:
+        stop_process_group(worker)
+        stop_process_group(scheduler)
+        log.close()
+
+
+def _get(url: str, auth: str | None = None) -> int:
+    request = urllib.request.Request(url)
+    if auth:
+        request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:  # not listening yet
+        return 0
+
+
+@pytest.mark.slow
+def test_prefect_api_requires_its_auth_string(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path), "PREFECT_SERVER_ANALYTICS_ENABLED":
+           "false", "PREFECT_SERVER_API_AUTH_STRING": "omics:s3cret"}
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 90
+        while _get(f"{base}/health", "omics:s3cret") != 200:
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.5)
+        assert _get(f"{base}/flows/filter") in (401, 405)
+        request = urllib.request.Request(f"{base}/flows/filter", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 401
+        request.add_header("Authorization", "Basic " + base64.b64encode(b"omics:s3cret").decode())
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read()) == []
+    finally:
+        stop_process_group(server)
