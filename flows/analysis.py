@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from flows.runtime import cluster_compute
+from flows.runtime import IO_RETRIES, cluster_compute
 from omics import analysis, clinical
 from omics.io.study import load_study
 
 __all__ = ["analyse_study"]
 
 
-@task
+@task(**IO_RETRIES)
 def differential_proteomics(store: str, study_yaml: str) -> dict:
     """limma moderated t of the proteome, on the cluster."""
     plan = load_study(study_yaml).analysis.proteomics
@@ -19,7 +19,7 @@ def differential_proteomics(store: str, study_yaml: str) -> dict:
         return analysis.differential_proteomics(store, plan)
 
 
-@task
+@task(**IO_RETRIES)
 def differential_transcriptomics(store: str, study_yaml: str, modality: str) -> dict:
     """limma moderated t of one transcriptomics modality (log-CPM)."""
     plan = load_study(study_yaml).analysis.transcriptomics[modality]
@@ -27,7 +27,7 @@ def differential_transcriptomics(store: str, study_yaml: str, modality: str) -> 
         return analysis.differential_transcriptomics(store, modality, plan)
 
 
-@task
+@task(**IO_RETRIES)
 def protein_mrna(store: str, study_yaml: str) -> dict:
     """Per-gene protein-mRNA correlation and discordance."""
     plan = load_study(study_yaml).analysis.protein_mrna
@@ -35,7 +35,7 @@ def protein_mrna(store: str, study_yaml: str) -> dict:
         return analysis.protein_mrna(store, plan)
 
 
-@task
+@task(**IO_RETRIES)
 def clinical_analysis(store: str, study_yaml: str) -> dict:
     """Biomarker versus response, ROC, logistic regression, scores, survival, genes."""
     plan = load_study(study_yaml).analysis.clinical
@@ -43,7 +43,7 @@ def clinical_analysis(store: str, study_yaml: str) -> dict:
         return clinical.clinical_analysis(store, plan)
 
 
-@task
+@task(**IO_RETRIES)
 def dose_response(store: str, study_yaml: str) -> dict:
     """4PL fits, IC50 ratios and drug combinations."""
     plan = load_study(study_yaml).analysis.dose_response
@@ -51,7 +51,7 @@ def dose_response(store: str, study_yaml: str) -> dict:
         return clinical.dose_response_analysis(store, plan)
 
 
-@task
+@task(**IO_RETRIES)
 def gene_pairs(store: str, study_yaml: str) -> dict:
     """Gene-pair correlation across one transcriptomics modality."""
     plan = load_study(study_yaml).analysis.gene_pairs

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect import flow, task
 
-from flows.runtime import record_flow_run
+from flows.runtime import IO_RETRIES, record_flow_run
 from omics import ingest
 from omics.io.study import load_study
 from omics.sample_map import link_samples
@@ -15,7 +15,7 @@ from omics.store.atomic import discard_staging, replace_directory
 __all__ = ["ingest_study"]
 
 
-@task(retries=0)
+@task(**IO_RETRIES)
 def stage_input(study_yaml: str, step: str, extra: tuple, staged: str) -> dict:
     """Read one input and write its group into the staging store."""
     record_flow_run()

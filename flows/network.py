@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from flows.runtime import cluster_compute
+from flows.runtime import IO_RETRIES, cluster_compute
 from graphs.axis_analysis import NetworkPlan, analyse_axis_network
 from omics.io.study import NetworkAnalysisPlan, load_study
 
 __all__ = ["build_network"]
 
 
-@task(retries=1, retry_delay_seconds=5)
+@task(**IO_RETRIES)
 def axis_network(store: str, out_dir: str, study_yaml: str) -> dict:
     """Curated axis + database layers + the store's evidence: propagation (randomisations as
     cluster tasks), paths, modules, enrichment, axis report, figure and files."""

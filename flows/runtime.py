@@ -15,9 +15,31 @@ from prefect.runtime import flow_run
 from prefect_dask import DaskTaskRunner, get_dask_client
 
 from flows.clusters import AddressSpec, LocalSpec, load_cluster_spec, open_cluster
+from omics.errors import OmicsInputError
 from omics.store.provenance import FLOW_RUN_ENV
 
-__all__ = ["cluster_compute", "record_flow_run", "run_cluster"]
+__all__ = ["IO_RETRIES", "cluster_compute", "record_flow_run", "retry_transient_io",
+           "run_cluster"]
+
+
+def retry_transient_io(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's signature
+    """Prefect ``retry_condition_fn``: retry operating-system I/O errors (a network file
+    system hiccup, a file being replaced); never a user's input error
+    (:class:`~omics.errors.OmicsInputError`) or a bug, which fail at once."""
+    try:
+        state.result()
+    except OmicsInputError:
+        return False
+    except OSError:
+        return True
+    except Exception:  # noqa: BLE001 - any other failure is permanent
+        return False
+    return False
+
+
+#: Task options of every task that reads or writes files: 2 retries, 2 s apart, transient
+#: I/O errors only.
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2, "retry_condition_fn": retry_transient_io}
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
