@@ -1,81 +1,115 @@
-"""Prefect flow: differential, protein-mRNA, clinical, dose-response and gene-pair analyses."""
+"""Prefect flow: differential, protein-mRNA, clinical, dose-response and gene-pair analyses.
+
+Each analysis task is cached by Prefect under its input key (:mod:`omics.analysis_keys`: the
+plan section and the keys of the store groups it reads), and writes that key on its result
+group. The flow reruns a task (``refresh_cache``) when the store's result group records a
+different key, e.g. after its inputs changed, so a cache hit never stands for results the
+store does not hold.
+"""
 
 from __future__ import annotations
 
 from prefect import flow, task
 
-from flows.runtime import IO_RETRIES, cluster_compute
+from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics import analysis, clinical
+from omics.analysis_keys import analysis_keys
 from omics.io.study import load_study
+from omics.store.input_keys import mark_group, recorded_key
 
 __all__ = ["analyse_study"]
 
 
-@task(**IO_RETRIES)
-def differential_proteomics(store: str, study_yaml: str) -> dict:
+def _input_key(context, parameters: dict) -> str:  # noqa: ARG001 - Prefect's signature
+    return parameters["key"]
+
+
+CACHED = {**IO_RETRIES, "cache_key_fn": _input_key, "persist_result": True}
+
+
+def _finish(store: str, result_group: str, key: str, summary: dict) -> dict:
+    mark_group(store, result_group, key)
+    return summary
+
+
+@task(**CACHED)
+def differential_proteomics(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """limma moderated t of the proteome, on the cluster."""
     plan = load_study(study_yaml).analysis.proteomics
     with cluster_compute():
-        return analysis.differential_proteomics(store, plan)
+        return _finish(store, result_group, key, analysis.differential_proteomics(store, plan))
 
 
-@task(**IO_RETRIES)
-def differential_transcriptomics(store: str, study_yaml: str, modality: str) -> dict:
+@task(**CACHED)
+def differential_transcriptomics(store: str, study_yaml: str, result_group: str, key: str,
+                                 modality: str) -> dict:
     """limma moderated t of one transcriptomics modality (log-CPM)."""
     plan = load_study(study_yaml).analysis.transcriptomics[modality]
     with cluster_compute():
-        return analysis.differential_transcriptomics(store, modality, plan)
+        return _finish(store, result_group, key,
+                       analysis.differential_transcriptomics(store, modality, plan))
 
 
-@task(**IO_RETRIES)
-def protein_mrna(store: str, study_yaml: str) -> dict:
+@task(**CACHED)
+def protein_mrna(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Per-gene protein-mRNA correlation and discordance."""
     plan = load_study(study_yaml).analysis.protein_mrna
     with cluster_compute():
-        return analysis.protein_mrna(store, plan)
+        return _finish(store, result_group, key, analysis.protein_mrna(store, plan))
 
 
-@task(**IO_RETRIES)
-def clinical_analysis(store: str, study_yaml: str) -> dict:
+@task(**CACHED)
+def clinical_analysis(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Biomarker versus response, ROC, logistic regression, scores, survival, genes."""
     plan = load_study(study_yaml).analysis.clinical
-    with cluster_compute():
-        return clinical.clinical_analysis(store, plan)
+    with in_task_compute():  # small tables: no cluster work
+        return _finish(store, result_group, key, clinical.clinical_analysis(store, plan))
 
 
-@task(**IO_RETRIES)
-def dose_response(store: str, study_yaml: str) -> dict:
+@task(**CACHED)
+def dose_response(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """4PL fits, IC50 ratios and drug combinations."""
     plan = load_study(study_yaml).analysis.dose_response
-    with cluster_compute():
-        return clinical.dose_response_analysis(store, plan)
+    with in_task_compute():  # small tables: no cluster work
+        return _finish(store, result_group, key, clinical.dose_response_analysis(store, plan))
 
 
-@task(**IO_RETRIES)
-def gene_pairs(store: str, study_yaml: str) -> dict:
+@task(**CACHED)
+def gene_pairs(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Gene-pair correlation across one transcriptomics modality."""
     plan = load_study(study_yaml).analysis.gene_pairs
-    with cluster_compute():
-        return analysis.gene_pair_correlation(store, plan)
+    with in_task_compute():  # a few gene pairs: no cluster work
+        return _finish(store, result_group, key, analysis.gene_pair_correlation(store, plan))
 
 
 @flow(name="omics-analysis")
 def analyse_study(store: str, study_yaml: str) -> dict:
-    """Run every analysis the study's plan asks for; returns their summaries."""
+    """Run every analysis the study's plan asks for; returns their summaries (from Prefect's
+    cache for analyses whose inputs are unchanged)."""
     plan = load_study(study_yaml).analysis
+    keys = analysis_keys(store, plan)
+
+    def submit(name: str, analysis_task, *extra):
+        result_group, key = keys[name]
+        if recorded_key(store, result_group) != key:
+            analysis_task = analysis_task.with_options(refresh_cache=True)
+        return analysis_task.submit(store, study_yaml, result_group, key, *extra)
+
     pending = {}
     if plan.proteomics:
-        pending["differential_proteomics"] = differential_proteomics.submit(store, study_yaml)
+        pending["differential_proteomics"] = submit("differential_proteomics",
+                                                    differential_proteomics)
     for modality in plan.transcriptomics:
-        pending[f"differential_transcriptomics_{modality}"] = (
-            differential_transcriptomics.submit(store, study_yaml, modality))
+        name = analysis.differential_transcriptomics_name(modality)
+        pending[f"differential_transcriptomics_{modality}"] = submit(
+            name, differential_transcriptomics, modality)
     if plan.clinical:
-        pending["clinical"] = clinical_analysis.submit(store, study_yaml)
+        pending["clinical"] = submit("clinical", clinical_analysis)
     if plan.dose_response:
-        pending["dose_response"] = dose_response.submit(store, study_yaml)
+        pending["dose_response"] = submit("dose_response", dose_response)
     if plan.gene_pairs:
-        pending["gene_pairs"] = gene_pairs.submit(store, study_yaml)
+        pending["gene_pairs"] = submit("gene_pairs", gene_pairs)
     summary = {name: future.result() for name, future in pending.items()}
     if plan.protein_mrna:
-        summary["protein_mrna"] = protein_mrna.submit(store, study_yaml).result()
+        summary["protein_mrna"] = submit("protein_mrna", protein_mrna).result()
     return summary

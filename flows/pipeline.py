@@ -59,7 +59,8 @@ def omics_pipeline(
         logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
     store, results = str(out / "study.zarr"), out / "results"
     with run_cluster(dask_address, cluster, cluster_config) as runner:
-        shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store)
+        shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store,
+                                                             keep_results=True)
         analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
         network = build_network.with_options(task_runner=runner)(store, str(results / "network"),
                                                                    study_yaml)

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import dask
 from distributed import rejoin, secede
 from distributed.worker import get_worker
 from prefect import get_run_logger
@@ -18,8 +19,8 @@ from flows.clusters import AddressSpec, LocalSpec, load_cluster_spec, open_clust
 from omics.errors import OmicsInputError
 from omics.store.provenance import FLOW_RUN_ENV
 
-__all__ = ["IO_RETRIES", "cluster_compute", "record_flow_run", "retry_transient_io",
-           "run_cluster"]
+__all__ = ["IO_RETRIES", "cluster_compute", "in_task_compute", "record_flow_run",
+           "retry_transient_io", "run_cluster"]
 
 
 def retry_transient_io(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's signature
@@ -74,6 +75,15 @@ def record_flow_run() -> None:
     run_id = flow_run.get_id()
     if run_id:
         os.environ[FLOW_RUN_ENV] = str(run_id)
+
+
+@contextmanager
+def in_task_compute() -> Iterator[None]:
+    """Inside a task on small data: compute any lazy (dask-backed) store reads in the task's
+    own thread (synchronous scheduler) instead of on the cluster."""
+    record_flow_run()
+    with dask.config.set(scheduler="synchronous"):
+        yield
 
 
 @contextmanager

@@ -17,17 +17,23 @@ Examples
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+import zarr
 
 from omics.io import read_source
 from omics.io.study import StudyConfig, load_study
 from omics.sample_map import link_samples
 from omics.store import layout
 from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
+from omics.store.input_keys import input_key, mark_group, recorded_key
 from omics.store.provenance import provenance
 from omics.store.writer import (
     create_store,
+    ensure_parent_groups,
     feature_chunk_size,
     write_anndata,
     write_dataset,
@@ -37,6 +43,7 @@ from omics.store.writer import (
 __all__ = [
     "begin_ingest",
     "ingest_study",
+    "run_step",
     "stage_clinical",
     "stage_proteomics",
     "stage_table",
@@ -115,11 +122,46 @@ def staging_steps(study: StudyConfig) -> list[tuple[str, tuple]]:
     return steps
 
 
+def _step_source(study: StudyConfig, name: str, extra: tuple):
+    if name == "stage_proteomics":
+        return layout.PROTEOMICS, study.proteomics
+    if name == "stage_transcriptomics":
+        return layout.transcriptomics_group(extra[0]), study.transcriptomics[extra[0]]
+    if name == "stage_clinical":
+        return layout.CLINICAL, study.clinical
+    return layout.table_group(extra[0]), study.tables[extra[0]]
+
+
+def run_step(study: StudyConfig, name: str, extra: tuple, staged: Path,
+             previous: str | Path | None = None) -> dict:
+    """Run one staging step, or copy its group from the ``previous`` store when that group
+    was read from the same files with the same parameters (same input key).
+
+    Returns the step's summary (``modality``, ``features``, ``samples``, ``reused``).
+    """
+    group, source = _step_source(study, name, extra)
+    files = [f for f in (getattr(source, a, None) for a in ("table", "samples", "annotation",
+                                                            "hgnc")) if f and Path(f).is_file()]
+    key = input_key(name, {"source": source.model_dump(mode="json"),
+                           "chunk_mb": study.chunk_mb}, files)
+    if previous is not None and recorded_key(previous, group) == key:
+        ensure_parent_groups(staged, group)
+        shutil.copytree(Path(previous) / group, staged / group)
+        summary = json.loads(zarr.open_group(str(staged / group), mode="r")
+                             .attrs["omics_stage_summary"])
+        return {**summary, "reused": True}
+    summary = globals()[name](study, *extra, staged)
+    mark_group(staged, group, key, omics_stage_summary=summary)
+    return {**summary, "reused": False}
+
+
 def ingest_study(study_path: str | Path, store: str | Path,
                  on_step: Callable[[str, int, int], None] | None = None) -> Path:
     """Read every input of ``study.yaml`` and replace ``store`` with the result, atomically.
 
     ``on_step(description, done, total)`` is called before each input (for progress bars).
+    Groups whose input files and parameters are unchanged are copied from the existing store
+    rather than read again.
     """
     study = load_study(study_path)
     staged = begin_ingest(study, store)
@@ -129,7 +171,7 @@ def ingest_study(study_path: str | Path, store: str | Path,
             if on_step:
                 on_step(f"{name.removeprefix('stage_')} {' '.join(extra)}".strip(), done,
                         len(steps))
-            globals()[name](study, *extra, staged)
+            run_step(study, name, extra, staged, store if Path(store).exists() else None)
         link_samples(study, staged)
     except BaseException:
         discard_staging(staged)

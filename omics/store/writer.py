@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_CHUNK_BYTES",
     "FLOAT_COMPRESSOR",
     "create_store",
+    "ensure_parent_groups",
     "feature_chunk_size",
     "table_to_dataset",
     "write_anndata",
@@ -54,7 +55,8 @@ def create_store(path: str | Path, *, study_name: str) -> zarr.Group:
     return root
 
 
-def _ensure_parent_groups(store: Path, group: str) -> None:
+def ensure_parent_groups(store: Path, group: str) -> None:
+    """Create the Zarr groups above ``group`` (e.g. ``tables`` for ``tables/viability``)."""
     parts = group.split("/")[:-1]
     for depth in range(1, len(parts) + 1):
         zarr.open_group(str(store), path="/".join(parts[:depth]), mode="a", zarr_format=3)
@@ -81,7 +83,7 @@ def write_dataset(
         The group's directory; it reopens with ``xarray.open_zarr(path)``.
     """
     store = Path(store)
-    _ensure_parent_groups(store, group)
+    ensure_parent_groups(store, group)
     if chunk_dim and chunk_dim in dataset.dims:
         other = int(np.prod([n for d, n in dataset.sizes.items() if d != chunk_dim]))
         size = chunk_size or feature_chunk_size(max(other, 1))
@@ -108,7 +110,7 @@ def write_anndata(store: str | Path, group: str, adata: ad.AnnData, attrs: dict)
     """Write ``adata`` to ``store/group`` atomically as Zarr v3; ``attrs`` go on ``X`` and
     into ``uns['provenance']``."""
     store = Path(store)
-    _ensure_parent_groups(store, group)
+    ensure_parent_groups(store, group)
     adata = adata.copy()
     adata.uns["provenance"] = dict(attrs)
     target = store / group

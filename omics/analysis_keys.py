@@ -1,0 +1,72 @@
+"""The input key of every analysis of a study's plan: its plan section and the keys of the
+store groups (and upstream analyses) it reads. An analysis whose result group records the
+same key is up to date.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from omics.simulate import simulate_cohort
+>>> from omics.ingest import ingest_study
+>>> from omics.io import load_study
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> study = simulate_cohort(d / "c", scale="small")
+>>> store = ingest_study(study, d / "s.zarr")
+>>> keys = analysis_keys(store, load_study(study).analysis)
+>>> keys["differential_proteomics"][0], len(keys["differential_proteomics"][1])
+('results/differential_proteomics', 64)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omics.analysis import differential_transcriptomics_name
+from omics.io.study import AnalysisPlan
+from omics.sample_map import SAMPLE_MAP
+from omics.store import layout
+from omics.store.input_keys import input_key, recorded_key
+
+__all__ = ["analysis_keys"]
+
+
+def _groups(store: Path, parent: str) -> list[str]:
+    folder = store / parent
+    return sorted(f"{parent}/{p.name}" for p in folder.iterdir() if (p / "zarr.json").exists()) \
+        if folder.exists() else []
+
+
+def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str, str]]:
+    """``{analysis: (result group, key)}`` for every analysis ``plan`` asks for."""
+    store = Path(store)
+
+    def upstream(*groups: str) -> list[str]:
+        return [f"{g}={recorded_key(store, g) or ''}" for g in groups]
+
+    def entry(name: str, section, groups: list[str], more: tuple = ()) -> tuple[str, str]:
+        return (f"{layout.RESULTS}/{name}",
+                input_key(name, section.model_dump(mode="json"), upstream=[*upstream(*groups),
+                                                                           *more]))
+
+    keys: dict[str, tuple[str, str]] = {}
+    if plan.proteomics:
+        keys["differential_proteomics"] = entry("differential_proteomics", plan.proteomics,
+                                                [layout.PROTEOMICS])
+    for modality, section in plan.transcriptomics.items():
+        name = differential_transcriptomics_name(modality)
+        keys[name] = entry(name, section, [layout.transcriptomics_group(modality)])
+    if plan.protein_mrna:
+        rna = differential_transcriptomics_name(plan.protein_mrna.rna_modality)
+        keys["protein_mrna"] = entry(
+            "protein_mrna", plan.protein_mrna,
+            [layout.PROTEOMICS, layout.transcriptomics_group(plan.protein_mrna.rna_modality)],
+            more=tuple(keys[k][1] for k in ("differential_proteomics", rna) if k in keys))
+    if plan.clinical:
+        keys["clinical"] = entry("clinical", plan.clinical, [
+            layout.CLINICAL, SAMPLE_MAP, *_groups(store, layout.TRANSCRIPTOMICS)])
+    if plan.dose_response:
+        keys["dose_response"] = entry("dose_response", plan.dose_response,
+                                      _groups(store, layout.TABLES))
+    if plan.gene_pairs:
+        keys["gene_pairs"] = entry("gene_pairs", plan.gene_pairs,
+                                   [layout.transcriptomics_group(plan.gene_pairs.modality)])
+    return keys
