@@ -130,21 +130,29 @@ def run(
     address: Annotated[str, typer.Option(
         help="Dask scheduler tcp://host:port; default: a LocalCluster.")] = "",
     scale: Annotated[str, typer.Option(help="Built-in cohort size: small or default.")] = "default",
+    cluster: Annotated[str, typer.Option(
+        help="A cluster named in --cluster-config (local, an address, slurm).")] = "",
+    cluster_config: Annotated[Path, typer.Option(help="Cluster specs (YAML).")
+                              ] = Path("deploy/clusters.yaml"),
 ) -> None:
     """Run the whole pipeline (ingest, analyses on Dask, axis graph) as a Prefect flow.
 
     Uses PREFECT_API_URL when set; otherwise starts a private Prefect server on 127.0.0.1 for
     the run (state under ./.omics/prefect) and stops it afterwards.
     """
+    from flows.clusters import load_cluster_spec
     from flows.prefect_api import prefect_api
 
+    if cluster:
+        load_cluster_spec(cluster, cluster_config)  # a bad name or spec stops here, in one line
     started = time.monotonic()
     with prefect_api(Path(".omics/prefect")) as api_url:
         console.print(f"Prefect API: {api_url}")
         from flows.pipeline import omics_pipeline
 
         summary = omics_pipeline(study_yaml=str(study_yaml.resolve()) if study_yaml else "",
-                                 out_dir=str(out), dask_address=address, scale=scale)
+                                 out_dir=str(out), dask_address=address, scale=scale,
+                                 cluster=cluster, cluster_config=str(cluster_config))
         from prefect.logging.handlers import APILogWorker
 
         APILogWorker.drain_all(timeout=5)  # send the run's logs while the server still runs

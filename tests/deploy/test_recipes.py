@@ -123,3 +123,18 @@ def test_slurm_spec_makes_a_job_script_for_its_queue():
     for option in ("--nthreads 2", "--nworkers 4", "--memory-limit 14.90GiB",
                    "--local-directory $TMPDIR"):
         assert option in script, option
+
+
+def test_run_with_an_unknown_cluster_stops_before_starting_anything(tmp_path):
+    import subprocess
+    import sys
+
+    omics = str(Path(sys.executable).with_name("omics"))
+    done = subprocess.run([omics, "run", "--cluster", "lsf", "--cluster-config",
+                           str(DEPLOY / "clusters.yaml"), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"error: {DEPLOY / 'clusters.yaml'}: found no cluster 'lsf'; "
+                                   "expected one of 'local', 'compose', 'kubernetes', "
+                                   "'kubernetes-tls', 'slurm'")
+    assert not (tmp_path / ".omics").exists() and not (tmp_path / "out").exists()
