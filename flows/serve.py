@@ -23,12 +23,12 @@ __all__ = ["WORK_POOL", "serve"]
 
 #: The process work pool the deployments of ``prefect.yaml`` use.
 WORK_POOL = "omics-process"
+_PREFECT = str(Path(sys.executable).with_name("prefect"))
 
 
 def _prefect(*arguments: str, env: dict, cwd: Path, log: Path) -> None:
-    prefect = Path(sys.executable).with_name("prefect")
     with open(log, "ab") as handle:
-        done = subprocess.run([str(prefect), *arguments], env=env, cwd=cwd, stdout=handle,
+        done = subprocess.run([_PREFECT, *arguments], env=env, cwd=cwd, stdout=handle,
                               stderr=subprocess.STDOUT, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(f"prefect {' '.join(arguments)} failed; see {log}")
@@ -58,18 +58,16 @@ def serve(project: str | Path = ".", home: str | Path = ".omics/serve", host: st
         with ExitStack() as running:
             server = start_server(home, host, port, ui=True)
             running.callback(stop_process_group, server)
-            pools = subprocess.run([str(Path(sys.executable).with_name("prefect")), "work-pool",
-                                    "inspect", WORK_POOL], env=env, cwd=project,
-                                   capture_output=True, timeout=120)
+            pools = subprocess.run([_PREFECT, "work-pool", "inspect", WORK_POOL], env=env,
+                                   cwd=project, capture_output=True, timeout=120)
             if pools.returncode != 0:
                 _prefect("work-pool", "create", WORK_POOL, "--type", "process", env=env,
                          cwd=project, log=log)
             _prefect("--no-prompt", "deploy", "--all", env=env, cwd=project, log=log)
             with open(home / "worker.log", "ab") as worker_log:
                 worker = subprocess.Popen(
-                    [str(Path(sys.executable).with_name("prefect")), "worker", "start",
-                     "--pool", WORK_POOL], env=env, cwd=project, stdout=worker_log,
-                    stderr=subprocess.STDOUT, start_new_session=True)
+                    [_PREFECT, "worker", "start", "--pool", WORK_POOL], env=env, cwd=project,
+                    stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
             running.callback(stop_process_group, worker, 30)
             on_ready(f"http://{host}:{port}")
             while not stop.wait(1.0):

@@ -78,8 +78,9 @@ def graph_command(
 ) -> None:
     """The axis network: curated layer + databases + the study's evidence -> propagation,
     paths, modules, gene-set enrichment, axis report, GraphML/Cytoscape/figure."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
+    from flows.clusters import AddressSpec, LocalSpec, open_cluster
     from graphs.axis_analysis import NetworkPlan, NetworkSource, analyse_axis_network
     from omics.progress import compute_with_progress
 
@@ -96,14 +97,13 @@ def graph_command(
         seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()), n_random=n_random,
         seed=seed, top=top, gene_sets=tuple(str(g) for g in gene_sets or ()),
         hgnc=str(hgnc) if hgnc else None)
-    with (LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")
-          if not address else Client(address)) as cluster:
-        client = cluster if address else Client(cluster)
+    spec = AddressSpec(kind="address", address=address) if address else \
+        LocalSpec(n_workers=workers)
+    with open_cluster(spec) as running, Client(running.address,
+                                               **running.client_kwargs) as client:
         console.print(f"Dask dashboard: {client.dashboard_link}")
-        with client:
-            summary = analyse_axis_network(plan, out, store, compute=lambda *tasks: (
-                compute_with_progress(*tasks, description="randomised networks",
-                                      console=console)))
+        summary = analyse_axis_network(plan, out, store, compute=lambda *tasks: (
+            compute_with_progress(*tasks, description="randomised networks", console=console)))
     console.print(f"Network {summary['network_nodes']:,} genes, {summary['network_edges']:,} "
                   f"edges; context subnetwork {summary['context_nodes']} genes, "
                   f"{summary['context_edges']} edges; {summary['significant_nodes']} genes with "

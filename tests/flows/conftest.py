@@ -12,10 +12,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import pytest
 from distributed import Client
 
 from flows.prefect_api import stop_process_group
+
+
+def marked_processes(marker: str) -> list[psutil.Process]:
+    """Live processes whose environment has ``OMICS_TEST_MARKER=marker`` (set by a test on
+    the command it starts, inherited by everything that command starts)."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("OMICS_TEST_MARKER") == marker:
+                found.append(process)
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+    return found
 
 
 @pytest.fixture(scope="session")

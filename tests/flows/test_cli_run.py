@@ -8,21 +8,11 @@ import sys
 import uuid
 from pathlib import Path
 
-import psutil
 import pytest
 
+from tests.flows.conftest import marked_processes
+
 pytestmark = pytest.mark.slow
-
-
-def _marked_processes(marker: str) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get("OMICS_TEST_MARKER") == marker:
-                found.append(process)
-        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
-            continue
-    return found
 
 
 def test_demo_run_leaves_no_server_scheduler_or_worker(tmp_path):
@@ -37,5 +27,5 @@ def test_demo_run_leaves_no_server_scheduler_or_worker(tmp_path):
     assert "serum_exo_anxa6_ng_ml by response" in result.stdout
     assert (tmp_path / "demo" / "results" / "network" / "axis_network.graphml").exists()
     assert (tmp_path / ".omics" / "prefect" / "server.log").exists()
-    leftover = _marked_processes(marker)
+    leftover = marked_processes(marker)
     assert leftover == [], [p.cmdline() for p in leftover]

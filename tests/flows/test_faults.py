@@ -17,20 +17,10 @@ import pytest
 from omics.ingest import ingest_study
 from omics.simulate import simulate_cohort
 from tests.editing import file_tree
+from tests.flows.conftest import marked_processes
 
 pytestmark = pytest.mark.slow
 OMICS = str(Path(sys.executable).with_name("omics"))
-
-
-def _marked(marker: str) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get("OMICS_TEST_MARKER") == marker:
-                found.append(process)
-        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
-            continue
-    return found
 
 
 def _kill_during_ingest(out: Path, env: dict) -> None:
@@ -47,7 +37,7 @@ def _kill_during_ingest(out: Path, env: dict) -> None:
             time.sleep(0.02)
         time.sleep(0.3)  # some groups are being written
     finally:
-        for process in [psutil.Process(run.pid), *_marked(env["OMICS_TEST_MARKER"])]:
+        for process in [psutil.Process(run.pid), *marked_processes(env["OMICS_TEST_MARKER"])]:
             try:
                 process.send_signal(signal.SIGKILL)
             except psutil.NoSuchProcess:
@@ -74,4 +64,4 @@ def test_kill_during_ingest_keeps_previous_store_and_rerun_completes(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert (out / "report.html").exists()
     assert [p.name for p in out.glob(".study.zarr.*")] == []  # the killed run's staging cleaned
-    assert _marked(marker) == []
+    assert marked_processes(marker) == []
