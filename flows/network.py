@@ -15,9 +15,12 @@ __all__ = ["build_network"]
 def axis_network(store: str, out_dir: str, study_yaml: str) -> dict:
     """Curated axis + database layers + the store's evidence: propagation (randomisations as
     cluster tasks), paths, modules, enrichment, axis report, figure and files."""
-    plan = load_study(study_yaml).analysis.network if study_yaml else NetworkAnalysisPlan()
+    analysis = load_study(study_yaml).analysis if study_yaml else None
+    plan = analysis.network if analysis else NetworkAnalysisPlan()
+    primary = next(iter(analysis.proteomics.contrasts), None) \
+        if analysis and analysis.proteomics else None
     with cluster_compute():
-        return analyse_axis_network(NetworkPlan.from_study(plan), out_dir, store)
+        return analyse_axis_network(NetworkPlan.from_study(plan, primary), out_dir, store)
 
 
 @flow(name="omics-network")

@@ -71,17 +71,21 @@ class NetworkPlan:
     gene_sets: tuple[str, ...] = ()
     hgnc: str | None = None
     module_method: str = "louvain"
+    colour_contrast: str | None = None  # protein contrast colouring the figure; None = first
 
     @classmethod
-    def from_study(cls, plan: NetworkAnalysisPlan) -> NetworkPlan:
-        """The plan of a study's ``analysis.network`` section."""
+    def from_study(cls, plan: NetworkAnalysisPlan, colour_contrast: str | None = None
+                   ) -> NetworkPlan:
+        """The plan of a study's ``analysis.network`` section (``colour_contrast``: the
+        study's primary protein contrast)."""
         return cls(networks=tuple(NetworkSource(str(n.path), n.format, n.min_score,
                                                 str(n.info) if n.info else None,
                                                 str(n.aliases) if n.aliases else None)
                                   for n in plan.networks),
                    seeds=tuple(plan.seeds), n_random=plan.n_random, top=plan.top,
                    gene_sets=tuple(str(g) for g in plan.gene_sets),
-                   hgnc=str(plan.hgnc) if plan.hgnc else None)
+                   hgnc=str(plan.hgnc) if plan.hgnc else None,
+                   colour_contrast=colour_contrast)
 
 
 def axis_targets(roles: tuple[str, ...] = TARGET_ROLES) -> list[str]:
@@ -153,6 +157,8 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     modules = find_modules(context, method=plan.module_method, seed=plan.seed)
     _annotate(context, propagation, modules)
     contrasts = protein_contrasts(context)
+    contrast = plan.colour_contrast if plan.colour_contrast in contrasts \
+        else next(iter(contrasts), None)
     nodes = axis_node_table(context, plan.alpha)
     edges = axis_edge_table(context)
     files = write_graph(context, out)
@@ -169,14 +175,14 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
         table.to_csv(out / f"enrichment_{Path(gmt).stem}.csv")
         enrichment[Path(gmt).stem] = table.head(10).reset_index()[
             ["set", "overlap", "set_size", "p_value", "fdr"]].to_dict("records")
-    colour = f"protein_log2_fc__{contrasts[0]}" if contrasts else None
+    colour = f"protein_log2_fc__{contrast}" if contrast else None
     figure = network_figure(nodes, edges, colour_by=colour, highlight=set(seeds))
     for suffix in ("png", "svg"):
         figure.savefig(out / f"axis_network.{suffix}", dpi=150)
     plt.close(figure)
     files.update(report=str(_write_report(out, nodes, seeds)),
                  png=str(out / "axis_network.png"), svg=str(out / "axis_network.svg"))
-    summary = {"seeds": seeds, "network_nodes": graph.number_of_nodes(),
+    summary = {"seeds": seeds, "colour": colour, "network_nodes": graph.number_of_nodes(),
                "network_edges": graph.number_of_edges(),
                "context_nodes": context.number_of_nodes(),
                "context_edges": context.number_of_edges(),

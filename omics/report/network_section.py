@@ -40,13 +40,15 @@ def _axis_correlation(store: Path, genes: list[str]) -> pd.DataFrame | None:
     return frame.loc[measured].T.corr(min_periods=3)
 
 
-def network_section(store: Path, seeds: list[str]) -> dict | None:
-    """Figures and tables of the axis network, or None when the store has none."""
+def network_section(store: Path, seeds: list[str], colour: str | None = None) -> dict | None:
+    """Figures and tables of the axis network, or None when the store has none; nodes are
+    coloured by the ``colour`` column (default: the first protein fold-change column)."""
     if "nodes" not in result_names(store, "network"):
         return None
     nodes = read_result(store, "network", "nodes").set_index("node")
     edges = read_result(store, "network", "edges")
-    colour = next((c for c in nodes.columns if c.startswith("protein_log2_fc__")), None)
+    if colour not in nodes.columns:
+        colour = next((c for c in nodes.columns if c.startswith("protein_log2_fc__")), None)
     figures = [{"uri": plots.to_data_uri(network_figure(nodes, edges, colour, set(seeds))),
                 "title": "Axis context subnetwork (node colour: "
                          f"{colour or 'no protein data'}; edges by evidence)"}]

@@ -183,7 +183,10 @@ def _dose_response(store: Path) -> list[dict]:
 def _network(store: Path) -> dict | None:
     if "nodes" not in result_names(store, "network"):
         return None
-    return network_section(store, _plan(store, "network", "nodes").get("seeds", []))
+    plan = _plan(store, "network", "nodes")
+    contrast = plan.get("colour_contrast")
+    return network_section(store, plan.get("seeds", []),
+                           f"protein_log2_fc__{contrast}" if contrast else None)
 
 
 def _methods(store: Path) -> list[str]:

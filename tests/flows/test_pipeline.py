@@ -51,7 +51,8 @@ def test_few_planted_nulls_called(pipeline_run):
 
 
 def test_graph_holds_anxa6_egfr_with_study_evidence(pipeline_run):
-    out, _ = pipeline_run
+    out, summary = pipeline_run
+    assert summary["network"]["colour"] == "protein_log2_fc__resistant_vs_sensitive_cells"
     graph = nx.read_graphml(out / "results" / "network" / "axis_network.graphml")
     edge = graph.edges["ANXA6", "EGFR"]
     assert edge["evidence"] == "experimental"
@@ -135,6 +136,7 @@ def test_report_has_every_section(pipeline_run):
     assert len(images) >= 15
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
     assert "resistant_vs_sensitive_exosomes" in html and "moderated t" in html
+    assert "node colour: protein_log2_fc__resistant_vs_sensitive_cells" in html
 
 
 def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):

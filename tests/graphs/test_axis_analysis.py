@@ -115,8 +115,10 @@ def test_axis_neighbourhood_on_string_is_the_egfr_downregulation_machinery(tmp_p
 def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
     plan = load_study(small_cohort).analysis
     analysis.differential_proteomics(small_store, plan.proteomics)
-    summary = analyse_axis_network(NetworkPlan(n_random=50), tmp_path, small_store)
     contrast = "resistant_vs_sensitive_cells"
+    summary = analyse_axis_network(NetworkPlan(n_random=50, colour_contrast=contrast), tmp_path,
+                                   small_store)
+    assert summary["colour"] == f"protein_log2_fc__{contrast}"
     table = analysis.read_result(small_store, "differential_proteomics",
                                  contrast).set_index("feature")
     nodes = pd.read_csv(tmp_path / "axis_report_nodes.csv", index_col="node")
