@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
-import pandas as pd
 
 from graphs.curated import load_axis_layer
 from graphs.evidence import attach_edge_correlation, attach_node_table
@@ -13,11 +12,12 @@ from omics.analysis import (
     DIFFERENTIAL_PROTEOMICS,
     differential_transcriptomics_name,
     gene_symbols,
-    normalised_proteomics,
+    protein_matrix_by_gene,
     read_result,
     result_names,
 )
 from omics.store import layout
+from omics.store.reader import open_proteomics
 
 __all__ = ["build_axis_graph"]
 
@@ -36,8 +36,7 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     graph = load_axis_layer()
     has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
     if has_proteomics:
-        values, samples = normalised_proteomics(store)
-        genes = gene_symbols(values)
+        genes = gene_symbols(open_proteomics(store))
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS):
         table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast).assign(gene=genes)
         attach_node_table(graph, table, "gene", {"log2_fc": f"protein_log2_fc__{contrast}",
@@ -63,7 +62,5 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
                            "cox_hazard_ratio_per_sd": "clinical_cox_hr_per_sd",
                            "cox_p": "clinical_cox_p"})
     if has_proteomics:
-        keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
-        frame = pd.DataFrame(values.values[:, keep], index=genes)
-        attach_edge_correlation(graph, frame[~frame.index.duplicated()], "protein_corr")
+        attach_edge_correlation(graph, protein_matrix_by_gene(store), "protein_corr")
     return graph

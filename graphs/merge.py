@@ -41,8 +41,7 @@ def merge_layers(base: nx.Graph, *layers: nx.Graph) -> nx.Graph:
         data.setdefault("sources", base.name or "base")
     for layer in layers:
         prefix = (layer.name or "layer").lower().replace(" ", "_")
-        edges = layer.to_undirected(as_view=True).edges(data=True) if layer.is_directed() \
-            else layer.edges(data=True)
+        edges = layer.to_undirected(as_view=True).edges(data=True)
         merged.add_nodes_from(n for n in layer.nodes if n not in merged)
         for a, b, data in edges:
             if a == b:

@@ -23,7 +23,7 @@ def find_modules(graph: nx.Graph, method: Literal["louvain", "greedy"] = "louvai
                  ) -> pd.DataFrame:
     """One row per node: ``module`` (0 = largest) and ``module_size``; the partition's
     modularity is in ``attrs["modularity"]``. ``weight`` edges attribute (missing = 1)."""
-    simple = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    simple = graph.to_undirected(as_view=True)
     if method == "louvain":
         communities = nx.community.louvain_communities(simple, weight=weight,
                                                        resolution=resolution, seed=seed)

@@ -37,7 +37,7 @@ class EdgeArrays:
         """Index the nodes in graph order and collect the edges."""
         nodes = list(graph.nodes)
         index = {node: i for i, node in enumerate(nodes)}
-        simple = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+        simple = graph.to_undirected(as_view=True)
         rows = [(index[a], index[b], data.get(weight_attribute, 1.0))
                 for a, b, data in simple.edges(data=True) if a != b]
         first, second, weight = (np.array(column) for column in zip(*rows, strict=True)) \

@@ -34,7 +34,7 @@ def k_shortest_paths(graph: nx.Graph, source, targets, k: int = 3,
     Returns ``target, rank, hops, path, min_score, score_product``; unreachable targets and
     targets absent from the graph have no rows.
     """
-    simple = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    simple = graph.to_undirected(as_view=True)
     rows = []
     for target in targets:
         if target == source or target not in simple or source not in simple \
@@ -59,7 +59,7 @@ def context_subnetwork(graph: nx.Graph, seeds, ranked_nodes, top: int = 30,
     chosen = [n for n in ranked_nodes if n in graph and n not in seeds][:top]
     chosen += [t for t in extra_targets if t in graph and t not in seeds and t not in chosen]
     keep = set(seeds) | set(chosen)
-    simple = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    simple = graph.to_undirected(as_view=True)
     if seeds:
         lengths, paths = nx.multi_source_dijkstra(simple, set(seeds))
         for node in chosen:

@@ -37,6 +37,7 @@ __all__ = [
     "gene_symbols",
     "log_cpm_dataarray",
     "normalised_proteomics",
+    "protein_matrix_by_gene",
     "protein_mrna",
     "read_result",
     "result_names",
@@ -73,6 +74,16 @@ def normalised_proteomics(store: str | Path) -> tuple[xr.DataArray, pd.DataFrame
     dataset = open_proteomics(store)
     values = median_normalise(log2_intensity(dataset["intensity"]))
     return values, _samples_frame(dataset)
+
+
+def protein_matrix_by_gene(store: str | Path) -> pd.DataFrame:
+    """Normalised log2 protein abundance with one row per gene (its first protein) and one
+    column per sample, reference channels left out."""
+    values, samples = normalised_proteomics(store)
+    keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
+    frame = pd.DataFrame(np.asarray(values.values)[:, keep], index=gene_symbols(values),
+                         columns=samples.index[keep])
+    return frame[~frame.index.duplicated()]
 
 
 def _summarise(table: pd.DataFrame, n_top: int = 10) -> dict:

@@ -86,10 +86,9 @@ def report(
 ) -> None:
     """Rebuild the self-contained HTML report of a store."""
     from omics.report import build_report
+    from omics.store.reader import require_store
 
-    if not (store / "zarr.json").exists():
-        raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
-    path = build_report(store, out)
+    path = build_report(require_store(store), out)
     console.print(f"Report: {path} ({path.stat().st_size / 2**20:.1f} MB, one file)")
 
 
@@ -110,11 +109,9 @@ def inspect(store: Annotated[Path, typer.Argument(help="A study store.")]) -> No
     """List a store's groups with their shapes and provenance."""
     import zarr
 
-    from omics.store.reader import describe_groups
+    from omics.store.reader import describe_groups, require_store
 
-    if not (store / "zarr.json").exists():
-        raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
-    root = zarr.open_group(str(store), mode="r")
+    root = zarr.open_group(str(require_store(store)), mode="r")
     console.print(f"[bold]{store}[/bold] study {root.attrs.get('study', '?')!r}")
     for group in describe_groups(store):
         files = ", ".join(f["file"] for f in group["source_files"])

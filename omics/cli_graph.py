@@ -83,13 +83,14 @@ def graph_command(
     from flows.clusters import AddressSpec, LocalSpec, open_cluster
     from graphs.axis_analysis import NetworkPlan, NetworkSource, analyse_axis_network
     from omics.progress import compute_with_progress
+    from omics.store.reader import require_store
 
     network, formats = network or [], network_format or []
     if len(formats) != len(network):
         raise OmicsInputError("--format", f"{len(formats)} --format for {len(network)} "
                               "--network", "one --format per --network")
-    if store is not None and not (store / "zarr.json").exists():
-        raise OmicsInputError(store, "no zarr.json", "a study store made by omics-axis")
+    if store is not None:
+        require_store(store)
     plan = NetworkPlan(
         networks=tuple(NetworkSource(str(p), f, min_score, str(info) if info else None,
                                      str(aliases) if aliases else None)

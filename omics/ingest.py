@@ -60,12 +60,22 @@ def begin_ingest(study: StudyConfig, store: str | Path) -> Path:
     return staged
 
 
+def _input_paths(source) -> list[Path]:
+    """The files (or folders, e.g. 10x) a source reads: table, samples, annotation, hgnc."""
+    return [Path(p) for p in (getattr(source, name, None)
+                              for name in ("table", "samples", "annotation", "hgnc")) if p]
+
+
+def _input_files(source) -> list[Path]:
+    """The source's input files, recorded with their sha256 in provenance."""
+    return [p for p in _input_paths(source) if p.is_file()]
+
+
 def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
     """Read the proteomics table into ``staged/proteomics``; returns its shape."""
     source = study.proteomics
     dataset = read_source(source)
-    files = [f for f in (source.table, source.samples, source.annotation, source.hgnc) if f]
-    attrs = provenance(step=f"reader:{source.reader}", sources=files,
+    attrs = provenance(step=f"reader:{source.reader}", sources=_input_files(source),
                        parameters=source.model_dump(mode="json"))
     dataset.attrs.update(attrs)
     dataset["intensity"].attrs.update(attrs | {"units": "intensity (linear, as reported)"})
@@ -80,8 +90,7 @@ def stage_transcriptomics(study: StudyConfig, modality: str, staged: Path) -> di
     """Read one expression modality into ``staged/transcriptomics/<modality>``."""
     source = study.transcriptomics[modality]
     adata = read_source(source)
-    files = [f for f in (source.table, source.samples, source.hgnc) if f and f.is_file()]
-    attrs = provenance(step=f"reader:{source.reader}", sources=files,
+    attrs = provenance(step=f"reader:{source.reader}", sources=_input_files(source),
                        parameters=source.model_dump(mode="json"))
     write_anndata(staged, layout.transcriptomics_group(modality), adata, attrs)
     return {"modality": f"transcriptomics/{modality}", "features": adata.n_vars,
@@ -92,7 +101,7 @@ def stage_clinical(study: StudyConfig, staged: Path) -> dict:
     """Read the clinical table into ``staged/clinical`` (dim ``subject``)."""
     source = study.clinical
     table = read_source(source)
-    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table],
+    attrs = provenance(step=f"reader:{source.reader}", sources=_input_files(source),
                        parameters=source.model_dump(mode="json"))
     write_table(staged, layout.CLINICAL, table, dim="subject", index=source.id_column,
                 attrs=attrs)
@@ -103,7 +112,7 @@ def stage_table(study: StudyConfig, name: str, staged: Path) -> dict:
     """Read an extra table (e.g. viability) into ``staged/tables/<name>`` (dim ``row``)."""
     source = study.tables[name]
     table = read_source(source)
-    attrs = provenance(step=f"reader:{source.reader}", sources=[source.table],
+    attrs = provenance(step=f"reader:{source.reader}", sources=_input_files(source),
                        parameters=source.model_dump(mode="json"))
     write_table(staged, layout.table_group(name), table, dim="row", index=source.id_column,
                 attrs=attrs)
@@ -140,10 +149,9 @@ def run_step(study: StudyConfig, name: str, extra: tuple, staged: Path,
     Returns the step's summary (``modality``, ``features``, ``samples``, ``reused``).
     """
     group, source = _step_source(study, name, extra)
-    files = [f for f in (getattr(source, a, None) for a in ("table", "samples", "annotation",
-                                                            "hgnc")) if f and Path(f).is_file()]
     key = input_key(name, {"source": source.model_dump(mode="json"),
-                           "chunk_mb": study.chunk_mb}, files)
+                           "chunk_mb": study.chunk_mb}, [p for p in _input_paths(source)
+                                                         if p.exists()])
     if previous is not None and recorded_key(previous, group) == key:
         ensure_parent_groups(staged, group)
         shutil.copytree(Path(previous) / group, staged / group)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from omics.analysis import gene_symbols, normalised_proteomics, read_result, result_names
+from omics.analysis import protein_matrix_by_gene, read_result, result_names
 from omics.report import plots
 from omics.report.network_plot import network_figure
 from omics.store import layout
@@ -30,10 +29,7 @@ _EDGE_COLUMNS = ["source", "target", "evidence", "sources", "source_ref", "strin
 def _axis_correlation(store: Path, genes: list[str]) -> pd.DataFrame | None:
     if not (store / layout.PROTEOMICS / "zarr.json").exists():
         return None
-    values, samples = normalised_proteomics(store)
-    keep = ~samples.get("reference", pd.Series(False, index=samples.index)).to_numpy(bool)
-    frame = pd.DataFrame(np.asarray(values.values)[:, keep], index=gene_symbols(values))
-    frame = frame[~frame.index.duplicated()]
+    frame = protein_matrix_by_gene(store)
     measured = [g for g in genes if g in frame.index]
     if len(measured) < 2:
         return None

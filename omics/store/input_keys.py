@@ -16,6 +16,11 @@ True
 >>> _ = (d / "a.csv").write_text("x\\n2\\n")
 >>> first == input_key("stage_clinical", {"id_column": "x"}, files=[d / "a.csv"])
 False
+>>> (d / "mtx").mkdir(); _ = (d / "mtx" / "matrix.mtx").write_text("1")
+>>> folder = input_key("stage_transcriptomics", {}, files=[d / "mtx"])
+>>> _ = (d / "mtx" / "matrix.mtx").write_text("2")
+>>> folder == input_key("stage_transcriptomics", {}, files=[d / "mtx"])
+False
 """
 
 from __future__ import annotations
@@ -35,12 +40,23 @@ __all__ = ["INPUT_KEY_ATTR", "input_key", "mark_group", "recorded_key"]
 INPUT_KEY_ATTR = "omics_input_key"
 
 
+def _content_digests(path: Path) -> list[str]:
+    """sha256 of a file; of a folder (e.g. a 10x ``matrix.mtx`` folder), every file in it
+    with its relative name."""
+    path = Path(path)
+    if not path.is_dir():
+        return [file_sha256(path)]
+    return [f"{p.relative_to(path)}:{file_sha256(p)}" for p in sorted(path.rglob("*"))
+            if p.is_file()]
+
+
 def input_key(step: str, parameters, files=(), upstream=()) -> str:
-    """Key of ``step`` run with ``parameters`` (JSON-serialisable) on ``files`` and on
-    groups with the ``upstream`` keys."""
+    """Key of ``step`` run with ``parameters`` (JSON-serialisable) on ``files`` (files or
+    folders) and on groups with the ``upstream`` keys."""
     digest = hashlib.sha256()
     for part in (step, json.dumps(parameters, sort_keys=True, default=str),
-                 metadata.version("omics-axis"), *[file_sha256(f) for f in files],
+                 metadata.version("omics-axis"),
+                 *[d for f in files for d in _content_digests(f)],
                  *[str(u) for u in upstream]):
         digest.update(part.encode())
         digest.update(b"\0")

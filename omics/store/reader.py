@@ -20,7 +20,23 @@ __all__ = [
     "open_proteomics",
     "open_table",
     "open_transcriptomics",
+    "require_store",
 ]
+
+
+def require_store(path: Path) -> Path:
+    """``path``, checked to be a study store (a Zarr group made by omics-axis).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> require_store(Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    omics.errors.OmicsInputError: ...: found no zarr.json; expected a study store made by omics-axis
+    """
+    if not (Path(path) / "zarr.json").exists():
+        raise OmicsInputError(path, "no zarr.json", "a study store made by omics-axis")
+    return Path(path)
 
 
 def _group_path(store: str | Path, group: str) -> Path:
