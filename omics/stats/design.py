@@ -28,11 +28,18 @@ __all__ = ["contrast_matrix", "design_matrix"]
 def design_matrix(samples: pd.DataFrame, formula: str) -> pd.DataFrame:
     """Model matrix of ``formula`` over the sample sheet (rows in sample order).
 
+    Categorical columns lose the levels no sample has (a leftover level would be an
+    all-zero, non-estimable column).
+
     Raises
     ------
     OmicsInputError
         The formula names a column the sample sheet lacks, or cannot be parsed.
     """
+    samples = samples.copy()
+    for name, column in samples.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            samples[name] = column.cat.remove_unused_categories()
     try:
         matrix = model_matrix(formula, samples, na_action="raise")
     except Exception as exc:  # formulaic raises many types for user formulas

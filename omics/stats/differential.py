@@ -21,17 +21,13 @@ Examples
 
 from __future__ import annotations
 
-import dask
-import dask.array as da
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import stats
 
 from omics.errors import OmicsInputError
 from omics.stats.design import contrast_matrix, design_matrix
-from omics.stats.ebayes import ebayes
-from omics.stats.limma import LinearFit, contrasts_fit, lm_fit_block
+from omics.stats.limma_fit import lm_fit
 from omics.stats.multiple_testing import adjust_p_values
 from omics.stats.two_group import TwoGroupTest, welch_t, wilcoxon_rank_sum
 
@@ -40,7 +36,6 @@ __all__ = [
     "RESULT_COLUMNS",
     "contrast_sample_groups",
     "differential",
-    "fit_linear_model",
     "moderated_t",
     "select_samples",
     "two_group_test",
@@ -66,20 +61,6 @@ def select_samples(samples: pd.DataFrame, query: str | None) -> pd.Series:
                               f"a pandas query over the columns {list(samples.columns)}"
                               ) from None
     return pd.Series(samples.index.isin(chosen.index), index=samples.index)
-
-
-def fit_linear_model(values: np.ndarray | da.Array, design: np.ndarray) -> LinearFit:
-    """limma's ``lmFit`` for every row, chunk by chunk when ``values`` is a dask array."""
-    if isinstance(values, da.Array):
-        values = values.rechunk({1: -1})
-        width = 2 * design.shape[1] + 3
-        packed = values.map_blocks(
-            lambda block: lm_fit_block(block, design).pack(),
-            dtype=np.float64, chunks=(values.chunks[0], (width,)),
-        )
-        (packed,) = dask.compute(packed)
-        return LinearFit.unpack(packed)
-    return lm_fit_block(np.asarray(values), design)
 
 
 def moderated_t(
@@ -125,60 +106,18 @@ def moderated_t(
         ``df_prior``, the design and the contrast.
     """
     keep = select_samples(samples, sample_query).to_numpy()
-    chosen = samples.loc[keep]
-    matrix = design_matrix(chosen, design)
-    weights = contrast_matrix(matrix.columns, contrasts)
-    x = matrix.to_numpy()
     values = data.data[:, np.flatnonzero(keep)]
-    fit = fit_linear_model(values, x)
-    prior = ebayes(fit.sigma**2, fit.df_residual, covariate=fit.amean if trend else None,
-                   robust=robust)
-    estimates, stdev = contrasts_fit(fit, weights.to_numpy(), np.linalg.pinv(x.T @ x))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = estimates / stdev / np.sqrt(prior.s2_post)[:, None]
-    p = 2 * stats.t.sf(np.abs(t), df=prior.df_total[:, None])
-    margin = (np.sqrt(prior.s2_post)[:, None] * stdev
-              * _t_quantile(0.5 + confidence / 2, prior.df_total)[:, None])
-    features = np.asarray(data["feature"].values).astype(str)
+    fit = lm_fit(values, design_matrix(samples.loc[keep], design),
+                 features=np.asarray(data["feature"].values).astype(str))
+    fit = fit.contrasts_fit(contrasts).ebayes(trend=trend, robust=robust)
     tables = {}
-    for j, name in enumerate(weights.columns):
-        table = pd.DataFrame(
-            {
-                "feature": features,
-                "log2_fc": estimates[:, j],
-                "ci_low": estimates[:, j] - margin[:, j],
-                "ci_high": estimates[:, j] + margin[:, j],
-                "mean_expr": fit.amean,
-                "t": t[:, j],
-                "p_value": p[:, j],
-                "fdr": adjust_p_values(p[:, j], fdr_method),
-                "df_total": np.where(np.isnan(estimates[:, j]), np.nan, prior.df_total),
-            }
-        )
-        table.attrs = {
-            "method": "limma moderated t (lmFit, contrasts.fit, eBayes)",
-            "trend": trend,
-            "robust": robust,
-            "fdr_method": fdr_method,
-            "design": design,
-            "contrast": contrasts[name],
-            "s2_prior": _summary(prior.s2_prior),
-            "df_prior": _summary(prior.df_prior),
-            "n_samples": int(keep.sum()),
-        }
+    for name in fit.coefficient_names:
+        full = fit.top_table(name, sort_by="none", adjust=fdr_method, confidence=confidence,
+                             names="omics")
+        table = full[RESULT_COLUMNS].copy()
+        table.attrs = {**full.attrs, "design": design, "contrast": contrasts[name]}
         tables[name] = table
     return tables
-
-
-def _t_quantile(probability: float, df: np.ndarray) -> np.ndarray:
-    """``stats.t.ppf(probability, df)``, computed once per distinct df (usually a few)."""
-    distinct, inverse = np.unique(df, return_inverse=True)
-    return stats.t.ppf(probability, distinct)[inverse.ravel()]
-
-
-def _summary(value: float | np.ndarray) -> float:
-    """A hyperparameter as one number: itself, or the median of its per-feature values."""
-    return float(np.median(value)) if np.ndim(value) else float(value)
 
 
 def contrast_sample_groups(design: pd.DataFrame, weights: pd.Series) -> tuple[np.ndarray, ...]:

@@ -1,0 +1,124 @@
+"""The limma fit object (``top_table`` with B, ``f_test``) against R limma's topTable."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from omics.errors import OmicsInputError
+from omics.stats.design import contrast_matrix, design_matrix
+from omics.stats.limma_fit import LIMMA_COLUMNS, NonEstimableWarning, lm_fit
+from tests.rlimma import rscript_top_tables
+
+
+def _data(seed: int = 3, n_features: int = 600, missing: float = 0.05):
+    rng = np.random.default_rng(seed)
+    samples = pd.DataFrame({
+        "group": np.repeat(["a", "b", "c"], 4),
+        "batch": np.tile(["x", "y"], 6),
+        "age": rng.normal(50, 10, 12).round(1),
+    }, index=[f"s{i}" for i in range(12)])
+    sd = 0.3 * np.sqrt(4 / rng.chisquare(4, n_features))
+    mean = rng.normal(20, 2, (n_features, 1))
+    values = mean + rng.normal(0, 1, (n_features, 12)) * sd[:, None]
+    values[:30, 4:8] += 1.5
+    values[30:45, 8:] -= 1.0
+    values[rng.random(values.shape) < missing] = np.nan
+    values[6, 4:] = np.nan  # groups b and c unobserved: not estimable
+    return values, samples
+
+
+def assert_top_table_equal(ours: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """Same columns, same NA rows, every number to 1e-8 (relative for p-values)."""
+    assert list(ours.columns) == LIMMA_COLUMNS
+    reference = reference.loc[ours.index, LIMMA_COLUMNS]
+    for column in LIMMA_COLUMNS:
+        a, b = ours[column].to_numpy(float), reference[column].to_numpy(float)
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=column)
+        ok = ~np.isnan(a)
+        if column in ("P.Value", "adj.P.Val"):
+            np.testing.assert_allclose(a[ok], b[ok], rtol=1e-8, atol=1e-300, err_msg=column)
+        else:
+            np.testing.assert_allclose(a[ok], b[ok], rtol=1e-8, atol=1e-8, err_msg=column)
+
+
+@pytest.mark.parametrize(("trend", "robust"), [(False, False), (True, False), (False, True)])
+def test_top_table_with_b_matches_r_limma_on_contrasts(tmp_path, trend, robust):
+    values, samples = _data()
+    design = design_matrix(samples, "~ 0 + group + batch + age")
+    contrasts = {"b_vs_a": "group[b] - group[a]", "c_vs_a": "group[c] - group[a]",
+                 "bc_vs_a": "(group[b] + group[c]) / 2 - group[a]"}
+    fit = lm_fit(values, design, features=[f"f{i}" for i in range(len(values))])
+    fit = fit.contrasts_fit(contrasts).ebayes(trend=trend, robust=robust)
+    weights = contrast_matrix(design.columns, contrasts)
+    tables, f_table = rscript_top_tables(tmp_path, values, design, weights, trend=trend,
+                                         robust=robust, f_coefs=(0, 1))
+    for j, name in enumerate(contrasts):
+        assert_top_table_equal(fit.top_table(name, sort_by="none"), tables[j])
+    ours_f = fit.f_test(["b_vs_a", "c_vs_a"], sort_by="none")
+    reference_f = f_table.loc[ours_f.index]
+    for column in ("AveExpr", "F", "P.Value", "adj.P.Val"):
+        np.testing.assert_allclose(ours_f[column], reference_f[column], rtol=1e-8,
+                                   err_msg=column)
+
+
+def test_top_table_and_f_test_on_coefficients_match_r(tmp_path):
+    values, samples = _data(seed=5, missing=0.0)
+    design = design_matrix(samples, "~ group + batch")
+    fit = lm_fit(values, design, features=[f"f{i}" for i in range(len(values))]).ebayes()
+    tables, f_table = rscript_top_tables(tmp_path, values, design, f_coefs=(1, 2))
+    for j, name in enumerate(design.columns):
+        assert_top_table_equal(fit.top_table(name, sort_by="none"), tables[j])
+    ours_f = fit.f_test(["group[T.b]", "group[T.c]"], sort_by="none")
+    np.testing.assert_allclose(ours_f["F"], f_table.loc[ours_f.index, "F"], rtol=1e-8)
+    np.testing.assert_allclose(ours_f["P.Value"], f_table.loc[ours_f.index, "P.Value"],
+                               rtol=1e-8)
+
+
+def test_top_table_sorts_as_limma_and_contrast_expressions_refit():
+    values, samples = _data(seed=7, missing=0.0)
+    fit = lm_fit(values, design_matrix(samples, "~ 0 + group"),
+                 features=[f"f{i}" for i in range(len(values))]).ebayes()
+    by_b = fit.top_table(contrast="group[b] - group[a]", number=20)
+    assert len(by_b) == 20 and by_b["B"].is_monotonic_decreasing
+    assert set(by_b.index[:10]) <= {f"f{i}" for i in range(30)}
+    by_p = fit.top_table(contrast="group[b] - group[a]", sort_by="P")
+    assert by_p["P.Value"].iloc[:-1].is_monotonic_increasing and len(by_p) == len(values)
+    assert by_p.index[-1] == "f6" and np.isnan(by_p["P.Value"].iloc[-1])  # untestable: last
+    explicit = fit.contrasts_fit({"d": "group[b] - group[a]"}).ebayes().top_table("d")
+    pd.testing.assert_frame_equal(by_b, explicit.head(20), check_like=False)
+
+
+def test_unused_level_is_dropped_and_non_estimable_coefficient_named():
+    values, samples = _data(seed=9, missing=0.0)
+    samples["group"] = pd.Categorical(samples["group"], categories=["a", "b", "c", "pool"])
+    samples["batch"] = samples["group"].map({"a": "x", "b": "y", "c": "y"}).astype(str)
+    samples.loc[samples["group"] == "c", "batch"] = "z"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = lm_fit(values, design_matrix(samples, "~ 0 + group + batch"))
+    messages = [str(w.message) for w in caught if issubclass(w.category, NonEstimableWarning)]
+    assert messages == ["Coefficients not estimable: batch[T.y], batch[T.z]"]
+    assert fit.coefficient_names == ["group[a]", "group[b]", "group[c]"]
+    table = fit.contrasts_fit({"b_vs_a": "group[b] - group[a]"}).ebayes().top_table()
+    assert table["P.Value"].notna().all()
+    assert set(table.index[:25]) <= {str(i) for i in range(30)}
+    with pytest.raises(OmicsInputError, match=r"non-estimable coefficient\(s\) batch\[T.y\]"):
+        fit.contrasts_fit({"bad": "batch[T.y]"})
+
+
+def test_user_errors_are_one_line_input_errors():
+    values, samples = _data(seed=1, missing=0.0)
+    fit = lm_fit(values, design_matrix(samples, "~ group"))
+    with pytest.raises(OmicsInputError, match="expected one of trend or robust"):
+        fit.ebayes(trend=True, robust=True)
+    moderated = fit.ebayes()
+    with pytest.raises(OmicsInputError, match="found 'group\\[T.d\\]'; expected one of"):
+        moderated.top_table("group[T.d]")
+    with pytest.raises(OmicsInputError, match="found 'holm'; expected one of BH, storey"):
+        moderated.top_table("group[T.b]", adjust="holm")
+    with pytest.raises(OmicsInputError, match="expected a fit after .ebayes"):
+        fit.top_table("group[T.b]")
