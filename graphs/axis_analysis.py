@@ -37,7 +37,7 @@ from omics.errors import OmicsInputError
 from omics.io.gmt import read_gmt
 from omics.io.hgnc import HgncMap
 from omics.io.study import NetworkAnalysisPlan
-from omics.report.network_plot import network_figure
+from omics.pl.network import network_figure
 
 __all__ = ["NetworkPlan", "NetworkSource", "analyse_axis_network", "axis_targets"]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from omics.analysis import protein_matrix_by_gene, read_result, result_names
-from omics.report import plots
-from omics.report.network_plot import network_figure
+from omics.pl import figures as plots
+from omics.pl.network import network_figure
 from omics.store import layout
 
 __all__ = ["network_section"]

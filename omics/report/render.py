@@ -36,8 +36,8 @@ from omics.analysis import (
     read_result,
     result_names,
 )
+from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
-from omics.report import plots
 from omics.report.network_section import network_section
 from omics.sample_map import subjects_missing
 from omics.store import layout

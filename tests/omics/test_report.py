@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from omics.report import build_report, plots
+from omics.pl import figures as plots
+from omics.report import build_report
 
 
 def _images(html: str) -> list[bytes]:
@@ -81,7 +82,7 @@ def test_reference_channel_figure_has_one_bar_per_sample_and_one_box_per_plex(sm
 
 
 def test_correlation_heatmap_and_network_figure_show_their_data():
-    from omics.report.network_plot import network_figure
+    from omics.pl.network import network_figure
 
     correlation = pd.DataFrame([[1, 0.5, np.nan], [0.5, 1, -0.2], [np.nan, -0.2, 1]],
                                index=["ANXA6", "EGFR", "CBL"], columns=["ANXA6", "EGFR", "CBL"])

@@ -1,4 +1,7 @@
-"""Report figures (matplotlib, Agg backend): each function takes plain data, returns a Figure.
+"""Figures: each function takes plain data and returns a matplotlib ``Figure``.
+
+Figures are made with ``matplotlib.figure.Figure``, never through pyplot, so nothing here
+changes a notebook's backend or keeps figures alive in pyplot's registry.
 
 Examples
 --------
@@ -16,12 +19,9 @@ import base64
 import io
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
 __all__ = [
     "biomarker_by_response",
@@ -30,6 +30,7 @@ __all__ = [
     "dose_response_curves",
     "kaplan_meier",
     "missing_per_sample",
+    "new_figure",
     "pca_scatter",
     "protein_vs_mrna",
     "reference_channels",
@@ -39,19 +40,26 @@ __all__ = [
 ]
 
 
-def to_data_uri(figure: plt.Figure) -> str:
+def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
+               **subplot_options):
+    """A figure and its axes, like ``pyplot.subplots`` but outside pyplot (no backend
+    switch, nothing kept in pyplot's figure registry)."""
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(nrows, ncols, **subplot_options)
+
+
+def to_data_uri(figure: Figure) -> str:
     """The figure as an embedded PNG (``data:image/png;base64,...``); closes it."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
-            fdr: float = 0.05) -> plt.Figure:
+            fdr: float = 0.05) -> Figure:
     """-log10 p against log2 fold change; FDR hits coloured, ``label`` genes named."""
     data = table.dropna(subset=["p_value", "log2_fc"])
-    figure, axes = plt.subplots(figsize=(5.5, 4.2))
+    figure, axes = new_figure(figsize=(5.5, 4.2))
     hit = (data["fdr"] < fdr).to_numpy()
     axes.scatter(data["log2_fc"], -np.log10(data["p_value"]), s=6,
                  c=np.where(hit, "#c0392b", "#95a5a6"), linewidths=0)
@@ -65,10 +73,10 @@ def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
 
 
 def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = frozenset()
-                    ) -> plt.Figure:
+                    ) -> Figure:
     """Protein against mRNA log2 fold change per gene; genes whose protein changes without
     their mRNA (``discordance == "protein_only"``) in orange, ``highlight`` genes named."""
-    figure, axes = plt.subplots(figsize=(4.8, 4.2))
+    figure, axes = new_figure(figsize=(4.8, 4.2))
     discordant = (table["discordance"] == "protein_only").to_numpy() \
         if "discordance" in table else np.zeros(len(table), dtype=bool)
     axes.scatter(table["mrna_log2_fc"], table["protein_log2_fc"], s=6,
@@ -85,11 +93,11 @@ def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = froze
     return figure
 
 
-def missing_per_sample(fraction: pd.Series, groups: pd.Series) -> plt.Figure:
+def missing_per_sample(fraction: pd.Series, groups: pd.Series) -> Figure:
     """Fraction of missing values per sample, coloured by group (e.g. plex)."""
-    figure, axes = plt.subplots(figsize=(max(5, 0.18 * len(fraction)), 3))
+    figure, axes = new_figure(figsize=(max(5, 0.18 * len(fraction)), 3))
     levels = list(dict.fromkeys(groups))
-    colours = plt.cm.tab10(np.arange(len(levels)) % 10)
+    colours = matplotlib.colormaps["tab10"](np.arange(len(levels)) % 10)
     axes.bar(range(len(fraction)), fraction.to_numpy(),
              color=[colours[levels.index(g)] for g in groups])
     axes.set_xticks(range(len(fraction)), fraction.index, rotation=90, fontsize=6)
@@ -98,9 +106,9 @@ def missing_per_sample(fraction: pd.Series, groups: pd.Series) -> plt.Figure:
     return figure
 
 
-def distributions(matrix: np.ndarray, samples, ylabel: str) -> plt.Figure:
+def distributions(matrix: np.ndarray, samples, ylabel: str) -> Figure:
     """One box per sample (column) of its observed values."""
-    figure, axes = plt.subplots(figsize=(max(5, 0.18 * matrix.shape[1]), 3))
+    figure, axes = new_figure(figsize=(max(5, 0.18 * matrix.shape[1]), 3))
     axes.boxplot([column[np.isfinite(column)] for column in matrix.T], showfliers=False)
     axes.set_xticks(range(1, matrix.shape[1] + 1), list(samples), rotation=90, fontsize=6)
     axes.set_ylabel(ylabel)
@@ -109,11 +117,11 @@ def distributions(matrix: np.ndarray, samples, ylabel: str) -> plt.Figure:
 
 
 def biomarker_by_response(values: np.ndarray, response: pd.Categorical, name: str
-                          ) -> plt.Figure:
+                          ) -> Figure:
     """Box plot with points of a biomarker per ordered response level."""
     levels = list(response.categories)
     groups = [values[(np.asarray(response) == level) & np.isfinite(values)] for level in levels]
-    figure, axes = plt.subplots(figsize=(4.8, 3.8))
+    figure, axes = new_figure(figsize=(4.8, 3.8))
     axes.boxplot(groups, tick_labels=levels, showfliers=False)
     rng = np.random.default_rng(0)
     for k, group in enumerate(groups, start=1):
@@ -124,9 +132,9 @@ def biomarker_by_response(values: np.ndarray, response: pd.Categorical, name: st
 
 
 def roc_curve_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, ci: tuple[float, float]
-                     ) -> plt.Figure:
+                     ) -> Figure:
     """ROC curve with its AUC and confidence interval."""
-    figure, axes = plt.subplots(figsize=(4, 4))
+    figure, axes = new_figure(figsize=(4, 4))
     axes.plot(fpr, tpr, c="#2c3e50")
     axes.plot([0, 1], [0, 1], ls="--", c="#bdc3c7")
     axes.set_xlabel("1 - specificity")
@@ -135,9 +143,9 @@ def roc_curve_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, ci: tuple[flo
     return figure
 
 
-def kaplan_meier(groups: dict, p_value: float) -> plt.Figure:
+def kaplan_meier(groups: dict, p_value: float) -> Figure:
     """Kaplan-Meier step curves of biomarker groups (``GroupSurvival`` objects)."""
-    figure, axes = plt.subplots(figsize=(5, 3.8))
+    figure, axes = new_figure(figsize=(5, 3.8))
     for name, group in groups.items():
         axes.step(group.timeline, group.survival, where="post",
                   label=f"{name} (n={group.n}, median {group.median:.3g})")
@@ -149,13 +157,13 @@ def kaplan_meier(groups: dict, p_value: float) -> plt.Figure:
 
 
 def dose_response_curves(table: pd.DataFrame, fits: pd.DataFrame, condition: str, dose: str,
-                         response: str) -> plt.Figure:
+                         response: str) -> Figure:
     """Replicate means and fitted 4PL curves per condition on a log dose axis."""
-    figure, axes = plt.subplots(figsize=(5.5, 4))
+    figure, axes = new_figure(figsize=(5.5, 4))
     positive = table[table[dose] > 0]
     grid = np.logspace(np.log10(positive[dose].min()), np.log10(positive[dose].max()), 200)
     for k, fit in enumerate(fits.itertuples()):
-        colour = plt.cm.tab10(k % 10)
+        colour = matplotlib.colormaps["tab10"](k % 10)
         points = positive[positive[condition] == fit.condition].groupby(dose)[response].mean()
         axes.scatter(points.index, points.to_numpy(), s=12, color=colour)
         if np.isfinite(fit.ic50_fit_um):
@@ -170,7 +178,7 @@ def dose_response_curves(table: pd.DataFrame, fits: pd.DataFrame, condition: str
     return figure
 
 
-def reference_channels(log2: np.ndarray, plex: pd.Series, reference: pd.Series) -> plt.Figure:
+def reference_channels(log2: np.ndarray, plex: pd.Series, reference: pd.Series) -> Figure:
     """TMT reference-channel behaviour across plexes, before normalisation.
 
     Left: each plex's pooled reference channel (log2 intensity distribution). Right: each
@@ -179,8 +187,8 @@ def reference_channels(log2: np.ndarray, plex: pd.Series, reference: pd.Series) 
     per sample.
     """
     plexes = list(dict.fromkeys(plex))
-    colours = plt.cm.tab10(np.arange(len(plexes)) % 10)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4),
+    colours = matplotlib.colormaps["tab10"](np.arange(len(plexes)) % 10)
+    figure, (left, right) = new_figure(1, 2, figsize=(10, 3.4),
                                          gridspec_kw={"width_ratios": [1, 2.5]})
     references = {p: log2[:, np.flatnonzero((plex == p).to_numpy() & reference.to_numpy())[0]]
                   for p in plexes if ((plex == p) & reference).any()}
@@ -204,11 +212,11 @@ def reference_channels(log2: np.ndarray, plex: pd.Series, reference: pd.Series) 
     return figure
 
 
-def correlation_heatmap(correlation: pd.DataFrame, title: str) -> plt.Figure:
+def correlation_heatmap(correlation: pd.DataFrame, title: str) -> Figure:
     """A labelled heatmap of a square correlation matrix (-1 blue to +1 red; grey = NA)."""
     size = max(4.0, 0.32 * len(correlation) + 1.5)
-    figure, axes = plt.subplots(figsize=(size + 1, size))
-    cmap = plt.get_cmap("RdBu_r").with_extremes(bad="#dddddd")
+    figure, axes = new_figure(figsize=(size + 1, size))
+    cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#dddddd")
     image = axes.imshow(np.ma.masked_invalid(correlation.to_numpy(float)), cmap=cmap,
                         vmin=-1, vmax=1)
     axes.set_xticks(range(len(correlation)), correlation.columns, rotation=90, fontsize=7)
@@ -218,13 +226,13 @@ def correlation_heatmap(correlation: pd.DataFrame, title: str) -> plt.Figure:
     return figure
 
 
-def pca_scatter(matrix: np.ndarray, labels: pd.Series) -> plt.Figure:
+def pca_scatter(matrix: np.ndarray, labels: pd.Series) -> Figure:
     """Samples (columns of a complete features x samples matrix) on their first two
     principal components, coloured by ``labels``."""
     centred = matrix - matrix.mean(axis=1, keepdims=True)
     _, singular, vt = np.linalg.svd(centred, full_matrices=False)
     explained = singular**2 / (singular**2).sum()
-    figure, axes = plt.subplots(figsize=(5, 4))
+    figure, axes = new_figure(figsize=(5, 4))
     for level in dict.fromkeys(labels):
         chosen = (labels == level).to_numpy()
         axes.scatter(vt[0, chosen], vt[1, chosen], label=str(level), s=20)

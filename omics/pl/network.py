@@ -17,15 +17,13 @@ Examples
 
 from __future__ import annotations
 
-import matplotlib
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+from omics.pl.figures import new_figure
 
 __all__ = ["network_figure"]
 
@@ -41,7 +39,7 @@ def _edge_style(evidence: str) -> tuple[str, float, str]:
 
 
 def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str | None = None,
-                   highlight: set = frozenset(), seed: int = 0) -> plt.Figure:
+                   highlight: set = frozenset(), seed: int = 0) -> Figure:
     """Draw the network; node colour = ``colour_by`` (diverging, grey where missing).
 
     The first collection of the axes holds the nodes (one point per node row). Edges are
@@ -52,7 +50,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str | No
     graph.add_edges_from(zip(edges["source"], edges["target"], strict=True))
     layout = nx.kamada_kawai_layout(graph) if 1 < len(graph) <= 300 and nx.is_connected(graph) \
         else nx.spring_layout(graph, seed=seed)
-    figure, axes = plt.subplots(figsize=(9, 7.5))
+    figure, axes = new_figure(figsize=(9, 7.5))
     order = list(nodes.index)
     xy = np.array([layout[n] for n in order])
     values = pd.to_numeric(nodes[colour_by], errors="coerce").to_numpy(float) \
