@@ -1,6 +1,6 @@
 """Prefect flow: differential, protein-mRNA, clinical, dose-response and gene-pair analyses.
 
-Each analysis task is cached by Prefect under its input key (:mod:`omics.analysis_keys`: the
+Each analysis task is cached by Prefect under its input key (:mod:`omics.steps.analysis_keys`: the
 plan section and the keys of the store groups it reads), and writes that key on its result
 group. The flow reruns a task (``refresh_cache``) when the store's result group records a
 different key, e.g. after its inputs changed, so a cache hit never stands for results the
@@ -12,9 +12,9 @@ from __future__ import annotations
 from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
-from omics import analysis, clinical
-from omics.analysis_keys import analysis_keys
 from omics.io.study import load_study
+from omics.steps import analysis, clinical
+from omics.steps.analysis_keys import analysis_keys
 from omics.store.input_keys import mark_group, recorded_key
 
 __all__ = ["analyse_study"]

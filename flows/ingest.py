@@ -8,9 +8,9 @@ from pathlib import Path
 from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, record_flow_run
-from omics import ingest
 from omics.io.study import load_study
-from omics.sample_map import link_samples
+from omics.steps import ingest
+from omics.steps.sample_map import link_samples
 from omics.store import layout
 from omics.store.atomic import discard_staging, replace_directory
 

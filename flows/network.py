@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, cluster_compute
-from graphs.axis_analysis import NetworkPlan, analyse_axis_network
+from graphs.steps.analysis import NetworkPlan, analyse_axis_network
 from omics.io.study import NetworkAnalysisPlan, load_study
 
 __all__ = ["build_network"]

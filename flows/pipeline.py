@@ -17,10 +17,10 @@ from flows.analysis import analyse_study
 from flows.ingest import ingest_study
 from flows.network import build_network
 from flows.runtime import record_flow_run, run_cluster
-from omics.export import export_modalities, export_parquet
 from omics.report import build_report
 from omics.simulate import simulate_cohort
-from omics.summary import export_results, findings, render_markdown
+from omics.steps.export import export_modalities, export_parquet
+from omics.steps.summary import export_results, findings, render_markdown
 
 __all__ = ["omics_pipeline"]
 

@@ -1,7 +1,9 @@
-"""Interaction graphs: the curated ANXA6-EGFR-ubiquitin axis with this study's evidence."""
+"""Interaction graphs: the curated ANXA6-EGFR-ubiquitin axis, database layers, propagation.
 
-from graphs.axis import build_axis_graph
+The store-reading steps are in :mod:`graphs.steps`.
+"""
+
 from graphs.curated import load_axis_layer
 from graphs.export import edge_table, node_table, write_graph
 
-__all__ = ["build_axis_graph", "edge_table", "load_axis_layer", "node_table", "write_graph"]
+__all__ = ["edge_table", "load_axis_layer", "node_table", "write_graph"]

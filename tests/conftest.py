@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from omics.ingest import ingest_study
 from omics.simulate import simulate_cohort
+from omics.steps.ingest import ingest_study
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from omics.analysis import protein_matrix_by_gene, read_result, result_names
 from omics.pl import figures as plots
 from omics.pl.network import network_figure
+from omics.steps.analysis import protein_matrix_by_gene, read_result, result_names
 from omics.store import layout
 
 __all__ = ["network_section"]

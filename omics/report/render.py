@@ -8,7 +8,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from omics.simulate import simulate_cohort
->>> from omics.ingest import ingest_study
+>>> from omics.steps.ingest import ingest_study
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> store = ingest_study(simulate_cohort(d / "c", scale="small"), d / "s.zarr")
 >>> html = build_report(store, d / "report.html").read_text()
@@ -30,19 +30,19 @@ import pandas as pd
 import zarr
 from sklearn.metrics import roc_curve
 
-from omics.analysis import (
+from omics.pl import figures as plots
+from omics.preprocess import log2_intensity
+from omics.report.network_section import network_section
+from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
     normalised_proteomics,
     read_result,
     result_names,
 )
-from omics.pl import figures as plots
-from omics.preprocess import log2_intensity
-from omics.report.network_section import network_section
-from omics.sample_map import subjects_missing
+from omics.steps.sample_map import subjects_missing
+from omics.steps.summary import AXIS_GENES
 from omics.store import layout
 from omics.store.reader import describe_groups, open_proteomics, open_table
-from omics.summary import AXIS_GENES
 
 __all__ = ["build_report"]
 
@@ -144,8 +144,8 @@ def _plan(store: Path, analysis: str, name: str) -> dict:
 def _clinical(store: Path) -> list[dict]:
     if "roc" not in result_names(store, "clinical"):
         return []
-    from omics.clinical import positive_outcome
     from omics.stats.survival import kaplan_meier_by_group
+    from omics.steps.clinical import positive_outcome
 
     plan = _plan(store, "clinical", "roc")
     clinical = open_table(store, layout.CLINICAL)

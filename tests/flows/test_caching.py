@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import zarr
 
-from omics.analysis import read_result
+from omics.steps.analysis import read_result
 from omics.store import layout
 
 pytestmark = pytest.mark.slow

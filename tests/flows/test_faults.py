@@ -14,8 +14,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from omics.ingest import ingest_study
 from omics.simulate import simulate_cohort
+from omics.steps.ingest import ingest_study
 from tests.editing import file_tree
 from tests.flows.conftest import marked_processes
 

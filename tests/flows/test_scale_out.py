@@ -16,7 +16,7 @@ import psutil
 import pytest
 from distributed import Client
 
-from omics.analysis import read_result, result_names
+from omics.steps.analysis import read_result, result_names
 from omics.store import layout
 from tests.flows.conftest import dask_processes
 

@@ -16,14 +16,14 @@ from scipy import stats
 from sklearn.metrics import adjusted_rand_score
 from statsmodels.stats.multitest import multipletests
 
-from graphs.axis_analysis import NetworkPlan, NetworkSource, analyse_axis_network
 from graphs.enrichment import over_representation
 from graphs.modules import find_modules
 from graphs.paths import context_subnetwork, k_shortest_paths
 from graphs.sources import read_string
-from omics import analysis
+from graphs.steps.analysis import NetworkPlan, NetworkSource, analyse_axis_network
 from omics.io import load_study
 from omics.io.gmt import read_gmt
+from omics.steps import analysis
 from tests.conftest import shared_data
 
 OMICS = str(Path(sys.executable).with_name("omics"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from graphs import build_axis_graph, load_axis_layer
+from graphs import load_axis_layer
 from graphs.curated import AxisLayer
-from omics import analysis
+from graphs.steps.axis_graph import build_axis_graph
 from omics.io import load_study
+from omics.steps import analysis
 
 
 def test_curated_layer_holds_the_mechanism():

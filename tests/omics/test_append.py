@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from omics.append import append_proteomics
 from omics.errors import OmicsInputError
 from omics.io import read_source
 from omics.io.study import load_study
+from omics.steps.append import append_proteomics
 from omics.store import open_proteomics
 from tests.editing import file_tree
 

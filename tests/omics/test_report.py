@@ -19,7 +19,7 @@ def _images(html: str) -> list[bytes]:
 
 def test_report_of_a_proteomics_only_store_leaves_the_other_sections_out(tmp_path,
                                                                           small_cohort):
-    from omics.ingest import ingest_study
+    from omics.steps.ingest import ingest_study
 
     folder = small_cohort.parent
     (tmp_path / "study.yaml").write_text(
@@ -64,8 +64,8 @@ def test_kaplan_meier_and_dose_response_figures_show_their_data(small_store):
 
 
 def test_reference_channel_figure_has_one_bar_per_sample_and_one_box_per_plex(small_store):
-    from omics.analysis import normalised_proteomics
     from omics.preprocess import log2_intensity
+    from omics.steps.analysis import normalised_proteomics
     from omics.store import open_proteomics
 
     _, samples = normalised_proteomics(small_store)

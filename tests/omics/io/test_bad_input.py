@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from omics.errors import OmicsInputError
-from omics.ingest import ingest_study
 from omics.io import read_table, read_wide_table
+from omics.steps.ingest import ingest_study
 from tests.editing import file_tree, replace_cell
 
 
@@ -218,7 +218,7 @@ def test_sample_of_an_unknown_subject_is_refused(cohort_copy, tmp_path):
 
 
 def test_subjects_missing_a_modality_are_kept_and_reported(cohort_copy, tmp_path):
-    from omics.sample_map import subjects_missing
+    from omics.steps.sample_map import subjects_missing
     from omics.store import open_table
 
     for name, sep in (("rnaseq_tumours_samples.csv", ","), ("rnaseq_tumours_counts.tsv", "\t")):

@@ -161,7 +161,7 @@ def test_pd_psms_with_a_run_missing_from_the_annotation(tmp_path):
 
 
 def test_study_with_a_paw_report_round_trips_through_the_store(tmp_path):
-    from omics.ingest import ingest_study
+    from omics.steps.ingest import ingest_study
     from omics.store import open_proteomics
 
     report = shared_data("proteomics/PXD013277_grouped_protein_summary_TMT_9.txt")

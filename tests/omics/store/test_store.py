@@ -58,7 +58,7 @@ def test_chunk_size_is_configurable_in_the_study(small_cohort, tmp_path):
     shutil.copytree(small_cohort.parent, folder)
     study = folder / "study.yaml"
     study.write_text(study.read_text() + "chunk_mb: 0.05\n")
-    from omics.ingest import ingest_study
+    from omics.steps.ingest import ingest_study
 
     store = ingest_study(study, tmp_path / "s.zarr")
     meta = json.loads((store / "proteomics" / "intensity" / "zarr.json").read_text())

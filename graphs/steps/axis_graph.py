@@ -8,7 +8,7 @@ import networkx as nx
 
 from graphs.curated import load_axis_layer
 from graphs.evidence import attach_edge_correlation, attach_node_table
-from omics.analysis import (
+from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
     differential_transcriptomics_name,
     gene_symbols,

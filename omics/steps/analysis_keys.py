@@ -6,7 +6,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from omics.simulate import simulate_cohort
->>> from omics.ingest import ingest_study
+>>> from omics.steps.ingest import ingest_study
 >>> from omics.io import load_study
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> study = simulate_cohort(d / "c", scale="small")
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omics.analysis import differential_transcriptomics_name
 from omics.io.study import AnalysisPlan
-from omics.sample_map import SAMPLE_MAP
+from omics.steps.analysis import differential_transcriptomics_name
+from omics.steps.sample_map import SAMPLE_MAP
 from omics.store import layout
 from omics.store.input_keys import input_key, recorded_key
 

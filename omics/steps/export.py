@@ -6,7 +6,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from omics.simulate import simulate_cohort
->>> from omics.ingest import ingest_study
+>>> from omics.steps.ingest import ingest_study
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> store = ingest_study(simulate_cohort(d / "c", scale="small"), d / "s.zarr")
 >>> written = export_modalities(store, d / "out")
@@ -20,10 +20,9 @@ import warnings
 from pathlib import Path
 
 import anndata as ad
-import numpy as np
-import pandas as pd
 
-from omics.analysis import read_result, result_names
+from omics.io.anndata_convert import dataset_to_anndata
+from omics.steps.analysis import read_result, result_names
 from omics.store import layout
 from omics.store.reader import open_proteomics, open_transcriptomics
 
@@ -48,19 +47,9 @@ def export_parquet(store: str | Path, out_dir: str | Path) -> list[Path]:
 def proteomics_anndata(store: str | Path) -> ad.AnnData:
     """The proteomics group as AnnData (samples x proteins; gene and other feature
     coordinates in ``var``, the sample sheet in ``obs``)."""
-    data = open_proteomics(store).load()
-    obs = pd.DataFrame({name: np.asarray(coord.values) for name, coord in data.coords.items()
-                        if coord.dims == ("sample",) and name != "sample"},
-                       index=pd.Index(data["sample"].values.astype(str)))
-    var = pd.DataFrame({name: np.asarray(coord.values).astype(str)
-                        for name, coord in data.coords.items()
-                        if coord.dims == ("feature",) and name != "feature"},
-                       index=pd.Index(data["feature"].values.astype(str)))
-    for frame in (obs, var):
-        for column in frame.columns:
-            if frame[column].dtype == object:
-                frame[column] = frame[column].astype(str)
-    return ad.AnnData(X=np.asarray(data["intensity"].values).T, obs=obs, var=var)
+    adata = dataset_to_anndata(open_proteomics(store).load())
+    adata.uns.pop("provenance", None)
+    return adata
 
 
 def export_modalities(store: str | Path, out_dir: str | Path) -> list[Path]:

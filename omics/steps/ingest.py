@@ -26,7 +26,7 @@ import zarr
 
 from omics.io import read_source
 from omics.io.study import StudyConfig, load_study
-from omics.sample_map import link_samples
+from omics.steps.sample_map import link_samples
 from omics.store import layout
 from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
 from omics.store.input_keys import input_key, mark_group, recorded_key

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from omics.analysis import log_cpm_dataarray
 from omics.io.study import ClinicalPlan, DoseResponsePlan, GeneClinicalPlan, SurvivalPlan
 from omics.stats.association import score_correlation
 from omics.stats.biomarker import compare_response_groups
@@ -26,6 +25,7 @@ from omics.stats.dose_response import (
 from omics.stats.logistic import logistic_regression
 from omics.stats.roc import roc_analysis
 from omics.stats.survival import cox_model, kaplan_meier_by_group
+from omics.steps.analysis import log_cpm_dataarray
 from omics.store import layout
 from omics.store.provenance import provenance
 from omics.store.reader import open_table

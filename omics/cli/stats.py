@@ -1,6 +1,6 @@
 """``omics differential`` and ``omics correlate``: the statistics engine on plain tables.
 
-Registered on the ``omics`` command line by :mod:`omics.cli`; user errors raise
+Registered on the ``omics`` command line by :mod:`omics.cli.main`; user errors raise
 :class:`~omics.errors.OmicsInputError`, which the CLI prints as one line (exit status 2).
 """
 

@@ -1,6 +1,6 @@
 """``omics clinical`` and ``omics dose-response``: clinical and pharmacological analyses.
 
-Registered on the ``omics`` command line by :mod:`omics.cli`; user errors raise
+Registered on the ``omics`` command line by :mod:`omics.cli.main`; user errors raise
 :class:`~omics.errors.OmicsInputError`, which the CLI prints as one line (exit status 2).
 """
 
@@ -43,12 +43,12 @@ def clinical_command(
 ) -> None:
     """Biomarker vs outcome (Kruskal-Wallis, Mann-Whitney, Jonckheere-Terpstra, ROC,
     logistic regression) and, with --time/--event, Kaplan-Meier, log-rank and Cox."""
-    from omics.analysis import read_result, result_names
-    from omics.clinical import clinical_analysis
     from omics.io.study import ClinicalPlan, SurvivalPlan
+    from omics.steps.analysis import read_result, result_names
+    from omics.steps.clinical import clinical_analysis
+    from omics.steps.summary import clinical_findings
     from omics.store import layout, open_table
     from omics.store.atomic import write_table_atomically
-    from omics.summary import clinical_findings
 
     if not (store / layout.CLINICAL / "zarr.json").exists():
         raise OmicsInputError(store, "no clinical group", "a study store with a clinical table "
@@ -126,8 +126,8 @@ def dose_response_command(
         fit_dose_response,
         ic50_ratio,
     )
+    from omics.steps.summary import dose_response_findings
     from omics.store.atomic import write_table_atomically
-    from omics.summary import dose_response_findings
 
     if second_drug:
         data = _numeric_table(table, [dose, second_drug], response, [])

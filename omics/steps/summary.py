@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from omics.analysis import DIFFERENTIAL_PROTEOMICS, read_result, result_names
+from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, read_result, result_names
 from omics.store import layout
 
 __all__ = [

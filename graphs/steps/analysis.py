@@ -21,7 +21,6 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import pandas as pd
 
-from graphs.axis import build_axis_graph
 from graphs.axis_report import axis_edge_table, axis_node_table, protein_contrasts
 from graphs.curated import load_axis_layer
 from graphs.enrichment import over_representation
@@ -32,7 +31,8 @@ from graphs.modules import find_modules
 from graphs.paths import context_subnetwork, k_shortest_paths
 from graphs.propagation import propagation_significance
 from graphs.sources import read_network
-from graphs.store_results import write_network_results
+from graphs.steps.axis_graph import build_axis_graph
+from graphs.steps.store_results import write_network_results
 from omics.errors import OmicsInputError
 from omics.io.gmt import read_gmt
 from omics.io.hgnc import HgncMap

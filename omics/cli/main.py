@@ -15,9 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from omics.cli_clinical import clinical_command, dose_response_command
-from omics.cli_graph import graph_command, network_app
-from omics.cli_stats import correlate_command, differential_command
+from omics.cli.clinical import clinical_command, dose_response_command
+from omics.cli.graph import graph_command, network_app
+from omics.cli.stats import correlate_command, differential_command
 from omics.errors import OmicsInputError
 
 __all__ = ["app", "main"]
@@ -49,8 +49,8 @@ def ingest(
     """Read a study's inputs into a Zarr v3 study store (atomically; no Prefect, no Dask)."""
     from rich.progress import Progress
 
-    from omics.ingest import ingest_study
-    from omics.sample_map import subjects_missing
+    from omics.steps.ingest import ingest_study
+    from omics.steps.sample_map import subjects_missing
     from omics.store import groups
 
     with Progress(console=console, transient=True) as progress:
@@ -71,7 +71,7 @@ def append(
                                              "'proteomics:' report and sample sheet.")],
 ) -> None:
     """Append new proteomics samples (e.g. a new TMT plex) to a store, atomically."""
-    from omics.append import append_proteomics
+    from omics.steps.append import append_proteomics
 
     added = append_proteomics(study_yaml, store)
     console.print(f"Proteomics now {added['features']:,} features x {added['samples']} samples "
@@ -96,7 +96,7 @@ def report(
 def validate(study_yaml: Annotated[Path, typer.Argument(help="The study description (YAML).")]
              ) -> None:
     """Read and check every input of a study without writing anything."""
-    from omics.ingest import validate_study
+    from omics.steps.ingest import validate_study
 
     for entry in validate_study(study_yaml):
         shape = " x ".join(f"{n:,}" for n in entry["shape"])

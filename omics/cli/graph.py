@@ -1,6 +1,6 @@
 """``omics graph`` (the axis network analysis) and ``omics network fetch`` (database releases).
 
-Registered on the ``omics`` command line by :mod:`omics.cli`.
+Registered on the ``omics`` command line by :mod:`omics.cli.main`.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def graph_command(
     from distributed import Client
 
     from flows.clusters import AddressSpec, LocalSpec, open_cluster
-    from graphs.axis_analysis import NetworkPlan, NetworkSource, analyse_axis_network
-    from omics.progress import compute_with_progress
+    from graphs.steps.analysis import NetworkPlan, NetworkSource, analyse_axis_network
+    from omics.cli.progress import compute_with_progress
     from omics.store.reader import require_store
 
     network, formats = network or [], network_format or []

@@ -11,7 +11,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from omics.simulate import simulate_cohort
->>> from omics.ingest import ingest_study
+>>> from omics.steps.ingest import ingest_study
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> study = simulate_cohort(d / "cohort", scale="small")
 >>> store = ingest_study(study, d / "s.zarr")

@@ -9,7 +9,7 @@ Examples
 --------
 >>> import tempfile
 >>> from omics.simulate import simulate_cohort
->>> from omics.ingest import ingest_study
+>>> from omics.steps.ingest import ingest_study
 >>> d = tempfile.mkdtemp()
 >>> store = ingest_study(simulate_cohort(d, scale="small"), d + "/s.zarr")
 >>> from omics.store import open_table

@@ -1,0 +1,262 @@
+"""Preprocessing on AnnData (``ox.pp``), in scanpy's manner.
+
+Each function takes an AnnData (``obs`` = samples, ``var`` = features) and works on ``X`` or
+on ``layer``; the result replaces that matrix, or goes to ``layers[key_added]``. The data are
+changed in place and ``None`` is returned, unless ``copy=True`` (then a changed copy is
+returned). Every step appends itself and its parameters to ``uns["preprocess"]`` (read it
+with :func:`history`), so nothing is applied silently. A ``(feature, sample)`` xarray
+DataArray is accepted too and a new DataArray returned (the functions of
+:mod:`omics.preprocess`).
+
+Examples
+--------
+>>> import anndata as ad, numpy as np, pandas as pd
+>>> adata = ad.AnnData(np.array([[4.0, 8.0, 0.0], [8.0, 16.0, 2.0]]),
+...                    obs=pd.DataFrame(index=["s1", "s2"]))
+>>> log2(adata)
+>>> median_normalise(adata)
+>>> adata.X.tolist()
+[[2.25, 3.25, nan], [2.75, 3.75, 0.75]]
+>>> [step["step"] for step in history(adata)]
+['log2', 'median_normalise']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import anndata as ad
+import numpy as np
+import xarray as xr
+
+from omics import preprocess
+from omics.errors import OmicsInputError
+from omics.io.anndata_convert import feature_matrix
+from omics.preprocess.steps import record_step, steps
+
+__all__ = [
+    "filter_expressed",
+    "filter_min_valid",
+    "history",
+    "impute_down_shifted",
+    "irs_normalise",
+    "log2",
+    "log_cpm",
+    "median_normalise",
+    "quantile_normalise",
+]
+
+Data = ad.AnnData | xr.DataArray
+
+
+def _apply(data: Data, transform: Callable[[xr.DataArray], xr.DataArray], *,
+           layer: str | None, key_added: str | None, copy: bool) -> Data | None:
+    """Run a DataArray transform on an AnnData's matrix and store the result."""
+    if isinstance(data, xr.DataArray):
+        return transform(data)
+    adata = data.copy() if copy else data
+    matrix, _ = feature_matrix(adata, layer)
+    out = transform(matrix)
+    kept = np.asarray(out["feature"].values).astype(str)
+    if len(kept) != adata.n_vars:
+        adata._inplace_subset_var(adata.var_names.isin(kept))
+    values = np.asarray(out.transpose("feature", "sample").values).T
+    if key_added is not None:
+        adata.layers[key_added] = values
+    elif layer is not None:
+        adata.layers[layer] = values
+    else:
+        adata.X = values
+    record = {**steps(out)[-1], "layer": layer, "key_added": key_added}
+    adata.uns["preprocess"] = json.dumps([*history(adata), record])
+    return adata if copy else None
+
+
+def history(adata: ad.AnnData) -> list[dict]:
+    """The preprocessing steps applied to an AnnData, oldest first (kept as JSON text in
+    ``uns["preprocess"]``, so the AnnData still writes to ``.h5ad`` and Zarr).
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.ones((2, 2)))
+    >>> log2(adata)
+    >>> history(adata)
+    [{'step': 'log2', 'layer': None, 'key_added': None}]
+    """
+    return json.loads(adata.uns.get("preprocess", "[]"))
+
+
+def _per_sample(adata: Data, key: str) -> np.ndarray:
+    """The ``obs`` column (AnnData) or sample coordinate (DataArray) named ``key``."""
+    frame = adata.obs if isinstance(adata, ad.AnnData) else None
+    if frame is not None:
+        if key not in frame.columns:
+            raise OmicsInputError("obs", f"no column {key!r}",
+                                  "one of " + ", ".join(map(str, frame.columns)))
+        return frame[key].to_numpy()
+    if key not in adata.coords:
+        raise OmicsInputError("samples", f"no coordinate {key!r}", "a sample coordinate")
+    return np.asarray(adata[key].values)
+
+
+def _per_feature(adata: Data, reference) -> np.ndarray | None:
+    """Reference features as a boolean mask: a ``var`` column name or a boolean array."""
+    if reference is None or not isinstance(reference, str):
+        return None if reference is None else np.asarray(reference, dtype=bool)
+    if isinstance(adata, ad.AnnData):
+        if reference not in adata.var.columns:
+            raise OmicsInputError("var", f"no column {reference!r}", "a boolean var column")
+        return adata.var[reference].to_numpy(dtype=bool)
+    return np.asarray(adata[reference].values, dtype=bool)
+
+
+def log2(data: Data, *, layer: str | None = None, key_added: str | None = None,
+         copy: bool = False) -> Data | None:
+    """log2 of positive intensities; zeros and negatives become NaN (missing).
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of linear intensities.
+    layer, key_added, copy
+        Read ``layer`` instead of ``X``; write to ``layers[key_added]``; return a copy.
+
+    Returns
+    -------
+    None, or the changed copy / DataArray.
+    """
+    return _apply(data, preprocess.log2_intensity, layer=layer, key_added=key_added, copy=copy)
+
+
+def median_normalise(data: Data, *, reference: str | np.ndarray | None = None,
+                     layer: str | None = None, key_added: str | None = None,
+                     copy: bool = False) -> Data | None:
+    """Equalise sample medians of log values, optionally over reference features only.
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of log values.
+    reference
+        Features known not to change (a boolean ``var`` column name or mask), e.g. the
+        background proteome of a spike-in; default all features.
+    layer, key_added, copy
+        As in :func:`log2`.
+
+    Returns
+    -------
+    None, or the changed copy / DataArray.
+    """
+    mask = _per_feature(data, reference)
+    return _apply(data, lambda m: preprocess.median_normalise(m, reference=mask),
+                  layer=layer, key_added=key_added, copy=copy)
+
+
+def irs_normalise(data: Data, *, plex_key: str = "plex", reference_key: str = "reference",
+                  layer: str | None = None, key_added: str | None = None,
+                  copy: bool = False) -> Data | None:
+    """TMT internal reference scaling across plexes on each plex's pooled channel(s).
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of log2 intensities, loading-normalised within plexes.
+    plex_key, reference_key
+        Sample columns: the plex of each channel, and whether it is a reference channel.
+    layer, key_added, copy
+        As in :func:`log2`.
+
+    Returns
+    -------
+    None, or the changed copy / DataArray.
+    """
+    plex = _per_sample(data, plex_key)
+    reference = _per_sample(data, reference_key).astype(bool)
+    return _apply(data, lambda m: preprocess.irs_normalise(m, plex, reference), layer=layer,
+                  key_added=key_added, copy=copy)
+
+
+def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str | None = None,
+                       copy: bool = False) -> Data | None:
+    """Quantile normalisation, as limma's ``normalizeQuantiles`` (ties averaged, NaN kept).
+
+    Returns
+    -------
+    None, or the changed copy / DataArray.
+    """
+    return _apply(data, preprocess.quantile_normalise, layer=layer, key_added=key_added,
+                  copy=copy)
+
+
+def filter_min_valid(data: Data, group_key: str, min_valid: int, *, require: str = "any",
+                     layer: str | None = None, copy: bool = False) -> Data | None:
+    """Keep features with at least ``min_valid`` observed values in ``any``/``all`` groups.
+
+    The removed features are listed in ``uns["preprocess"]``.
+
+    Returns
+    -------
+    None, or the filtered copy / DataArray.
+    """
+    groups = _per_sample(data, group_key)
+    return _apply(data, lambda m: preprocess.filter_min_valid(m, groups, min_valid, require),
+                  layer=layer, key_added=None, copy=copy)
+
+
+def impute_down_shifted(data: Data, *, shift: float = 1.8, width: float = 0.3, seed: int = 0,
+                        layer: str | None = None, key_added: str | None = None,
+                        copy: bool = False) -> Data | None:
+    """Replace missing log values by seeded draws below each sample's distribution.
+
+    Returns
+    -------
+    None, or the changed copy / DataArray.
+    """
+    return _apply(data, lambda m: preprocess.impute_down_shifted(m, shift=shift, width=width,
+                                                                 seed=seed),
+                  layer=layer, key_added=key_added, copy=copy)
+
+
+def _counts(matrix: xr.DataArray) -> np.ndarray:
+    values = np.asarray(matrix.values, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    if finite.size and (finite.min() < 0 or not np.allclose(finite, np.round(finite))):
+        raise OmicsInputError("counts", "negative or non-integer values",
+                              "raw counts (non-negative integers) for log-CPM")
+    return values
+
+
+def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
+            key_added: str | None = None, copy: bool = False) -> Data | None:
+    """edgeR's ``cpm(log=TRUE)`` of raw counts (log2 counts per million, prior count scaled
+    by library size). Values that are not counts are refused.
+
+    Returns
+    -------
+    None, or the changed copy / DataArray.
+    """
+    def transform(matrix: xr.DataArray) -> xr.DataArray:
+        out = matrix.copy(data=preprocess.log_cpm(_counts(matrix), prior_count))
+        return record_step(out, matrix, "log_cpm", prior_count=prior_count)
+
+    return _apply(data, transform, layer=layer, key_added=key_added, copy=copy)
+
+
+def filter_expressed(data: Data, *, min_cpm: float = 1.0, min_samples: int = 3,
+                     layer: str | None = None, copy: bool = False) -> Data | None:
+    """Keep genes with at least ``min_cpm`` counts per million in ``min_samples`` samples
+    (of raw counts); the removed genes are listed in ``uns["preprocess"]``.
+
+    Returns
+    -------
+    None, or the filtered copy / DataArray.
+    """
+    def transform(matrix: xr.DataArray) -> xr.DataArray:
+        keep = preprocess.expressed_genes(_counts(matrix), min_cpm, min_samples)
+        removed = np.asarray(matrix["feature"].values)[~keep].astype(str).tolist()
+        return record_step(matrix.isel(feature=np.flatnonzero(keep)), matrix,
+                           "filter_expressed", min_cpm=min_cpm, min_samples=min_samples,
+                           removed=removed)
+
+    return _apply(data, transform, layer=layer, key_added=None, copy=copy)
