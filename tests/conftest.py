@@ -22,6 +22,19 @@ def shared_data(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dataset_cache(tmp_path_factory) -> Path:
+    """``ox.datasets`` caches into a session folder, never the user's ``~/.cache``."""
+    folder = tmp_path_factory.mktemp("omics-axis-cache")
+    previous = os.environ.get("OMICS_AXIS_CACHE")
+    os.environ["OMICS_AXIS_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("OMICS_AXIS_CACHE", None)
+    else:
+        os.environ["OMICS_AXIS_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def small_cohort(tmp_path_factory) -> Path:
     """study.yaml of the small built-in cohort (default seed)."""

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from omics.errors import OmicsInputError
 from omics.simulate import clinical, effects, proteomics, transcriptomics
 from omics.simulate.genes import PATHWAY_GENES, pathway_symbols
 
@@ -57,7 +58,7 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
     'study.yaml'
     """
     if scale not in effects.SCALES:
-        raise ValueError(f"unknown scale {scale!r}; expected one of {sorted(effects.SCALES)}")
+        raise OmicsInputError("scale", repr(scale), "one of " + ", ".join(effects.SCALES))
     spec = effects.SCALES[scale]
     rng = np.random.default_rng(seed)
     out = Path(out_dir)

@@ -29,6 +29,7 @@ import xarray as xr
 from scipy import stats
 from threadpoolctl import ThreadpoolController
 
+from omics.errors import OmicsInputError
 from omics.stats.correlation_blocks import Prepared, block_correlation, prepare
 from omics.stats.correlation_select import BlockPlan, BlockSummary, summarise_block
 from omics.stats.streaming_fdr import PValueBins, StreamingBH, two_sided_p
@@ -51,7 +52,7 @@ def paired_row_correlation(
         NaN ``r`` and ``p`` where fewer than 3 complete pairs or a constant row.
     """
     if method not in ("pearson", "spearman"):
-        raise ValueError(f"method must be 'pearson' or 'spearman', not {method!r}")
+        raise OmicsInputError("method", repr(method), "pearson or spearman")
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     complete = np.isfinite(x) & np.isfinite(y)
@@ -150,9 +151,10 @@ def correlate(
     ['g0', 'g1']
     """
     if method not in ("pearson", "spearman"):
-        raise ValueError(f"method must be 'pearson' or 'spearman', not {method!r}")
+        raise OmicsInputError("method", repr(method), "pearson or spearman")
     if top_k is None and min_abs_r is None:
-        raise ValueError("ask for top_k partners, pairs with |r| >= min_abs_r, or both")
+        raise OmicsInputError("correlate", "neither top_k nor min_abs_r",
+                              "top_k partners, pairs with |r| >= min_abs_r, or both")
     within = y is None
     x, y = _aligned(x, y)
     y_values = y.data.compute() if isinstance(y.data, da.Array) else y.values
@@ -187,12 +189,14 @@ def _aligned(x: xr.DataArray, y: xr.DataArray | None) -> tuple[xr.DataArray, xr.
     y = y.transpose("feature", "sample")
     if "sample" not in x.coords or "sample" not in y.coords:
         if x.sizes["sample"] != y.sizes["sample"]:
-            raise ValueError("x and y have different numbers of samples and no sample labels")
+            raise OmicsInputError("correlate", "different numbers of samples and no sample labels",
+                                  "x and y with the same samples, or sample labels")
         return x, y
     in_y = set(y["sample"].values.tolist())
     shared = [s for s in x["sample"].values.tolist() if s in in_y]
     if len(shared) < 3:
-        raise ValueError(f"x and y share {len(shared)} samples; at least 3 are needed")
+        raise OmicsInputError("correlate", f"{len(shared)} samples shared by x and y",
+                              "at least 3 shared samples")
     return x.sel(sample=shared), y.sel(sample=shared)
 
 

@@ -1,0 +1,265 @@
+"""Analysis tools (``ox.tl``), in scanpy's manner: AnnData in, results returned or stored.
+
+* :func:`differential`: limma's ``lmFit`` -> ``contrasts.fit`` -> ``eBayes`` on an AnnData,
+  returning a :class:`~omics.stats.limma_fit.LimmaFit` (``top_table``, ``f_test``);
+  ``inplace=True`` also stores features x coefficients tables in ``.varm`` and the model in
+  ``.uns``.
+* :func:`two_group_test`: Welch t or Wilcoxon rank-sum per feature.
+* :func:`correlate`: blockwise feature correlation within one modality or across two, with
+  BH FDR over every pair; :func:`protein_mrna` pairs each gene's protein with its mRNA.
+* Clinical: :func:`compare_response_groups`, :func:`roc_analysis`,
+  :func:`logistic_regression`, :func:`kaplan_meier_by_group`, :func:`cox_model`,
+  :func:`score_correlation`; dose-response: :func:`fit_dose_response`,
+  :func:`bliss_excess`, :func:`combination_index`.
+* Networks: :func:`over_representation` (gene-set enrichment),
+  :func:`propagation_significance` and :func:`random_walk_with_restart`.
+
+Examples
+--------
+>>> import anndata as ad, numpy as np, pandas as pd
+>>> rng = np.random.default_rng(0)
+>>> x = rng.normal(20, 0.3, (6, 200)); x[3:, 0] += 2
+>>> adata = ad.AnnData(x, obs=pd.DataFrame({"group": pd.Categorical(list("aaabbb"))},
+...                                        index=[f"s{i}" for i in range(6)]))
+>>> fit = differential(adata, "~ group", inplace=True)
+>>> fit.top_table("group[T.b]", number=1).index[0]
+'0'
+>>> adata.varm["differential_log2_fc"].columns.tolist()
+['Intercept', 'group[T.b]']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import anndata as ad
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from graphs.enrichment import over_representation
+from graphs.propagation import propagation_significance, random_walk_with_restart
+from omics.errors import OmicsInputError
+from omics.io.anndata_convert import feature_matrix
+from omics.stats import differential as _differential
+from omics.stats.association import score_correlation
+from omics.stats.biomarker import compare_response_groups
+from omics.stats.correlation import CorrelationResult, paired_row_correlation
+from omics.stats.correlation import correlate as _correlate
+from omics.stats.design import design_matrix
+from omics.stats.dose_response import bliss_excess, combination_index, fit_dose_response
+from omics.stats.limma_fit import LimmaFit, lm_fit
+from omics.stats.logistic import logistic_regression
+from omics.stats.multiple_testing import bh_fdr
+from omics.stats.roc import roc_analysis
+from omics.stats.survival import cox_model, kaplan_meier_by_group
+
+__all__ = [
+    "LimmaFit",
+    "bliss_excess",
+    "combination_index",
+    "compare_response_groups",
+    "correlate",
+    "cox_model",
+    "differential",
+    "fit_dose_response",
+    "kaplan_meier_by_group",
+    "logistic_regression",
+    "over_representation",
+    "propagation_significance",
+    "protein_mrna",
+    "random_walk_with_restart",
+    "roc_analysis",
+    "score_correlation",
+    "two_group_test",
+]
+
+Data = ad.AnnData | xr.DataArray
+
+
+def _selected(data: Data, samples: Sequence | np.ndarray | pd.Series | None,
+              layer: str | None) -> tuple[xr.DataArray, pd.DataFrame]:
+    """The ``(feature, sample)`` matrix and sample sheet, restricted to ``samples`` (a
+    boolean mask over the samples, or their names)."""
+    matrix, sheet = feature_matrix(data, layer)
+    if samples is None:
+        return matrix, sheet
+    chosen = np.asarray(samples)
+    if chosen.dtype == bool:
+        if chosen.size != len(sheet):
+            raise OmicsInputError("samples", f"a mask of {chosen.size} values",
+                                  f"one value per sample ({len(sheet)})")
+        mask = chosen
+    else:
+        names = set(map(str, chosen))
+        unknown = sorted(names - set(sheet.index.astype(str)))
+        if unknown:
+            raise OmicsInputError("samples", f"unknown sample {unknown[0]!r}",
+                                  "sample names of the data")
+        mask = sheet.index.astype(str).isin(names)
+    return matrix.isel(sample=np.flatnonzero(mask)), sheet.loc[mask]
+
+
+def differential(
+    data: Data,
+    design: str | pd.DataFrame,
+    contrasts: dict[str, str] | None = None,
+    *,
+    layer: str | None = None,
+    samples: Sequence | np.ndarray | pd.Series | None = None,
+    trend: bool = False,
+    robust: bool = False,
+    inplace: bool = False,
+    key_added: str = "differential",
+) -> LimmaFit:
+    """limma's moderated t on an AnnData: ``lmFit``, ``contrasts.fit``, ``eBayes``.
+
+    Parameters
+    ----------
+    data
+        AnnData of log-scale values (``obs`` = samples) or a ``(feature, sample)``
+        DataArray whose sample coordinates are the sample sheet. NaN = missing: each
+        feature is fitted on its observed samples.
+    design
+        A formula over the ``obs`` columns (``"~ 0 + condition + plex"``) or a design
+        matrix (samples x columns). Categorical levels that no selected sample has are
+        dropped; columns the samples cannot estimate are dropped with a warning naming
+        them.
+    contrasts
+        ``{name: expression}`` over the design columns (``"condition[res] -
+        condition[sens]"``); without contrasts the fit is on the design's coefficients.
+    layer
+        Use ``layers[layer]`` instead of ``X``.
+    samples
+        Samples to model: a boolean mask or sample names (default all).
+    trend, robust
+        limma's ``eBayes(trend=TRUE)`` / ``eBayes(robust=TRUE)``.
+    inplace
+        Also store ``varm[f"{key_added}_{stat}"]`` (features x coefficients; ``log2_fc, t,
+        p_value, fdr, log_odds``) and the model in ``uns[key_added]``.
+    key_added
+        Prefix of the stored results.
+
+    Returns
+    -------
+    LimmaFit
+        ``.top_table(coef)``, ``.f_test(coefs)``, ``.coefficient_names``.
+
+    Examples
+    --------
+    >>> import omics as ox
+    >>> prot = ox.datasets.builtin_cohort(scale="small")["proteomics"]
+    >>> ox.pp.log2(prot); ox.pp.median_normalise(prot)
+    >>> fit = ox.tl.differential(prot, "~ 0 + condition + plex",
+    ...     {"res_vs_sens": "condition[res_cells] - condition[sens_cells]"},
+    ...     samples=~prot.obs["reference"])
+    >>> table = fit.top_table("res_vs_sens")  # planted: ANXA6 1.3, EGFR 0.9
+    >>> table.loc[["ANXA6", "EGFR"], "logFC"].round(1).tolist()
+    [1.3, 1.1]
+    """
+    matrix, sheet = _selected(data, samples, layer)
+    matrix_design = design if isinstance(design, pd.DataFrame) else design_matrix(sheet, design)
+    fit = lm_fit(matrix.data, matrix_design.loc[sheet.index] if isinstance(design, pd.DataFrame)
+                 else matrix_design, features=np.asarray(matrix["feature"].values).astype(str))
+    if contrasts:
+        fit = fit.contrasts_fit(contrasts)
+    fit = fit.ebayes(trend=trend, robust=robust)
+    if inplace:
+        if not isinstance(data, ad.AnnData):
+            raise OmicsInputError("inplace", "a DataArray", "an AnnData for inplace=True")
+        for name, frame in fit.to_frames().items():
+            data.varm[f"{key_added}_{name}"] = frame.reindex(data.var_names)
+        data.uns[key_added] = {
+            "design": design if isinstance(design, str) else "matrix",
+            "contrasts": dict(contrasts or {}), "trend": trend, "robust": robust,
+            "n_samples": len(sheet), "non_estimable": list(fit.non_estimable),
+            "df_prior": float(np.median(fit.df_prior)),
+            "s2_prior": float(np.median(fit.s2_prior)),
+        }
+    return fit
+
+
+def two_group_test(data: Data, design: str, contrasts: dict[str, str], *,
+                   method: str = "welch", layer: str | None = None,
+                   samples: Sequence | np.ndarray | None = None,
+                   fdr_method: str = "bh") -> dict[str, pd.DataFrame]:
+    """Welch t or Wilcoxon rank-sum for each two-group contrast of a design.
+
+    Returns
+    -------
+    dict of DataFrame
+        One table per contrast (``feature, log2_fc, ci_low, ci_high, mean_expr, t, p_value,
+        fdr, df_total``).
+    """
+    matrix, sheet = _selected(data, samples, layer)
+    return _differential.differential(matrix, sheet, design, contrasts, method=method,
+                                      fdr_method=fdr_method)
+
+
+def correlate(data: Data, other: Data | None = None, *, layer: str | None = None,
+              other_layer: str | None = None, method: str = "pearson",
+              top_k: int | None = 10, min_abs_r: float | None = None) -> CorrelationResult:
+    """Feature correlation within ``data`` or of ``data`` against ``other`` (on the samples
+    they share), blockwise with BH FDR over every pair tested.
+
+    Returns
+    -------
+    CorrelationResult
+        Top-k partners per feature, pairs with ``|r| >= min_abs_r``, FDR.
+    """
+    x, _ = feature_matrix(data, layer)
+    y = None if other is None else feature_matrix(other, other_layer)[0]
+    return _correlate(x, y, method=method, top_k=top_k, min_abs_r=min_abs_r)
+
+
+def protein_mrna(protein: Data, mrna: Data, *, pair_by: str | None = None,
+                 protein_layer: str | None = None, mrna_layer: str | None = None,
+                 method: str = "spearman") -> pd.DataFrame:
+    """Each gene's protein against its mRNA, over the samples both modalities have.
+
+    Parameters
+    ----------
+    protein, mrna
+        AnnData (or DataArrays) whose feature names are gene symbols.
+    pair_by
+        An ``obs`` column in both that pairs samples (e.g. ``"culture"``); default: the
+        sample names themselves. Samples whose value is not unique are left out.
+    protein_layer, mrna_layer
+        Layers to use instead of ``X``.
+    method
+        ``"spearman"`` or ``"pearson"``.
+
+    Returns
+    -------
+    DataFrame
+        ``feature, r, n, p_value, fdr`` (BH over the genes), one row per shared gene.
+    """
+    x = _paired_samples(*feature_matrix(protein, protein_layer), pair_by)
+    y = _paired_samples(*feature_matrix(mrna, mrna_layer), pair_by)
+    y_genes = set(np.asarray(y["feature"].values).astype(str))
+    genes = [g for g in dict.fromkeys(np.asarray(x["feature"].values).astype(str))
+             if g in y_genes]
+    y_samples = set(np.asarray(y["sample"].values).astype(str))
+    shared = [s for s in np.asarray(x["sample"].values).astype(str) if s in y_samples]
+    if not genes or len(shared) < 3:
+        raise OmicsInputError("protein_mrna", f"{len(genes)} shared genes and {len(shared)} "
+                              "shared samples", "shared feature and sample names (>= 3 samples)")
+    x = x.isel(feature=~x.get_index("feature").duplicated())
+    y = y.isel(feature=~y.get_index("feature").duplicated())
+    r, n, p = paired_row_correlation(x.sel(feature=genes, sample=shared).values,
+                                     y.sel(feature=genes, sample=shared).values, method=method)
+    return pd.DataFrame({"feature": genes, "r": r, "n": n, "p_value": p, "fdr": bh_fdr(p)})
+
+
+def _paired_samples(matrix: xr.DataArray, sheet: pd.DataFrame, pair_by: str | None
+                    ) -> xr.DataArray:
+    """``matrix`` with its samples named by ``pair_by`` (unique values only)."""
+    if pair_by is None:
+        return matrix
+    if pair_by not in sheet.columns:
+        raise OmicsInputError("pair_by", f"no sample column {pair_by!r}",
+                              "one of " + ", ".join(map(str, sheet.columns)))
+    keys = sheet[pair_by].astype(str)
+    unique = ~keys.duplicated(keep=False).to_numpy()
+    return matrix.isel(sample=np.flatnonzero(unique)).assign_coords(
+        sample=keys.to_numpy()[unique].astype(object))

@@ -1,0 +1,100 @@
+"""The layer contract: which package may import which (fails CI on a forbidden import).
+
+Layers, bottom to top::
+
+    core   omics.errors omics.io omics.store omics.preprocess omics.pp omics.stats omics.tl
+           omics.pl omics.datasets omics.simulate   + the graphs core (graphs.*, not steps)
+    steps  omics.steps  graphs.steps
+    top    omics.report  omics.cli  flows
+
+An import may point down or sideways within its layer, never up. Checked on the source
+(every ``import``, also inside functions), and by importing the public modules in a fresh
+interpreter.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+STEPS = ("omics.steps", "graphs.steps")
+TOP = ("omics.report", "omics.cli", "flows")
+
+
+def _layer(module: str) -> int:
+    if module.startswith(TOP):
+        return 2
+    if module.startswith(STEPS):
+        return 1
+    return 0
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            yield node.lineno, names
+        elif isinstance(node, ast.Import):
+            yield node.lineno, [a.name for a in node.names]
+
+
+def _project_target(names: list[str]) -> str | None:
+    """The most specific project module among an import's names."""
+    known = [n for n in names if n.split(".")[0] in ("omics", "graphs", "flows")]
+    return max(known, key=len) if known else None
+
+
+def forbidden_imports() -> list[str]:
+    problems = []
+    for package in ("omics", "graphs", "flows"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            source = _module_name(path)
+            for line, names in _imports(path):
+                target = _project_target(names)
+                if target and _layer(target) > _layer(source):
+                    problems.append(f"{path.relative_to(ROOT)}:{line}: {source} imports "
+                                    f"{target} (a higher layer)")
+    return problems
+
+
+def test_no_module_imports_a_higher_layer():
+    assert forbidden_imports() == []
+
+
+def test_contract_catches_a_forbidden_import():
+    bad = ROOT / "omics" / "stats" / "_contract_probe.py"
+    bad.write_text("from flows.pipeline import omics_pipeline\n")
+    try:
+        assert forbidden_imports() == [
+            "omics/stats/_contract_probe.py:1: omics.stats._contract_probe imports "
+            "flows.pipeline.omics_pipeline (a higher layer)"]
+    finally:
+        bad.unlink()
+
+
+@pytest.mark.parametrize("module", ["omics", "omics.io", "omics.pp", "omics.tl", "omics.pl",
+                                    "omics.stats", "omics.store", "omics.datasets", "graphs"])
+def test_public_modules_import_no_orchestration(module):
+    code = (f"import sys, {module}; import omics as ox; ox.{module.split('.')[-1]}"
+            if module.startswith("omics.") else f"import sys, {module}")
+    code += ("\nbad = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('prefect', 'typer', 'flows') or m.startswith(('omics.steps', 'omics.cli', "
+             "'omics.report', 'graphs.steps')))\nassert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_importing_omics_keeps_the_matplotlib_backend():
+    code = ("import matplotlib; matplotlib.use('svg'); import omics as ox; ox.pl; ox.tl; "
+            "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()")
+    subprocess.run([sys.executable, "-c", code], check=True)
