@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,7 +16,7 @@ from prefect_dask import DaskTaskRunner, get_dask_client
 
 from flows.clusters import AddressSpec, LocalSpec, load_cluster_spec, open_cluster
 from omics.errors import OmicsInputError
-from omics.store.provenance import FLOW_RUN_ENV
+from omics.store.provenance import set_flow_run
 
 __all__ = ["IO_RETRIES", "cluster_compute", "in_task_compute", "record_flow_run",
            "retry_transient_io", "run_cluster"]
@@ -71,10 +70,8 @@ def run_cluster(dask_address: str = "", cluster: str = "",
 
 def record_flow_run() -> None:
     """Expose the current Prefect flow-run id to :mod:`omics` provenance (no prefect import
-    there)."""
-    run_id = flow_run.get_id()
-    if run_id:
-        os.environ[FLOW_RUN_ENV] = str(run_id)
+    there), in this context only: a context variable, never the process environment."""
+    set_flow_run(flow_run.get_id())
 
 
 @contextmanager

@@ -15,6 +15,8 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
+from omics.errors import OmicsInputError
+
 __all__ = ["find_modules"]
 
 
@@ -31,7 +33,7 @@ def find_modules(graph: nx.Graph, method: Literal["louvain", "greedy"] = "louvai
         communities = nx.community.greedy_modularity_communities(simple, weight=weight,
                                                                  resolution=resolution)
     else:
-        raise ValueError(f"unknown module method {method!r}; expected 'louvain' or 'greedy'")
+        raise OmicsInputError("method", repr(method), "louvain or greedy")
     communities = sorted(communities, key=lambda c: (-len(c), sorted(map(str, c))[0]))
     rows = [{"node": node, "module": i, "module_size": len(members)}
             for i, members in enumerate(communities) for node in sorted(members, key=str)]

@@ -29,6 +29,7 @@ from scipy import sparse
 
 from graphs.network_arrays import EdgeArrays, transition_matrix
 from graphs.randomise import degree_preserving_shuffle
+from omics.errors import OmicsInputError
 
 __all__ = ["propagation_significance", "random_walk_with_restart"]
 
@@ -40,7 +41,8 @@ def _start_vector(nodes: list, seeds: dict) -> np.ndarray:
         if node in index:
             start[index[node]] = weight
     if start.sum() <= 0:
-        raise ValueError("none of the seeds is a node of the graph")
+        raise OmicsInputError("seeds", "no seed that is a node of the graph",
+                              "seeds among the graph's genes")
     return start / start.sum()
 
 
@@ -52,8 +54,10 @@ def _walk(walk: sparse.csr_matrix, start: np.ndarray, restart: float, tol: float
         converged = np.abs(updated - scores).sum() < tol
         scores = updated
         if converged:
-            break
-    return scores
+            return scores
+    raise OmicsInputError("propagation", f"no convergence in {max_iter} iterations "
+                          f"(tolerance {tol:g})", "a larger max_iter or tol, or a larger "
+                          "restart probability")
 
 
 def random_walk_with_restart(graph: nx.Graph, seeds: dict, restart: float = 0.5,

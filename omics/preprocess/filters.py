@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from omics.errors import OmicsInputError
 from omics.preprocess.steps import record_step
 
 __all__ = ["filter_min_valid", "valid_counts"]
@@ -37,7 +38,7 @@ def filter_min_valid(log_values: xr.DataArray, groups: np.ndarray, min_valid: in
     silently.
     """
     if require not in ("any", "all"):
-        raise ValueError(f"require must be 'any' or 'all', not {require!r}")
+        raise OmicsInputError("require", repr(require), "any or all")
     counts = np.column_stack(list(valid_counts(log_values, groups).values()))
     enough = counts >= min_valid
     keep = enough.any(axis=1) if require == "any" else enough.all(axis=1)

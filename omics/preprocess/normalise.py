@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 from scipy.stats import rankdata
 
+from omics.errors import OmicsInputError
 from omics.preprocess.steps import record_step
 
 __all__ = [
@@ -97,7 +98,8 @@ def irs_normalise(log_values: xr.DataArray, plex: np.ndarray,
     plexes = list(dict.fromkeys(plex.tolist()))
     missing_plex = [p for p in plexes if not (reference & (plex == p)).any()]
     if missing_plex:
-        raise ValueError(f"IRS needs a reference channel in every plex; none in {missing_plex}")
+        raise OmicsInputError("reference", f"no reference channel in plex {missing_plex[0]!r}",
+                              "a reference (pooled) channel in every plex for IRS")
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN reference: NaN level
         levels = np.column_stack([np.nanmean(values[:, reference & (plex == p)], axis=1)

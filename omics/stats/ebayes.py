@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from omics.errors import OmicsInputError
 from omics.stats.splines import NaturalSpline
 
 __all__ = ["EBayes", "ebayes", "fit_f_dist", "fit_f_dist_robustly", "trigamma_inverse"]
@@ -170,7 +171,8 @@ def fit_f_dist_robustly(
         return scale, df2, shrunk
     median = np.median(x)
     if median <= 0:
-        raise ValueError("robust empirical Bayes: most residual variances are <= 0")
+        raise OmicsInputError("robust", "most residual variances <= 0",
+                              "data with residual variation for robust eBayes")
     x = np.where(x < median * 1e-12, median * 1e-12, x)
     scale0, df2_nonrobust = fit_f_dist(x, df1)
     tail = np.array(winsor_tail_p, dtype=np.float64)
@@ -381,13 +383,14 @@ def ebayes(
     variances = np.where(df_residual == 0, 0.0, sigma2)
     if robust:
         if covariate is not None:
-            raise ValueError("robust=True together with trend=True is not supported; "
-                             "choose one of them")
+            raise OmicsInputError("ebayes", "trend together with robust",
+                                  "one of trend or robust")
         s2_prior, _, df_prior = fit_f_dist_robustly(variances, df_residual, winsor_tail_p)
     else:
         s2_prior, df_prior = fit_f_dist(variances, df_residual, covariate)
     if np.any(np.isnan(df_prior)):
-        raise ValueError("could not estimate the prior df: no feature has residual df > 0")
+        raise OmicsInputError("design", "no feature with residual df > 0",
+                              "more samples than design columns for some features")
     s2_post = _posterior_variance(variances, df_residual, s2_prior, df_prior)
     df_total = np.minimum(df_residual + df_prior, np.nansum(df_residual))
     return EBayes(s2_prior, df_prior, s2_post, df_total)

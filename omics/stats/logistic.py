@@ -16,10 +16,15 @@ True
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from formulaic import model_matrix
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from omics.errors import OmicsInputError
 
 __all__ = ["logistic_regression"]
 
@@ -43,11 +48,20 @@ def logistic_regression(table: pd.DataFrame, outcome: str, biomarker: str,
     data = table[columns].dropna()
     y = data[outcome].astype(float).to_numpy()
     if not set(np.unique(y)) <= {0.0, 1.0}:
-        raise ValueError(f"{outcome!r} must be coded 0/1 for logistic regression")
+        raise OmicsInputError(outcome, "values other than 0 and 1", "an outcome coded 0/1")
     rhs = " + ".join([biomarker, *covariates])
     design = model_matrix(f"{rhs}", data.drop(columns=[outcome]))
-    result = sm.Logit(y, pd.DataFrame(np.asarray(design), columns=list(design.columns),
-                                      index=data.index)).fit(disp=False)
+    model = sm.Logit(y, pd.DataFrame(np.asarray(design), columns=list(design.columns),
+                                     index=data.index))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        try:
+            result = model.fit(disp=False)
+        except (PerfectSeparationWarning, np.linalg.LinAlgError):
+            raise OmicsInputError(
+                biomarker, f"{outcome!r} perfectly separated by the model (no finite odds "
+                "ratio)", "overlapping values between outcome groups (or fewer covariates)"
+            ) from None
     interval = result.conf_int(alpha=1 - level)
     odds = pd.DataFrame({"odds_ratio": np.exp(result.params), "ci_low": np.exp(interval[0]),
                          "ci_high": np.exp(interval[1]), "p_value": result.pvalues})

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from omics.errors import OmicsInputError
+
 __all__ = ["FDR_METHODS", "adjust_p_values", "bh_fdr", "storey_pi0", "storey_q"]
 
 #: Methods accepted by :func:`adjust_p_values`.
@@ -44,8 +46,8 @@ def storey_pi0(p_values: np.ndarray, lambda_: float = 0.5) -> float:
         return 1.0
     pi0 = float(min(1.0, np.mean(p >= lambda_) / (1.0 - lambda_)))
     if pi0 <= 0:
-        raise ValueError(f"Storey pi0 estimate is 0: no p-value is >= lambda = {lambda_}; "
-                         "use BH or a smaller lambda")
+        raise OmicsInputError("fdr", f"Storey pi0 = 0 (no p-value >= lambda = {lambda_})",
+                              "BH, or a smaller lambda")
     return pi0
 
 
@@ -60,4 +62,4 @@ def adjust_p_values(p_values: np.ndarray, method: str = "bh") -> np.ndarray:
         return bh_fdr(p_values)
     if method == "storey":
         return storey_q(p_values)
-    raise ValueError(f"fdr method must be one of {FDR_METHODS}, not {method!r}")
+    raise OmicsInputError("fdr method", repr(method), "one of " + ", ".join(FDR_METHODS))

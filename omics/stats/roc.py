@@ -22,6 +22,8 @@ import numpy as np
 from scipy import stats
 from sklearn.metrics import roc_curve
 
+from omics.errors import OmicsInputError
+
 __all__ = ["RocResult", "delong_auc", "roc_analysis"]
 
 
@@ -67,7 +69,7 @@ def roc_analysis(score: np.ndarray, outcome: np.ndarray, *, ci_method: str = "de
     ok = np.isfinite(score) & np.isfinite(outcome)
     score, outcome = score[ok], outcome[ok].astype(int)
     if set(np.unique(outcome)) != {0, 1}:
-        raise ValueError("the outcome needs both classes, coded 0 and 1")
+        raise OmicsInputError("outcome", "a single class", "both classes, coded 0 and 1")
     auc, variance = delong_auc(score, outcome)
     if ci_method == "delong":
         half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(variance)
@@ -75,7 +77,7 @@ def roc_analysis(score: np.ndarray, outcome: np.ndarray, *, ci_method: str = "de
     elif ci_method == "bootstrap":
         low, high = _bootstrap_interval(score, outcome, n_bootstrap, seed, level)
     else:
-        raise ValueError(f"ci_method must be 'delong' or 'bootstrap', not {ci_method!r}")
+        raise OmicsInputError("ci_method", repr(ci_method), "delong or bootstrap")
     fpr, tpr, thresholds = roc_curve(outcome, score)
     best = int(np.argmax(tpr - fpr))
     return RocResult(auc, float(low), float(high), ci_method, float(thresholds[best]),

@@ -22,6 +22,8 @@ import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test, proportional_hazard_test
 
+from omics.errors import OmicsInputError
+
 __all__ = ["CoxResult", "GroupSurvival", "KaplanMeierResult", "cox_model",
            "kaplan_meier_by_group"]
 
@@ -53,7 +55,7 @@ class KaplanMeierResult:
 def _complete(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     data = table[columns].dropna()
     if data.empty:
-        raise ValueError(f"no row has all of {columns}")
+        raise OmicsInputError("survival", f"no row with all of {columns}", "complete rows")
     return data
 
 
@@ -70,7 +72,8 @@ def kaplan_meier_by_group(table: pd.DataFrame, biomarker: str, time: str, event:
     groups = {}
     for name, members in (("high", data[high]), ("low", data[~high])):
         if members.empty:
-            raise ValueError(f"cut-off {cutoff} leaves the {name} group empty")
+            raise OmicsInputError("cutoff", f"{cutoff}, which leaves the {name} group empty",
+                                  "a cut-off inside the biomarker's range")
         fitter = KaplanMeierFitter().fit(members[time], members[event], label=name)
         ci = fitter.confidence_interval_survival_function_
         groups[name] = GroupSurvival(

@@ -4,17 +4,42 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import omics
 
-__all__ = ["FLOW_RUN_ENV", "file_sha256", "provenance"]
+__all__ = ["current_flow_run", "file_sha256", "provenance", "set_flow_run"]
 
-#: Environment variable the flows set to the Prefect flow-run id (read here, never imported).
-FLOW_RUN_ENV = "OMICS_FLOW_RUN_ID"
+#: The Prefect flow-run id of the work running in this context (a context variable, so two
+#: flow runs in threads of one worker never see each other's id; set by :mod:`flows`).
+_FLOW_RUN: ContextVar[str] = ContextVar("omics_flow_run_id", default="")
+
+
+def set_flow_run(run_id: str | None) -> None:
+    """Record the flow-run id for provenance written from this context (thread or task).
+
+    Examples
+    --------
+    >>> import contextvars, threading
+    >>> seen = {}
+    >>> def work(name):
+    ...     set_flow_run(name)
+    ...     seen[name] = provenance(step="x")["prefect_flow_run_id"]
+    >>> threads = [threading.Thread(target=work, args=(n,)) for n in ("run-a", "run-b")]
+    >>> for t in threads: t.start()
+    >>> for t in threads: t.join()
+    >>> seen == {"run-a": "run-a", "run-b": "run-b"}, current_flow_run()
+    (True, '')
+    """
+    _FLOW_RUN.set(str(run_id or ""))
+
+
+def current_flow_run() -> str:
+    """The flow-run id recorded in this context (``""`` outside a flow)."""
+    return _FLOW_RUN.get()
 
 
 def file_sha256(path: str | Path) -> str:
@@ -53,7 +78,8 @@ def provenance(
     parameters
         Parameters of the step.
     flow_run_id
-        Prefect flow-run id; defaults to the ``OMICS_FLOW_RUN_ID`` environment variable.
+        Prefect flow-run id; defaults to the one recorded by :func:`set_flow_run` in this
+        context.
 
     Examples
     --------
@@ -68,6 +94,6 @@ def provenance(
         "source_files": json.dumps(files),
         "parameters": json.dumps(parameters or {}, sort_keys=True, default=str),
         "omics_axis_version": omics.__version__,
-        "prefect_flow_run_id": flow_run_id or os.environ.get(FLOW_RUN_ENV, ""),
+        "prefect_flow_run_id": flow_run_id or current_flow_run(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }

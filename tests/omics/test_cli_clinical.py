@@ -46,6 +46,10 @@ def test_clinical_command_writes_the_store_and_tables(small_store, tmp_path):
     (["--biomarker", "serum_exo_anxa6_ng_ml", "--outcome", "response", "--time", "pfs_months"],
      "command line: found only one of --time and --event; expected both --time and --event, "
      "or neither"),
+    (["--biomarker", "serum_exo_anxa6_ng_ml", "--outcome", "response", "--time", "pfs_months",
+      "--event", "pfs_event", "--cutoff", "1e9"],
+     "cutoff: found 1000000000.0, which leaves the high group empty; expected a cut-off "
+     "inside the biomarker's range"),
 ])
 def test_clinical_command_refuses_bad_arguments_in_one_line(small_store, tmp_path, args,
                                                             message):

@@ -79,6 +79,10 @@ def test_differential_cli_welch_matches_scipy(two_group_files):
      "samples.csv"),
     (None, [], "error: command line: found neither --coef nor --contrast; expected exactly "
      "one of --coef NAME or --contrast EXPR"),
+    (None, ["--coef", "group[T.res]", "--trend", "--robust"],
+     "error: ebayes: found trend together with robust; expected one of trend or robust"),
+    (None, ["--coef", "group[T.res]", "--fdr", "holm"],
+     "error: command line: found --fdr holm; expected --fdr bh or --fdr storey"),
     (None, ["--coef", "group[T.res]", "--method", "welch", "--robust"],
      "error: method: found welch with robust; expected trend/robust only with the moderated "
      "method"),

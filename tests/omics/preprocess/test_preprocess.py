@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from omics.errors import OmicsInputError
 from omics.preprocess import (
     filter_min_valid,
     impute_down_shifted,
@@ -63,7 +64,7 @@ def test_irs_removes_plex_effects_planted_per_protein():
     assert steps(out)[-1] == {"step": "irs_normalise", "plexes": ["P1", "P2"],
                               "reference_channels": 2, "feature_plexes_unscaled": 1}
     only_first_plex = reference & (plex == "P1")
-    with pytest.raises(ValueError, match=r"none in \['P2'\]"):
+    with pytest.raises(OmicsInputError, match=r"found no reference channel in plex 'P2'"):
         irs_normalise(_matrix(observed), plex, only_first_plex)
 
 

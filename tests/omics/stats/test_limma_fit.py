@@ -122,3 +122,23 @@ def test_user_errors_are_one_line_input_errors():
         moderated.top_table("group[T.b]", adjust="holm")
     with pytest.raises(OmicsInputError, match="expected a fit after .ebayes"):
         fit.top_table("group[T.b]")
+
+
+def test_logistic_separation_and_roc_single_class_are_input_errors():
+    from omics.stats.logistic import logistic_regression
+    from omics.stats.roc import roc_analysis
+
+    table = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1], "marker": [1.0, 2, 3, 10, 11, 12]})
+    with pytest.raises(OmicsInputError, match="perfectly separated"):
+        logistic_regression(table, "y", "marker")
+    with pytest.raises(OmicsInputError, match="found a single class; expected both classes"):
+        roc_analysis(np.arange(4.0), np.ones(4))
+
+
+def test_propagation_that_does_not_converge_says_so():
+    import networkx as nx
+
+    from graphs.propagation import random_walk_with_restart
+
+    with pytest.raises(OmicsInputError, match="no convergence in 2 iterations"):
+        random_walk_with_restart(nx.path_graph(50), {0: 1.0}, restart=0.01, max_iter=2)
