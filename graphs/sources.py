@@ -23,15 +23,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from graphs.biogrid import read_biogrid
-from graphs.string_db import read_string_links
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
+from omics.io.networks import network_options
 
-__all__ = ["NETWORK_FORMATS", "read_edge_list", "read_network", "read_omnipath", "read_string"]
-
-#: Formats understood by :func:`read_network` (and ``omics graph --format``).
-NETWORK_FORMATS = ("string", "string_links", "biogrid", "omnipath", "edges")
+__all__ = ["read_edge_list", "read_edges", "read_network", "read_omnipath", "read_string"]
 
 
 def _columns(frame, names: tuple[str, ...], path: Path) -> None:
@@ -87,29 +83,17 @@ def read_edge_list(path: str | Path, first: str, second: str, source: str) -> nx
     return graph
 
 
-def read_network(path: str | Path, network_format: str, *, min_score: float = 0.7,
-                 species: int = 9606, info: str | Path | None = None,
-                 aliases: str | Path | None = None) -> nx.Graph:
-    """Read any supported network file.
-
-    ``string`` is a symbol-level STRING edge list; ``string_links`` a STRING
-    ``protein.links`` release file (named with ``info``/``aliases``); ``biogrid`` a TAB3
-    file; ``omnipath`` a signed directed table; ``edges`` a table whose first two columns
-    are the interacting genes.
-    """
+def read_edges(path: str | Path) -> nx.Graph:
+    """An edge list whose first two columns are the interacting genes."""
     path = Path(path)
-    if network_format == "string":
-        return read_string(path, min_score=min_score)
-    if network_format == "string_links":
-        return read_string_links(path, info=info, aliases=aliases, min_score=min_score)
-    if network_format == "biogrid":
-        return read_biogrid(path, species=species)
-    if network_format == "omnipath":
-        return read_omnipath(path)
-    if network_format == "edges":
-        columns = read_text_table(path).columns
-        if len(columns) < 2:
-            raise OmicsInputError(path, f"{len(columns)} column", "two gene columns", line=1)
-        return read_edge_list(path, columns[0], columns[1], source=path.stem)
-    raise OmicsInputError("--format", repr(network_format),
-                          "one of " + ", ".join(NETWORK_FORMATS))
+    columns = read_text_table(path).columns
+    if len(columns) < 2:
+        raise OmicsInputError(path, f"{len(columns)} column", "two gene columns", line=1)
+    return read_edge_list(path, columns[0], columns[1], source=path.stem)
+
+
+def read_network(path: str | Path, network_format: str, **options) -> nx.Graph:
+    """Read any supported network file with its format's options
+    (:mod:`omics.io.networks`: ``string`` and ``string_links`` take ``min_score``,
+    ``string_links`` also ``info``/``aliases``, ``biogrid`` takes ``species``)."""
+    return network_options(network_format, path, **options).read()

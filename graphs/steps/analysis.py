@@ -30,37 +30,26 @@ from graphs.merge import merge_layers
 from graphs.modules import find_modules
 from graphs.paths import context_subnetwork, k_shortest_paths
 from graphs.propagation import propagation_significance
-from graphs.sources import read_network
 from graphs.steps.axis_graph import build_axis_graph
 from graphs.steps.store_results import write_network_results
 from omics.errors import OmicsInputError
 from omics.io.gmt import read_gmt
 from omics.io.hgnc import HgncMap
+from omics.io.options import NetworkOptions
 from omics.io.study import NetworkAnalysisPlan
 from omics.pl.network import network_figure
 
-__all__ = ["NetworkPlan", "NetworkSource", "analyse_axis_network", "axis_targets"]
+__all__ = ["NetworkPlan", "analyse_axis_network", "axis_targets"]
 
 #: Curated roles whose members are the resistance-pathway targets of the path search.
 TARGET_ROLES = ("ubiquitin", "endocytosis", "pi3k_akt", "mapk", "gemcitabine", "apoptosis")
 
 
 @dataclass(frozen=True)
-class NetworkSource:
-    """One database network file and how to read it (see :func:`graphs.sources.read_network`)."""
-
-    path: str
-    format: str
-    min_score: float = 0.7
-    info: str | None = None
-    aliases: str | None = None
-
-
-@dataclass(frozen=True)
 class NetworkPlan:
     """Parameters of :func:`analyse_axis_network` (all recorded in ``network_summary.json``)."""
 
-    networks: tuple[NetworkSource, ...] = ()
+    networks: tuple[NetworkOptions, ...] = ()  # omics.io.networks.network_options(...)
     seeds: tuple[str, ...] = ("ANXA6", "EGFR")
     restart: float = 0.5
     n_random: int = 1000
@@ -78,10 +67,7 @@ class NetworkPlan:
                    ) -> NetworkPlan:
         """The plan of a study's ``analysis.network`` section (``colour_contrast``: the
         study's primary protein contrast)."""
-        return cls(networks=tuple(NetworkSource(str(n.path), n.format, n.min_score,
-                                                str(n.info) if n.info else None,
-                                                str(n.aliases) if n.aliases else None)
-                                  for n in plan.networks),
+        return cls(networks=tuple(plan.networks),
                    seeds=tuple(plan.seeds), n_random=plan.n_random, top=plan.top,
                    gene_sets=tuple(str(g) for g in plan.gene_sets),
                    hgnc=str(plan.hgnc) if plan.hgnc else None,
@@ -98,8 +84,7 @@ def _layers(plan: NetworkPlan) -> list[nx.Graph]:
     hgnc = HgncMap.from_table(plan.hgnc) if plan.hgnc else None
     layers = []
     for source in plan.networks:
-        graph = read_network(source.path, source.format, min_score=source.min_score,
-                             info=source.info, aliases=source.aliases)
+        graph = source.read()
         layers.append(map_to_symbols(graph, hgnc) if hgnc else graph)
     return layers
 
@@ -190,7 +175,7 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
                "modularity": modules.attrs["modularity"], "enrichment": enrichment,
                "files": files, "parameters": {k: v for k, v in plan.__dict__.items()
                                               if k != "networks"},
-               "networks": [s.__dict__ for s in plan.networks]}
+               "networks": [s.model_dump(mode="json") for s in plan.networks]}
     if store:
         write_network_results(store, nodes, edges, {**summary["parameters"],
                                                     "networks": summary["networks"]})

@@ -81,8 +81,9 @@ def graph_command(
     from distributed import Client
 
     from flows.clusters import AddressSpec, LocalSpec, open_cluster
-    from graphs.steps.analysis import NetworkPlan, NetworkSource, analyse_axis_network
+    from graphs.steps.analysis import NetworkPlan, analyse_axis_network
     from omics.cli.progress import compute_with_progress
+    from omics.io.networks import NETWORK_OPTIONS, network_options
     from omics.store.reader import require_store
 
     network, formats = network or [], network_format or []
@@ -92,9 +93,11 @@ def graph_command(
     if store is not None:
         require_store(store)
     plan = NetworkPlan(
-        networks=tuple(NetworkSource(str(p), f, min_score, str(info) if info else None,
-                                     str(aliases) if aliases else None)
-                       for p, f in zip(network, formats, strict=True)),
+        networks=tuple(network_options(f, p, **{
+            key: value for key, value in (("min_score", min_score), ("info", info),
+                                          ("aliases", aliases))
+            if value is not None and key in NETWORK_OPTIONS.get(f, NETWORK_OPTIONS["string"])
+            .model_fields}) for p, f in zip(network, formats, strict=True)),
         seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()), n_random=n_random,
         seed=seed, top=top, gene_sets=tuple(str(g) for g in gene_sets or ()),
         hgnc=str(hgnc) if hgnc else None)

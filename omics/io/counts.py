@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import anndata as ad
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import line_of, parse_numeric_columns, read_text_table
+from omics.io.options import ReaderOptions, register
 from omics.io.sample_sheet import match_samples, read_sample_sheet
 
 __all__ = ["READER_NAME", "read_counts"]
@@ -80,3 +82,17 @@ def _samples_by_genes(frame, table: Path, sheet: pd.DataFrame) -> ad.AnnData:
                               "table", f"a row named {missing[0]!r} in {table.name}")
     counts = parse_numeric_columns(frame, genes, table, integer=True)
     return _anndata(counts, sheet.loc[samples], samples, genes, table)
+
+
+@register
+class CountsOptions(ReaderOptions):
+    """``reader: counts``: RNA-seq counts (either orientation) and their sample sheet."""
+
+    kind = "expression"
+    file_fields = ("table", "samples")
+    reader: Literal["counts"] = "counts"
+    samples: Path
+    feature_column: str = "gene"
+
+    def read(self) -> ad.AnnData:
+        return read_counts(self.table, self.samples, feature_column=self.feature_column)

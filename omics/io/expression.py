@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import anndata as ad
 import numpy as np
@@ -31,6 +32,7 @@ from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
+from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.sample_sheet import read_sample_sheet
 
 __all__ = ["ORIENTATIONS", "read_10x", "read_expression_matrix", "read_h5ad"]
@@ -126,3 +128,43 @@ def read_10x(folder: str | Path) -> ad.AnnData:
                               "gzipped for Cell Ranger v3") from None
     adata.var_names_make_unique()
     return adata
+
+
+@register
+class ExpressionMatrixOptions(ReaderOptions):
+    """``reader: expression_matrix``: continuous values (microarray, RPPA, log2 RNA),
+    either orientation (detected unless given)."""
+
+    kind = "expression"
+    file_fields = ("table", "samples", "hgnc")
+    reader: Literal["expression_matrix"] = "expression_matrix"
+    samples: Path | None = None
+    orientation: Literal["auto", "features_by_samples", "samples_by_features"] = "auto"
+    value_prefix: str | None = None
+    hgnc: Path | None = None
+
+    def read(self) -> ad.AnnData:
+        return read_expression_matrix(self.table, self.samples, orientation=self.orientation,
+                                      value_prefix=self.value_prefix, hgnc=hgnc_map(self.hgnc))
+
+
+@register
+class H5adOptions(ReaderOptions):
+    """``reader: h5ad``: an AnnData file."""
+
+    kind = "expression"
+    reader: Literal["h5ad"] = "h5ad"
+
+    def read(self) -> ad.AnnData:
+        return read_h5ad(self.table)
+
+
+@register
+class TenxOptions(ReaderOptions):
+    """``reader: 10x_mtx``: a 10x ``matrix.mtx`` folder."""
+
+    kind = "expression"
+    reader: Literal["10x_mtx"] = "10x_mtx"
+
+    def read(self) -> ad.AnnData:
+        return read_10x(self.table)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table, rows_where
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
+from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.protein_report import protein_dataset
 
 __all__ = ["QUANTITIES", "READER_NAME", "read_maxquant_evidence",
@@ -174,3 +176,33 @@ def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
     return protein_dataset(values, [str(g) for g in groups], list(columns.values()),
                            reader=READER_NAME, dropped=dropped, genes=genes, hgnc=hgnc,
                            sample_sheet=samples, source=path)
+
+
+@register
+class MaxQuantProteinGroupsOptions(ReaderOptions):
+    """``reader: maxquant_protein_groups``: ``proteinGroups.txt`` and the quantity to use."""
+
+    kind = "proteomics"
+    file_fields = ("table", "samples", "hgnc")
+    reader: Literal["maxquant_protein_groups"] = "maxquant_protein_groups"
+    quantity: Literal["reporter", "lfq", "intensity", "ibaq"] = "reporter"
+    samples: Path | None = None
+    hgnc: Path | None = None
+
+    def read(self) -> xr.Dataset:
+        return read_maxquant_protein_groups(self.table, self.quantity, self.samples,
+                                            hgnc=hgnc_map(self.hgnc))
+
+
+@register
+class MaxQuantEvidenceOptions(ReaderOptions):
+    """``reader: maxquant_evidence``: TMT ``evidence.txt``, PSMs summarised per protein."""
+
+    kind = "proteomics"
+    file_fields = ("table", "hgnc")
+    reader: Literal["maxquant_evidence"] = "maxquant_evidence"
+    summary: Literal["sum", "median"] = "sum"
+    hgnc: Path | None = None
+
+    def read(self) -> xr.Dataset:
+        return read_maxquant_evidence(self.table, self.summary, hgnc=hgnc_map(self.hgnc))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import xarray as xr
 
@@ -28,6 +29,7 @@ from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table, rows_where
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
+from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.protein_report import protein_dataset
 
 __all__ = ["READER_NAME", "read_paw"]
@@ -64,3 +66,17 @@ def read_paw(path: str | Path, samples: str | Path | None = None,
     return protein_dataset(values, [str(g) for g in groups], list(channels.values()),
                            reader=READER_NAME, dropped=dropped, genes=genes, hgnc=hgnc,
                            sample_sheet=samples, source=path)
+
+
+@register
+class PawOptions(ReaderOptions):
+    """``reader: paw``: a PAW grouped protein report (optional sample sheet, HGNC table)."""
+
+    kind = "proteomics"
+    file_fields = ("table", "samples", "hgnc")
+    reader: Literal["paw"] = "paw"
+    samples: Path | None = None
+    hgnc: Path | None = None
+
+    def read(self) -> xr.Dataset:
+        return read_paw(self.table, self.samples, hgnc=hgnc_map(self.hgnc))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ import xarray as xr
 from omics.errors import OmicsInputError
 from omics.io.delimited import line_of, parse_numeric_columns, read_text_table
 from omics.io.hgnc import HgncMap
+from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.protein_report import protein_dataset
 
 __all__ = ["READER_NAME", "read_pd_psms"]
@@ -97,3 +99,21 @@ def read_pd_psms(psms: str | Path, annotation: str | Path, summary: str = "sum",
                            reader=READER_NAME,
                            dropped={k: v for k, v in dropped.items() if v}, hgnc=hgnc,
                            sample_table=samples)
+
+
+@register
+class ProteomeDiscovererOptions(ReaderOptions):
+    """``reader: proteome_discoverer_psm``: PD PSMs with an MSstatsTMT ``annotation``."""
+
+    kind = "proteomics"
+    file_fields = ("table", "annotation", "hgnc")
+    reader: Literal["proteome_discoverer_psm"] = "proteome_discoverer_psm"
+    annotation: Path
+    summary: Literal["sum", "median"] = "sum"
+    hgnc: Path | None = None
+
+    def read(self) -> xr.Dataset:
+        return read_pd_psms(self.table, self.annotation, self.summary, hgnc=hgnc_map(self.hgnc))
+
+    def sample_file(self) -> Path:
+        return self.annotation

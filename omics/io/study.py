@@ -16,20 +16,25 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Union
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from omics.errors import OmicsInputError
-from omics.io.schema import ColumnSpec
+
+# every reader module registers its options model on import
+from omics.io import counts, expression, maxquant, paw, proteome_discoverer, table, wide_table  # noqa: F401
+from omics.io.networks import NETWORK_OPTIONS
+from omics.io.options import READER_OPTIONS, ReaderOptions
+from omics.io.table import TableOptions
 
 __all__ = [
     "ClinicalPlan",
@@ -51,68 +56,31 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ProteomicsSource(_Strict):
-    """A proteomics report and how to read it.
+def _with_default_reader(default: str):
+    """Before validation: an input mapping without ``reader`` uses ``default``."""
 
-    ``wide_table`` needs ``samples`` (a sample sheet); ``paw`` and
-    ``maxquant_protein_groups`` may have one (its ``sample`` column names the channels or
-    samples); ``proteome_discoverer_psm`` needs ``annotation`` (MSstatsTMT style).
-    ``hgnc`` (the HGNC table) adds approved gene symbols.
-    """
+    def fill(value):
+        if isinstance(value, dict) and "reader" not in value:
+            return {"reader": default, **value}
+        return value
 
-    reader: Literal["wide_table", "paw", "maxquant_protein_groups", "maxquant_evidence",
-                    "proteome_discoverer_psm"] = "wide_table"
-    table: Path
-    samples: Path | None = None
-    feature_column: str = "protein"
-    annotation_columns: list[str] = Field(default_factory=list)
-    quantity: Literal["reporter", "lfq", "intensity", "ibaq"] = "reporter"
-    annotation: Path | None = None
-    summary: Literal["sum", "median"] = "sum"
-    hgnc: Path | None = None
-
-    @model_validator(mode="after")
-    def _needed_files(self) -> ProteomicsSource:
-        if self.reader == "wide_table" and self.samples is None:
-            raise ValueError("the wide_table reader needs 'samples' (a sample sheet)")
-        if self.reader == "proteome_discoverer_psm" and self.annotation is None:
-            raise ValueError("the proteome_discoverer_psm reader needs 'annotation'")
-        return self
+    return BeforeValidator(fill)
 
 
-class CountsSource(_Strict):
-    """An expression modality read into AnnData: RNA-seq ``counts`` (genes x samples, with a
-    sample sheet), a continuous ``expression_matrix`` (either orientation, detected), an
-    ``h5ad`` file or a ``10x_mtx`` folder."""
-
-    reader: Literal["counts", "expression_matrix", "h5ad", "10x_mtx"] = "counts"
-    table: Path
-    samples: Path | None = None
-    feature_column: str = "gene"
-    orientation: Literal["auto", "features_by_samples", "samples_by_features"] = "auto"
-    value_prefix: str | None = None
-    hgnc: Path | None = None
-
-    @model_validator(mode="after")
-    def _needed_files(self) -> CountsSource:
-        if self.reader == "counts" and self.samples is None:
-            raise ValueError("the counts reader needs 'samples' (a sample sheet)")
-        return self
+def _source_union(kind: str, default: str):
+    """The options models of every registered reader of ``kind``, discriminated on
+    ``reader`` (a key of another reader is refused), ``default`` when ``reader`` is absent."""
+    models = tuple(m for m in READER_OPTIONS.values() if m.kind == kind)
+    return Annotated[Union[models], Field(discriminator="reader"),  # noqa: UP007
+                     _with_default_reader(default)]
 
 
-class TableSource(_Strict):
-    """A plain table (clinical, viability; CSV, TSV or XLSX) and its declared schema:
-    id column, ordered categories, column types/units/ranges, survival (time, event) pairs."""
-
-    reader: Literal["table"] = "table"
-    table: Path
-    id_column: str | None = None
-    categories: dict[str, list[str]] = Field(default_factory=dict)
-    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
-    survival: list[tuple[str, str]] = Field(default_factory=list)
-    sheet: str | None = None
-    header_row: int = 1
-    keep_columns: list[str] = Field(default_factory=list)  # empty: all columns
+#: A proteomics input: one of the proteomics readers' options (default ``wide_table``).
+ProteomicsSource = _source_union("proteomics", "wide_table")
+#: An expression input (AnnData): counts, expression_matrix, h5ad, 10x_mtx (default counts).
+CountsSource = _source_union("expression", "counts")
+#: A table input (clinical, viability).
+TableSource = TableOptions
 
 
 class DifferentialPlan(_Strict):
@@ -199,20 +167,15 @@ class GenePairPlan(_Strict):
     pairs: list[tuple[str, str]]
 
 
-class NetworkFile(_Strict):
-    """A database network file for the axis network analysis."""
-
-    path: Path
-    format: Literal["string", "string_links", "biogrid", "omnipath", "edges"]
-    min_score: float = Field(default=0.7, ge=0, le=1)
-    info: Path | None = None  # STRING protein.info (format string_links)
-    aliases: Path | None = None  # STRING protein.aliases (format string_links)
+#: A database network file: one of the network formats' options, discriminated on ``format``.
+NetworkSource = Annotated[Union[tuple(NETWORK_OPTIONS.values())],  # noqa: UP007
+                          Field(discriminator="format")]
 
 
 class NetworkAnalysisPlan(_Strict):
     """The axis network: database layers, propagation seeds and randomisations, gene sets."""
 
-    networks: list[NetworkFile] = Field(default_factory=list)
+    networks: list[NetworkSource] = Field(default_factory=list)
     seeds: list[str] = Field(default_factory=lambda: ["ANXA6", "EGFR"], min_length=1)
     n_random: int = Field(default=1000, ge=1)
     top: int = Field(default=30, ge=0)
@@ -246,37 +209,45 @@ class StudyConfig(_Strict):
     chunk_mb: float = Field(default=32, ge=0.01, le=1024)  # target proteomics chunk size
     path: Path | None = Field(default=None, exclude=True)
 
-    def input_files(self) -> list[Path]:
-        """Every input file the study names, in reading order."""
-        files: list[Path] = []
-        if self.proteomics:
-            files += [self.proteomics.table, self.proteomics.samples]
-        for source in self.transcriptomics.values():
-            files += [source.table, source.samples]
-        if self.clinical:
-            files.append(self.clinical.table)
-        files += [t.table for t in self.tables.values()]
-        return files
+    def sources(self) -> list[ReaderOptions]:
+        """Every input source, in reading order."""
+        return [s for s in (self.proteomics, *self.transcriptomics.values(), self.clinical,
+                            *self.tables.values()) if s is not None]
 
 
 def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
-    sources = [study.proteomics, study.clinical, *study.transcriptomics.values(),
-               *study.tables.values()]
-    for source in (s for s in sources if s is not None):
-        for name in ("table", "samples", "annotation", "hgnc"):
-            value = getattr(source, name, None)
-            if value is not None and not value.is_absolute():
-                setattr(source, name, (base / value).resolve())
+    for source in study.sources():
+        source.resolve(base)
     network = study.analysis.network
     for entry in network.networks:
-        for name in ("path", "info", "aliases"):
-            value = getattr(entry, name)
-            if value is not None and not value.is_absolute():
-                setattr(entry, name, (base / value).resolve())
+        entry.resolve(base)
     network.gene_sets = [(base / g).resolve() for g in network.gene_sets]
     if network.hgnc is not None:
         network.hgnc = (base / network.hgnc).resolve()
     return study
+
+
+def _described(error: dict) -> tuple[str, str]:
+    """``(found, expected)`` of a validation error, naming the reader where one applies."""
+    loc = [str(part) for part in error["loc"]]
+    models = {**{name: (model, f"{name} reader") for name, model in READER_OPTIONS.items()},
+              **{name: (model, f"{name} format") for name, model in NETWORK_OPTIONS.items()}}
+    tagged = [i for i, part in enumerate(loc) if part in models and i > 0]
+    if tagged:
+        i = tagged[-1]
+        (model, reader), where, key = models[loc[i]], ".".join(loc[:i]), ".".join(loc[i + 1:])
+        keys = f"keys of the {reader}: " + ", ".join(model.model_fields)
+        if error["type"] == "extra_forbidden":
+            return f"key {key!r} in {where}, which the {reader} does not take", keys
+        if error["type"] == "missing":
+            return f"no {key!r} in {where}", f"{key!r}, which the {reader} needs"
+        return f"{where}.{key}: {error['msg']}", keys
+    where = ".".join(loc)
+    if error["type"] == "union_tag_invalid":
+        context = error["ctx"]
+        key = context["discriminator"].strip("'")
+        return f"{key} {context['tag']!r} in {where}", f"one of {context['expected_tags']}"
+    return f"{where}: {error['msg']}", "a study description as documented in the README"
 
 
 def load_study(path: str | Path) -> StudyConfig:
@@ -304,9 +275,6 @@ def load_study(path: str | Path) -> StudyConfig:
     try:
         study = StudyConfig.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise OmicsInputError(path, f"{where}: {first['msg']}",
-                              "a study description as documented in the README") from None
+        raise OmicsInputError(path, *_described(exc.errors()[0])) from None
     study.path = path.resolve()
     return _resolve(study, path.resolve().parent)

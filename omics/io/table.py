@@ -4,12 +4,15 @@ declared schema, ordered categories, survival pairs, unique ids."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import MISSING_TOKENS, line_of, read_text_table
+from omics.io.options import ReaderOptions, register
 from omics.io.schema import ColumnSpec
 from omics.io.spreadsheet import read_spreadsheet
 
@@ -147,3 +150,25 @@ def _declared(cells, missing, spec: ColumnSpec, path, frame, name) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         _fail(path, frame, name, i, cells.iloc[i], spec.describe())
     return numbers
+
+
+@register
+class TableOptions(ReaderOptions):
+    """``reader: table``: a plain table (clinical, viability; CSV, TSV or XLSX) and its
+    declared schema: id column, ordered categories, column types/units/ranges, survival
+    (time, event) pairs."""
+
+    kind = "table"
+    reader: Literal["table"] = "table"
+    id_column: str | None = None
+    categories: dict[str, list[str]] = Field(default_factory=dict)
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+    survival: list[tuple[str, str]] = Field(default_factory=list)
+    sheet: str | None = None
+    header_row: int = 1
+    keep_columns: list[str] = Field(default_factory=list)  # empty: all columns
+
+    def read(self) -> pd.DataFrame:
+        return read_table(self.table, id_column=self.id_column, categories=self.categories,
+                          columns=self.columns, survival=self.survival, sheet=self.sheet,
+                          header_row=self.header_row, keep=self.keep_columns or None)

@@ -8,13 +8,16 @@ unquantified channel). The sample sheet lists every sample column.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import xarray as xr
+from pydantic import Field
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.features import checked_feature_ids
+from omics.io.options import ReaderOptions, register
 from omics.io.sample_sheet import match_samples, read_sample_sheet
 
 __all__ = ["READER_NAME", "read_wide_table"]
@@ -75,3 +78,19 @@ def read_wide_table(
         column = sheet[name].to_numpy()
         coords[name] = ("sample", column.astype(object) if column.dtype.kind in "OU" else column)
     return xr.Dataset({"intensity": (("feature", "sample"), values)}, coords=coords)
+
+
+@register
+class WideTableOptions(ReaderOptions):
+    """``reader: wide_table``: a generic wide intensity table and its sample sheet."""
+
+    kind = "proteomics"
+    file_fields = ("table", "samples")
+    reader: Literal["wide_table"] = "wide_table"
+    samples: Path
+    feature_column: str = "protein"
+    annotation_columns: list[str] = Field(default_factory=list)
+
+    def read(self) -> xr.Dataset:
+        return read_wide_table(self.table, self.samples, feature_column=self.feature_column,
+                               annotation_columns=self.annotation_columns)

@@ -59,7 +59,7 @@ def append_proteomics(study_yaml: str | Path, store: str | Path) -> dict:
     if study.proteomics is None:
         raise OmicsInputError(study_yaml, "no 'proteomics' entry", "the new plex's report")
     source = study.proteomics
-    where = source.samples or source.table
+    where = source.sample_file()
     if not (Path(store) / layout.PROTEOMICS / "zarr.json").exists():
         raise OmicsInputError(store, "no proteomics group", "a store made by omics ingest")
     old = open_proteomics(store).load()
@@ -92,7 +92,7 @@ def append_proteomics(study_yaml: str | Path, store: str | Path) -> dict:
             values = np.where(pd.isna(values), fresh, values)
         combined = combined.assign_coords({name: ("feature", values)})
     previous = json.loads(old["intensity"].attrs.get("source_files", "[]"))
-    files = [f for f in (source.table, source.samples, source.annotation, source.hgnc) if f]
+    files = source.files()
     attrs = provenance(step=f"{old['intensity'].attrs.get('step', 'reader')}+append:"
                        f"{source.reader}", sources=files,
                        parameters=source.model_dump(mode="json"))

@@ -60,15 +60,9 @@ def begin_ingest(study: StudyConfig, store: str | Path) -> Path:
     return staged
 
 
-def _input_paths(source) -> list[Path]:
-    """The files (or folders, e.g. 10x) a source reads: table, samples, annotation, hgnc."""
-    return [Path(p) for p in (getattr(source, name, None)
-                              for name in ("table", "samples", "annotation", "hgnc")) if p]
-
-
 def _input_files(source) -> list[Path]:
     """The source's input files, recorded with their sha256 in provenance."""
-    return [p for p in _input_paths(source) if p.is_file()]
+    return [p for p in source.files() if p.is_file()]
 
 
 def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
@@ -150,7 +144,7 @@ def run_step(study: StudyConfig, name: str, extra: tuple, staged: Path,
     """
     group, source = _step_source(study, name, extra)
     key = input_key(name, {"source": source.model_dump(mode="json"),
-                           "chunk_mb": study.chunk_mb}, [p for p in _input_paths(source)
+                           "chunk_mb": study.chunk_mb}, [p for p in source.files()
                                                          if p.exists()])
     if previous is not None and recorded_key(previous, group) == key:
         ensure_parent_groups(staged, group)

@@ -93,6 +93,6 @@ def subjects_missing(store: str | Path) -> dict[str, list[str]]:
 
 def _sources(study: StudyConfig):
     if study.proteomics:
-        yield layout.PROTEOMICS, study.proteomics.samples or study.proteomics.table
+        yield layout.PROTEOMICS, study.proteomics.sample_file()
     for modality, source in study.transcriptomics.items():
-        yield layout.transcriptomics_group(modality), source.samples or source.table
+        yield layout.transcriptomics_group(modality), source.sample_file()

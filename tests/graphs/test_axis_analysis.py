@@ -20,9 +20,10 @@ from graphs.enrichment import over_representation
 from graphs.modules import find_modules
 from graphs.paths import context_subnetwork, k_shortest_paths
 from graphs.sources import read_string
-from graphs.steps.analysis import NetworkPlan, NetworkSource, analyse_axis_network
+from graphs.steps.analysis import NetworkPlan, analyse_axis_network
 from omics.io import load_study
 from omics.io.gmt import read_gmt
+from omics.io.networks import network_options
 from omics.steps import analysis
 from tests.conftest import shared_data
 
@@ -86,8 +87,8 @@ def test_over_representation_equals_fisher_and_bh():
 
 
 def test_axis_neighbourhood_on_string_is_the_egfr_downregulation_machinery(tmp_path):
-    plan = NetworkPlan(networks=(NetworkSource(str(shared_data("ppi/string_hc0.9_symbols.csv")),
-                                               "string", 0.9),),
+    plan = NetworkPlan(networks=(network_options(
+                           "string", shared_data("ppi/string_hc0.9_symbols.csv"), min_score=0.9),),
                        n_random=100, gene_sets=(
                            str(shared_data("pathways/reactome_pathways.gmt")),
                            str(shared_data("pathways/msigdb_c2_kegg_186.gmt"))))
