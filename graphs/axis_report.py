@@ -22,6 +22,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from omics.store.variables import flat_name, split_flat_name
+
 __all__ = ["axis_edge_table", "axis_node_table", "gene_sentence", "protein_contrasts"]
 
 _EVIDENCE_RANK = {"experimental": 0, "curated": 1, "database": 2}
@@ -32,8 +34,9 @@ def protein_contrasts(graph: nx.Graph) -> list[str]:
     found: dict[str, None] = {}
     for _, data in graph.nodes(data=True):
         for key in data:
-            if key.startswith("protein_log2_fc__"):
-                found[key.removeprefix("protein_log2_fc__")] = None
+            parsed = split_flat_name(key)
+            if parsed and parsed[0] == "protein_log2_fc":
+                found[parsed[1]] = None
     return list(found)
 
 
@@ -41,13 +44,13 @@ def _changes(data: dict, layer: str, alpha: float) -> str | None:
     """``protein up 1.9× in a vs b (FDR 1e-04) and down ...`` over every contrast of the
     layer; ``unchanged`` when measured but significant in none."""
     name = "protein" if layer == "protein" else "mRNA"
-    prefix = f"{layer}_log2_fc__"
     phrases, measured = [], False
     for key, fc in data.items():
-        if not key.startswith(prefix) or not np.isfinite(fc):
+        parsed = split_flat_name(key)
+        if not parsed or parsed[0] != f"{layer}_log2_fc" or not np.isfinite(fc):
             continue
-        contrast = key.removeprefix(prefix)
-        fdr = data.get(f"{layer}_fdr__{contrast}", np.nan)
+        contrast = parsed[1]
+        fdr = data.get(flat_name(f"{layer}_fdr", contrast), np.nan)
         measured = True
         if fdr < alpha:
             phrases.append(f"{'up' if fc > 0 else 'down'} {2 ** abs(fc):.1f}× in "

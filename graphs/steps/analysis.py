@@ -38,6 +38,7 @@ from omics.io.hgnc import HgncMap
 from omics.io.options import NetworkOptions
 from omics.io.study import NetworkAnalysisPlan
 from omics.pl.network import network_figure
+from omics.store.variables import flat_name
 
 __all__ = ["NetworkPlan", "analyse_axis_network", "axis_targets"]
 
@@ -160,7 +161,7 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
         table.to_csv(out / f"enrichment_{Path(gmt).stem}.csv")
         enrichment[Path(gmt).stem] = table.head(10).reset_index()[
             ["set", "overlap", "set_size", "p_value", "fdr"]].to_dict("records")
-    colour = f"protein_log2_fc__{contrast}" if contrast else None
+    colour = flat_name("protein_log2_fc", contrast) if contrast else None
     figure = network_figure(nodes, edges, colour_by=colour, highlight=set(seeds))
     for suffix in ("png", "svg"):
         figure.savefig(out / f"axis_network.{suffix}", dpi=150)

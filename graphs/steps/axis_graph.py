@@ -13,11 +13,11 @@ from omics.steps.analysis import (
     differential_transcriptomics_name,
     gene_symbols,
     protein_matrix_by_gene,
-    read_result,
-    result_names,
 )
 from omics.store import layout
 from omics.store.reader import open_proteomics
+from omics.store.results import open_result, read_result, result_names
+from omics.store.variables import flat_name
 
 __all__ = ["build_axis_graph"]
 
@@ -25,8 +25,9 @@ __all__ = ["build_axis_graph"]
 def build_axis_graph(store: str | Path) -> nx.Graph:
     """Curated axis network with omics evidence from a study store's results.
 
-    Nodes get, per analysed contrast, ``protein_log2_fc__<contrast>``/``protein_fdr__...``,
-    ``mrna_log2_fc__...``/``mrna_fdr__...``, the protein-mRNA class and correlation; edges
+    Nodes get, per analysed contrast, ``protein_log2_fc``, ``protein_fdr``, ``mrna_log2_fc``,
+    ``mrna_fdr`` and ``protein_mrna_class`` (flat attribute names made by
+    :func:`omics.store.variables.flat_name`), and the protein-mRNA correlation; edges
     between measured proteins get their Pearson correlation across the proteome samples
     (``protein_corr_r``, ``_n``, ``_p``). Genes tested against the clinical outcome get
     ``clinical_response_tau``/``_p`` (tumour mRNA vs response, Jonckheere-Terpstra) and
@@ -39,8 +40,9 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
         genes = gene_symbols(open_proteomics(store))
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS):
         table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast).assign(gene=genes)
-        attach_node_table(graph, table, "gene", {"log2_fc": f"protein_log2_fc__{contrast}",
-                                                 "fdr": f"protein_fdr__{contrast}"})
+        attach_node_table(graph, table, "gene",
+                          {"log2_fc": flat_name("protein_log2_fc", contrast),
+                           "fdr": flat_name("protein_fdr", contrast)})
     transcriptomics = store / layout.TRANSCRIPTOMICS
     modalities = sorted(p.name for p in transcriptomics.iterdir()) if transcriptomics.exists() \
         else []
@@ -48,13 +50,17 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
         analysis = differential_transcriptomics_name(modality)
         for contrast in result_names(store, analysis):
             attach_node_table(graph, read_result(store, analysis, contrast), "feature",
-                              {"log2_fc": f"mrna_log2_fc__{contrast}",
-                               "fdr": f"mrna_fdr__{contrast}"})
+                              {"log2_fc": flat_name("mrna_log2_fc", contrast),
+                               "fdr": flat_name("mrna_fdr", contrast)})
     if "correlation" in result_names(store, "protein_mrna"):
-        table = read_result(store, "protein_mrna", "correlation")
-        classes = {c: c.replace("class__", "protein_mrna_class__") for c in table.columns
-                   if c.startswith("class__")}
-        attach_node_table(graph, table, "gene", {"r": "protein_mrna_r", **classes})
+        result = open_result(store, "protein_mrna", "correlation")
+        genes_only = result[[v for v in result.data_vars if "contrast" not in result[v].dims]]
+        attach_node_table(graph, genes_only.to_dataframe().reset_index(), "gene",
+                          {"protein_mrna_r": "protein_mrna_r"})
+        for contrast in result["contrast"].values.astype(str):
+            classes = result["protein_mrna_class"].sel(contrast=contrast).to_dataframe()
+            attach_node_table(graph, classes.reset_index(), "gene", {
+                "protein_mrna_class": flat_name("protein_mrna_class", contrast)})
     if "genes" in result_names(store, "clinical"):
         attach_node_table(graph, read_result(store, "clinical", "genes"), "gene",
                           {"jonckheere_tau": "clinical_response_tau",

@@ -10,7 +10,7 @@ Examples
 >>> nodes = pd.DataFrame({"role": ["axis"], "score": [0.5]}, index=pd.Index(["EGFR"], name="node"))
 >>> edges = pd.DataFrame({"source": ["EGFR"], "target": ["CBL"], "evidence": ["curated"]})
 >>> write_network_results(store, nodes, edges, {"seeds": ["ANXA6", "EGFR"]})
->>> from omics.steps.analysis import read_result
+>>> from omics.store.results import read_result
 >>> read_result(store, "network", "edges")[["source", "target"]].values.tolist()
 [['EGFR', 'CBL']]
 """

@@ -44,11 +44,11 @@ def clinical_command(
     """Biomarker vs outcome (Kruskal-Wallis, Mann-Whitney, Jonckheere-Terpstra, ROC,
     logistic regression) and, with --time/--event, Kaplan-Meier, log-rank and Cox."""
     from omics.io.study import ClinicalPlan, SurvivalPlan
-    from omics.steps.analysis import read_result, result_names
     from omics.steps.clinical import clinical_analysis
     from omics.steps.summary import clinical_findings
     from omics.store import layout, open_table
     from omics.store.atomic import write_table_atomically
+    from omics.store.results import read_result, result_names
 
     if not (store / layout.CLINICAL / "zarr.json").exists():
         raise OmicsInputError(store, "no clinical group", "a study store with a clinical table "

@@ -16,8 +16,10 @@ import pandas as pd
 
 from omics.pl import figures as plots
 from omics.pl.network import network_figure
-from omics.steps.analysis import protein_matrix_by_gene, read_result, result_names
+from omics.steps.analysis import protein_matrix_by_gene
 from omics.store import layout
+from omics.store.results import read_result, result_names
+from omics.store.variables import split_flat_name
 
 __all__ = ["network_section"]
 
@@ -44,7 +46,8 @@ def network_section(store: Path, seeds: list[str], colour: str | None = None) ->
     nodes = read_result(store, "network", "nodes").set_index("node")
     edges = read_result(store, "network", "edges")
     if colour not in nodes.columns:
-        colour = next((c for c in nodes.columns if c.startswith("protein_log2_fc__")), None)
+        colour = next((c for c in nodes.columns
+                       if (split_flat_name(c) or ("",))[0] == "protein_log2_fc"), None)
     figures = [{"uri": plots.to_data_uri(network_figure(nodes, edges, colour, set(seeds))),
                 "title": "Axis context subnetwork (node colour: "
                          f"{colour or 'no protein data'}; edges by evidence)"}]

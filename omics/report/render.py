@@ -33,16 +33,13 @@ from sklearn.metrics import roc_curve
 from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
 from omics.report.network_section import network_section
-from omics.steps.analysis import (
-    DIFFERENTIAL_PROTEOMICS,
-    normalised_proteomics,
-    read_result,
-    result_names,
-)
+from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics
 from omics.steps.sample_map import subjects_missing
 from omics.steps.summary import AXIS_GENES
 from omics.store import layout
 from omics.store.reader import describe_groups, open_proteomics, open_table
+from omics.store.results import open_result, read_result, result_names
+from omics.store.variables import flat_name
 
 __all__ = ["build_report"]
 
@@ -118,17 +115,13 @@ def _differential(store: Path) -> list[dict]:
 def _protein_mrna(store: Path) -> list[dict]:
     if "correlation" not in result_names(store, "protein_mrna"):
         return []
-    table = read_result(store, "protein_mrna", "correlation")
+    result = open_result(store, "protein_mrna", "correlation")
     figures = []
-    for column in [c for c in table.columns if c.startswith("protein_log2_fc__")]:
-        contrast = column.removeprefix("protein_log2_fc__")
-        mrna = f"mrna_log2_fc__{contrast}"
-        if mrna not in table:
-            continue
-        classes = f"class__{contrast}"
-        data = table[["gene", column, mrna]].assign(
-            discordance=table[classes] if classes in table else "").dropna().rename(
-            columns={column: "protein_log2_fc", mrna: "mrna_log2_fc"})
+    for contrast in result["contrast"].values.astype(str):
+        data = result[["protein_log2_fc", "mrna_log2_fc", "protein_mrna_class"]].sel(
+            contrast=contrast).to_dataframe().reset_index().rename(
+            columns={"protein_mrna_class": "discordance"}).dropna(
+            subset=["protein_log2_fc", "mrna_log2_fc"])
         figures.append(_figure(plots.protein_vs_mrna(data, contrast, set(AXIS_GENES)),
                                f"Protein vs mRNA fold change, {contrast} (orange: protein "
                                "changes without mRNA change)"))
@@ -186,7 +179,7 @@ def _network(store: Path) -> dict | None:
     plan = _plan(store, "network", "nodes")
     contrast = plan.get("colour_contrast")
     return network_section(store, plan.get("seeds", []),
-                           f"protein_log2_fc__{contrast}" if contrast else None)
+                           flat_name("protein_log2_fc", contrast) if contrast else None)
 
 
 def _methods(store: Path) -> list[str]:

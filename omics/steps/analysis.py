@@ -26,8 +26,10 @@ from omics.stats import (
 from omics.stats.differential import select_samples
 from omics.store import layout
 from omics.store.provenance import provenance
-from omics.store.reader import open_proteomics, open_table, open_transcriptomics
-from omics.store.writer import write_table
+from omics.store.reader import open_proteomics, open_transcriptomics
+from omics.store.results import open_differential, result_names
+from omics.store.variables import check_variables
+from omics.store.writer import write_dataset, write_table
 
 __all__ = [
     "DIFFERENTIAL_PROTEOMICS",
@@ -39,8 +41,6 @@ __all__ = [
     "normalised_proteomics",
     "protein_matrix_by_gene",
     "protein_mrna",
-    "read_result",
-    "result_names",
 ]
 
 DIFFERENTIAL_PROTEOMICS = "differential_proteomics"
@@ -50,12 +50,6 @@ FDR_THRESHOLD = 0.05
 def differential_transcriptomics_name(modality: str) -> str:
     """Result folder of a transcriptomics modality's differential analysis."""
     return f"differential_transcriptomics_{modality}"
-
-
-def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
-    """A result table from the store, e.g. ``read_result(store, "differential_proteomics",
-    "resistant_vs_sensitive_cells")``."""
-    return open_table(store, layout.result_group(analysis, name)).reset_index()
 
 
 def _samples_frame(dataset: xr.Dataset) -> pd.DataFrame:
@@ -185,43 +179,38 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     rna_values = rna.sel(sample=pairs["rna_sample"].to_numpy()).values[
         rna_genes.get_indexer(symbol[shared])]
     r, n, p = paired_row_correlation(protein_values, rna_values, "pearson")
-    table = pd.DataFrame({"gene": symbol[shared], "r": r, "n": n, "p_value": p,
-                          "fdr": bh_fdr(p)})
+    genes = symbol[shared].astype(object)
     contrasts = _shared_contrasts(store, plan.rna_modality)
-    for name in contrasts:
-        prot = read_result(store, DIFFERENTIAL_PROTEOMICS, name).set_index("feature")
-        mrna = read_result(store, differential_transcriptomics_name(plan.rna_modality), name
-                           ).set_index("feature")
-        feature_ids = np.asarray(protein["feature"].values).astype(str)[shared]
-        p_fc, p_fdr = prot.loc[feature_ids, "log2_fc"].to_numpy(), prot.loc[feature_ids,
-                                                                              "fdr"].to_numpy()
-        m_fc = mrna.reindex(table["gene"])["log2_fc"].to_numpy()
-        m_fdr = mrna.reindex(table["gene"])["fdr"].to_numpy()
-        table[f"protein_log2_fc__{name}"] = p_fc
-        table[f"protein_fdr__{name}"] = p_fdr
-        table[f"mrna_log2_fc__{name}"] = m_fc
-        table[f"mrna_fdr__{name}"] = m_fdr
-        table[f"class__{name}"] = _discordance(p_fdr, m_fdr)
+    proteins = open_differential(store, DIFFERENTIAL_PROTEOMICS).sel(
+        contrast=contrasts, feature=np.asarray(protein["feature"].values)[shared])
+    mrna = open_differential(store, differential_transcriptomics_name(plan.rna_modality)).sel(
+        contrast=contrasts).reindex(feature=genes)
+    per_contrast = {
+        "protein_log2_fc": proteins["log2_fc"].values.T,
+        "protein_fdr": proteins["fdr"].values.T,
+        "mrna_log2_fc": mrna["log2_fc"].values.T,
+        "mrna_fdr": mrna["fdr"].values.T,
+    }
+    per_contrast["protein_mrna_class"] = _discordance(per_contrast["protein_fdr"],
+                                                      per_contrast["mrna_fdr"])
+    result = xr.Dataset(
+        {"protein_mrna_r": ("gene", r), "protein_mrna_n": ("gene", n),
+         "protein_mrna_p_value": ("gene", p), "protein_mrna_fdr": ("gene", bh_fdr(p)),
+         **{name: (("gene", "contrast"), values) for name, values in per_contrast.items()}},
+        coords={"gene": genes, "contrast": np.asarray(contrasts, dtype=object)})
     attrs = provenance(step="analysis:protein_mrna", parameters={
         **plan.model_dump(mode="json"), "method": "pearson", "pairs": len(pairs),
         "contrasts": contrasts,
     })
-    write_table(store, layout.result_group("protein_mrna", "correlation"), table, dim="gene",
-                index="gene", attrs=attrs)
+    result.attrs.update(attrs)
+    write_dataset(store, layout.result_group("protein_mrna", "correlation"),
+                  check_variables(result, "protein_mrna"), chunk_dim=None)
+    classes = per_contrast["protein_mrna_class"]
     return {
-        "genes": len(table), "pairs": len(pairs), "contrasts": contrasts,
-        "protein_only": {c: sorted(table.loc[table[f"class__{c}"] == "protein_only", "gene"])
-                         for c in contrasts},
+        "genes": len(genes), "pairs": len(pairs), "contrasts": contrasts,
+        "protein_only": {c: sorted(genes[classes[:, j] == "protein_only"].tolist())
+                         for j, c in enumerate(contrasts)},
     }
-
-
-def result_names(store: str | Path, analysis: str) -> list[str]:
-    """Names of the results of one analysis in the store (complete groups only), sorted."""
-    folder = Path(store) / layout.RESULTS / analysis
-    if not folder.exists():
-        return []
-    return sorted(p.name for p in folder.iterdir()
-                  if (p / "zarr.json").exists() and not p.name.startswith("."))
 
 
 def gene_symbols(proteomics: xr.Dataset | xr.DataArray) -> np.ndarray:

@@ -22,9 +22,9 @@ from pathlib import Path
 import anndata as ad
 
 from omics.io.anndata_convert import dataset_to_anndata
-from omics.steps.analysis import read_result, result_names
 from omics.store import layout
 from omics.store.reader import open_proteomics, open_transcriptomics
+from omics.store.results import read_result, result_names
 
 __all__ = ["export_modalities", "export_parquet", "proteomics_anndata"]
 

@@ -2,8 +2,9 @@
 
 Each ``stage_*`` function reads one input and writes one group of a *staging* store; the
 staging store replaces the real one only when every input was read
-(:func:`ingest_study`, or the Prefect flow ``flows.ingest``, which runs the same steps as
-tasks). A bad input therefore never changes an existing store.
+(:class:`IngestTransaction`, used by :func:`ingest_study` and by the Prefect flow
+``flows.ingest``, which runs the steps of :func:`plan_ingest` as tasks). A bad input
+therefore never changes an existing store.
 
 Examples
 --------
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import zarr
@@ -41,23 +43,57 @@ from omics.store.writer import (
 )
 
 __all__ = [
-    "begin_ingest",
+    "IngestStep",
+    "IngestTransaction",
     "ingest_study",
-    "run_step",
+    "plan_ingest",
+    "run_ingest_step",
     "stage_clinical",
     "stage_proteomics",
     "stage_table",
     "stage_transcriptomics",
-    "staging_steps",
     "validate_study",
 ]
 
 
-def begin_ingest(study: StudyConfig, store: str | Path) -> Path:
-    """Create an empty staging store beside ``store`` and return its path."""
-    staged = new_staging_dir(store)
-    create_store(staged, study_name=study.name)
-    return staged
+@dataclass(frozen=True)
+class IngestStep:
+    """One input to read into one group of the store.
+
+    ``kind`` is ``proteomics``, ``transcriptomics``, ``clinical`` or ``table``; ``name`` the
+    modality or table name (``None`` for proteomics and clinical); ``group`` the store group.
+    """
+
+    kind: str
+    name: str | None
+    group: str
+
+    @property
+    def description(self) -> str:
+        """``kind name``, for progress bars and logs."""
+        return f"{self.kind} {self.name}" if self.name else self.kind
+
+
+def plan_ingest(study: StudyConfig) -> list[IngestStep]:
+    """The steps that ingest a study: one per input, in reading order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from omics.simulate import simulate_cohort
+    >>> study = load_study(simulate_cohort(tempfile.mkdtemp(), scale="small"))
+    >>> [step.group for step in plan_ingest(study)][:4]
+    ['proteomics', 'transcriptomics/cells', 'transcriptomics/tumours', 'clinical']
+    >>> plan_ingest(study)[-1].description
+    'table viability_checkerboard'
+    """
+    steps = [IngestStep("proteomics", None, layout.PROTEOMICS)] if study.proteomics else []
+    steps += [IngestStep("transcriptomics", m, layout.transcriptomics_group(m))
+              for m in study.transcriptomics]
+    if study.clinical:
+        steps.append(IngestStep("clinical", None, layout.CLINICAL))
+    steps += [IngestStep("table", name, layout.table_group(name)) for name in study.tables]
+    return steps
 
 
 def _input_files(source) -> list[Path]:
@@ -113,48 +149,101 @@ def stage_table(study: StudyConfig, name: str, staged: Path) -> dict:
     return {"modality": f"tables/{name}", "features": table.shape[1], "samples": table.shape[0]}
 
 
-def staging_steps(study: StudyConfig) -> list[tuple[str, tuple]]:
-    """The staging steps a study needs, as ``(function name, extra arguments)`` pairs."""
-    steps: list[tuple[str, tuple]] = []
-    if study.proteomics:
-        steps.append(("stage_proteomics", ()))
-    steps += [("stage_transcriptomics", (m,)) for m in study.transcriptomics]
-    if study.clinical:
-        steps.append(("stage_clinical", ()))
-    steps += [("stage_table", (name,)) for name in study.tables]
-    return steps
+_STAGES = {"proteomics": stage_proteomics, "transcriptomics": stage_transcriptomics,
+           "clinical": stage_clinical, "table": stage_table}
 
 
-def _step_source(study: StudyConfig, name: str, extra: tuple):
-    if name == "stage_proteomics":
-        return layout.PROTEOMICS, study.proteomics
-    if name == "stage_transcriptomics":
-        return layout.transcriptomics_group(extra[0]), study.transcriptomics[extra[0]]
-    if name == "stage_clinical":
-        return layout.CLINICAL, study.clinical
-    return layout.table_group(extra[0]), study.tables[extra[0]]
+def _source(study: StudyConfig, step: IngestStep):
+    if step.kind == "proteomics":
+        return study.proteomics
+    if step.kind == "clinical":
+        return study.clinical
+    return (study.transcriptomics if step.kind == "transcriptomics" else study.tables)[step.name]
 
 
-def run_step(study: StudyConfig, name: str, extra: tuple, staged: Path,
-             previous: str | Path | None = None) -> dict:
-    """Run one staging step, or copy its group from the ``previous`` store when that group
-    was read from the same files with the same parameters (same input key).
+def run_ingest_step(study: StudyConfig, step: IngestStep, staged: str | Path,
+                    previous: str | Path | None = None) -> dict:
+    """Read one input into the staging store, or copy its group from the ``previous`` store
+    when that group was read from the same files with the same parameters (same input key).
 
     Returns the step's summary (``modality``, ``features``, ``samples``, ``reused``).
     """
-    group, source = _step_source(study, name, extra)
-    key = input_key(name, {"source": source.model_dump(mode="json"),
-                           "chunk_mb": study.chunk_mb}, [p for p in source.files()
-                                                         if p.exists()])
-    if previous is not None and recorded_key(previous, group) == key:
-        ensure_parent_groups(staged, group)
-        shutil.copytree(Path(previous) / group, staged / group)
-        summary = json.loads(zarr.open_group(str(staged / group), mode="r")
+    staged = Path(staged)
+    source = _source(study, step)
+    key = input_key(f"stage_{step.kind}", {"source": source.model_dump(mode="json"),
+                                           "chunk_mb": study.chunk_mb},
+                    [p for p in source.files() if p.exists()])
+    if previous and recorded_key(previous, step.group) == key:
+        ensure_parent_groups(staged, step.group)
+        shutil.copytree(Path(previous) / step.group, staged / step.group)
+        summary = json.loads(zarr.open_group(str(staged / step.group), mode="r")
                              .attrs["omics_stage_summary"])
         return {**summary, "reused": True}
-    summary = globals()[name](study, *extra, staged)
-    mark_group(staged, group, key, omics_stage_summary=summary)
+    extra = (step.name,) if step.name else ()
+    summary = _STAGES[step.kind](study, *extra, staged)
+    mark_group(staged, step.group, key, omics_stage_summary=summary)
     return {**summary, "reused": False}
+
+
+class IngestTransaction:
+    """One staged-store transaction: inputs are read into a staging store beside ``store``,
+    which replaces ``store`` only on :meth:`commit`; leaving the ``with`` block without a
+    commit (an error, Ctrl-C) discards the staging store and leaves ``store`` as it was.
+
+    The command line runs the steps in a loop, the Prefect flow as parallel tasks (passing
+    :attr:`staged` and :attr:`previous`); both commit the same way, so a rerun behaves the
+    same: unchanged inputs are copied, and the existing results move along (each records the
+    input key it was computed from, so the analyses recompute only what changed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from omics.simulate import simulate_cohort
+    >>> d = tempfile.mkdtemp()
+    >>> study = load_study(simulate_cohort(d, scale="small"))
+    >>> with IngestTransaction(study, d + "/s.zarr") as transaction:
+    ...     done = [transaction.run(step) for step in plan_ingest(study)]
+    ...     summary = transaction.commit(done)
+    >>> summary["proteomics"]
+    {'features': 674, 'samples': 22, 'reused': False}
+    """
+
+    def __init__(self, study: StudyConfig, store: str | Path, *,
+                 keep_results: bool = True) -> None:
+        self.study, self.store, self.keep_results = study, Path(store), keep_results
+        self.previous: str = str(self.store) if (self.store / "zarr.json").exists() else ""
+        self.staged: Path | None = None
+
+    def __enter__(self) -> IngestTransaction:
+        self.staged = new_staging_dir(self.store)
+        create_store(self.staged, study_name=self.study.name)
+        return self
+
+    def run(self, step: IngestStep) -> dict:
+        """Run one step in this process (the command line's way)."""
+        return run_ingest_step(self.study, step, self.staged, self.previous or None)
+
+    def commit(self, done: list[dict]) -> dict:
+        """Link samples to subjects, carry the results over, swap the staging store in.
+
+        Returns each modality's shape and whether it was reused, and the number of
+        clinical subjects missing from each linked modality.
+        """
+        links = link_samples(self.study, self.staged)
+        results = self.store / layout.RESULTS
+        if self.keep_results and self.previous and results.exists():
+            shutil.copytree(results, self.staged / layout.RESULTS)
+        replace_directory(self.staged, self.store)
+        self.staged = None
+        summary = {s["modality"]: {"features": s["features"], "samples": s["samples"],
+                                   "reused": s["reused"]} for s in done}
+        summary["subjects_missing"] = {m: len(v) for m, v in links["missing"].items()}
+        return summary
+
+    def __exit__(self, *exc_info) -> None:
+        if self.staged is not None:
+            discard_staging(self.staged)
+            self.staged = None
 
 
 def ingest_study(study_path: str | Path, store: str | Path,
@@ -163,22 +252,17 @@ def ingest_study(study_path: str | Path, store: str | Path,
 
     ``on_step(description, done, total)`` is called before each input (for progress bars).
     Groups whose input files and parameters are unchanged are copied from the existing store
-    rather than read again.
+    rather than read again; existing results are kept.
     """
     study = load_study(study_path)
-    staged = begin_ingest(study, store)
-    steps = staging_steps(study)
-    try:
-        for done, (name, extra) in enumerate(steps):
+    steps = plan_ingest(study)
+    with IngestTransaction(study, store) as transaction:
+        done = []
+        for count, step in enumerate(steps):
             if on_step:
-                on_step(f"{name.removeprefix('stage_')} {' '.join(extra)}".strip(), done,
-                        len(steps))
-            run_step(study, name, extra, staged, store if Path(store).exists() else None)
-        link_samples(study, staged)
-    except BaseException:
-        discard_staging(staged)
-        raise
-    replace_directory(staged, Path(store))
+                on_step(step.description, count, len(steps))
+            done.append(transaction.run(step))
+        transaction.commit(done)
     return Path(store)
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, read_result, result_names
+from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS
 from omics.store import layout
+from omics.store.results import read_result, result_names
 
 __all__ = [
     "AXIS_GENES",

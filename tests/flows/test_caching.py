@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 import zarr
 
-from omics.steps.analysis import read_result
 from omics.store import layout
+from omics.store.results import read_result
 
 pytestmark = pytest.mark.slow
 

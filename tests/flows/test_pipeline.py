@@ -97,7 +97,7 @@ def test_summary_names_the_findings(pipeline_run):
 def test_dose_response_recovers_the_planted_ic50s(pipeline_run):
     out, summary = pipeline_run
     from omics.simulate.clinical import IC50_UM
-    from omics.steps.analysis import read_result
+    from omics.store.results import read_result
 
     fits = read_result(summary["paths"]["store"], "dose_response", "fits").set_index(
         "condition")

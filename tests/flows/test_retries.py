@@ -7,6 +7,7 @@ import shutil
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from omics.errors import OmicsInputError
@@ -79,3 +80,33 @@ def test_bad_input_fails_at_once_with_its_clear_error(prefect_api, tmp_path):
     runs = _stage_runs(state.state_details.flow_run_id)
     assert [r.run_count for r in runs if r.state.is_failed()] == [1]
     assert not (tmp_path / "s.zarr").exists()
+
+
+def test_flow_and_command_line_ingest_behave_the_same_on_a_rerun(prefect_api, tmp_path):
+    """One transaction for both: unchanged inputs are copied and results are kept."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from flows.ingest import ingest_study
+    from omics.store.reader import open_proteomics
+
+    study = simulate_cohort(tmp_path / "cohort", scale="small")
+    omics = str(Path(sys.executable).with_name("omics"))
+    stores = {}
+    for way in ("flow", "cli"):
+        store = tmp_path / f"{way}.zarr"
+        for run in range(2):
+            if way == "flow":
+                summary = ingest_study(str(study), str(store))
+            else:
+                done = subprocess.run([omics, "ingest", str(study), "--store", str(store)],
+                                      capture_output=True, text=True, timeout=300)
+                assert done.returncode == 0, done.stderr
+            if run == 0:
+                (store / "results" / "kept").mkdir(parents=True)
+                (store / "results" / "kept" / "marker").write_text("result")
+        assert (store / "results" / "kept" / "marker").read_text() == "result"
+        stores[way] = open_proteomics(store)["intensity"].values
+    assert summary["proteomics"] == {"features": 674, "samples": 22, "reused": True}
+    assert (stores["flow"] == stores["cli"])[~np.isnan(stores["cli"])].all()

@@ -16,8 +16,8 @@ import psutil
 import pytest
 from distributed import Client
 
-from omics.steps.analysis import read_result, result_names
 from omics.store import layout
+from omics.store.results import read_result, result_names
 from tests.flows.conftest import dask_processes
 
 pytestmark = pytest.mark.slow

@@ -25,6 +25,7 @@ from omics.io import load_study
 from omics.io.gmt import read_gmt
 from omics.io.networks import network_options
 from omics.steps import analysis
+from omics.store import results
 from tests.conftest import shared_data
 
 OMICS = str(Path(sys.executable).with_name("omics"))
@@ -120,7 +121,7 @@ def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
     summary = analyse_axis_network(NetworkPlan(n_random=50, colour_contrast=contrast), tmp_path,
                                    small_store)
     assert summary["colour"] == f"protein_log2_fc__{contrast}"
-    table = analysis.read_result(small_store, "differential_proteomics",
+    table = results.read_result(small_store, "differential_proteomics",
                                  contrast).set_index("feature")
     nodes = pd.read_csv(tmp_path / "axis_report_nodes.csv", index_col="node")
     egfr = nodes.at["EGFR", "summary"]
@@ -129,7 +130,7 @@ def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
     assert f"up {fold:.1f}× in resistant vs sensitive cells (FDR {table.at['EGFR', 'fdr']:.0e})" \
         in egfr
     assert "ANXA6 (seed study: co-immunoprecipitation and GST pulldown" in egfr
-    stored = analysis.read_result(small_store, "network", "nodes").set_index("node")
+    stored = results.read_result(small_store, "network", "nodes").set_index("node")
     assert stored.at["EGFR", "summary"] == egfr
     assert summary["files"]["report"].endswith("axis_report.md")
     report = (tmp_path / "axis_report.md").read_text()

@@ -10,6 +10,7 @@ from graphs.curated import AxisLayer
 from graphs.steps.axis_graph import build_axis_graph
 from omics.io import load_study
 from omics.steps import analysis
+from omics.store import results
 
 
 def test_curated_layer_holds_the_mechanism():
@@ -32,7 +33,7 @@ def test_evidence_from_store(small_store, small_cohort):
     plan = load_study(small_cohort).analysis
     analysis.differential_proteomics(small_store, plan.proteomics)
     graph = build_axis_graph(small_store)
-    table = analysis.read_result(small_store, "differential_proteomics",
+    table = results.read_result(small_store, "differential_proteomics",
                                  "resistant_vs_sensitive_cells").set_index("feature")
     assert graph.nodes["EGFR"]["protein_log2_fc__resistant_vs_sensitive_cells"] == \
         pytest.approx(table.loc["EGFR", "log2_fc"])

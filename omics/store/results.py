@@ -1,0 +1,76 @@
+"""Reading analysis results from the store, checked against :mod:`omics.store.variables`.
+
+``results/<analysis>/<name>/`` holds one result each. A differential analysis stores one
+group per contrast (each with its own provenance: the contrast's expression);
+:func:`open_differential` opens them together as one Dataset with a ``contrast`` dimension.
+
+Examples
+--------
+>>> import tempfile
+>>> from omics.simulate import simulate_cohort
+>>> from omics.steps.ingest import ingest_study
+>>> from omics.steps.analysis import differential_proteomics
+>>> from omics.io.study import load_study
+>>> d = tempfile.mkdtemp()
+>>> study = load_study(simulate_cohort(d, scale="small"))
+>>> store = ingest_study(study.path, d + "/s.zarr")
+>>> _ = differential_proteomics(store, study.analysis.proteomics)
+>>> results = open_differential(store, "differential_proteomics")
+>>> results["log2_fc"].dims, results.sizes["contrast"]
+(('contrast', 'feature'), 3)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from omics.store import layout
+from omics.store.reader import open_dataset, open_table
+from omics.store.variables import check_variables
+
+__all__ = ["open_differential", "open_result", "read_result", "result_names"]
+
+
+def result_names(store: str | Path, analysis: str) -> list[str]:
+    """Names of the results of one analysis in the store (complete groups only), sorted."""
+    folder = Path(store) / layout.RESULTS / analysis
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if (p / "zarr.json").exists() and not p.name.startswith("."))
+
+
+def open_result(store: str | Path, analysis: str, name: str) -> xr.Dataset:
+    """One result as a Dataset (loaded), its variables checked against the registry."""
+    group = layout.result_group(analysis, name)
+    return check_variables(open_dataset(store, group).load(), f"{store}/{group}")
+
+
+def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
+    """One result as a table, e.g. ``read_result(store, "differential_proteomics",
+    "resistant_vs_sensitive_cells")``. A result with a ``contrast`` dimension becomes a long
+    table (one row per feature and contrast, a ``contrast`` column)."""
+    group = layout.result_group(analysis, name)
+    dataset = open_dataset(store, group)
+    if "contrast" not in dataset.dims:
+        return open_table(store, group).reset_index()
+    dims = [d for d in dataset.dims if d != "contrast"] + ["contrast"]
+    frame = dataset.load().to_dataframe(dim_order=dims).reset_index()
+    for column in frame.select_dtypes(include="object").columns:
+        frame[column] = frame[column].astype(str)
+    return frame
+
+
+def open_differential(store: str | Path, analysis: str) -> xr.Dataset:
+    """Every contrast of a differential analysis as one Dataset over ``(contrast,
+    feature)`` (each contrast's attributes in ``attrs["contrasts"]``)."""
+    names = result_names(store, analysis)
+    parts = [open_result(store, analysis, name) for name in names]
+    dataset = xr.concat(parts, dim=pd.Index(names, name="contrast"), combine_attrs="drop") \
+        if parts else xr.Dataset()
+    dataset.attrs["contrasts"] = {name: dict(part.attrs) for name, part in zip(names, parts,
+                                                                                strict=True)}
+    return dataset
