@@ -7,8 +7,9 @@ here the steps run as parallel tasks.
 from __future__ import annotations
 
 from prefect import flow, task
+from prefect.futures import wait
 
-from flows.runtime import IO_RETRIES, record_flow_run
+from flows.runtime import IO_RETRIES, records_flow_run
 from omics.io.study import load_study
 from omics.steps.ingest import IngestStep, IngestTransaction, plan_ingest, run_ingest_step
 
@@ -16,14 +17,15 @@ __all__ = ["ingest_study"]
 
 
 @task(**IO_RETRIES)
+@records_flow_run
 def stage_input(study_yaml: str, step: IngestStep, staged: str, previous: str) -> dict:
     """Read one input into the staging store, or copy its group from the ``previous`` store
     when its files and parameters are unchanged."""
-    record_flow_run()
     return run_ingest_step(load_study(study_yaml), step, staged, previous or None)
 
 
 @flow(name="omics-ingest")
+@records_flow_run
 def ingest_study(study_yaml: str, store: str, keep_results: bool = True) -> dict:
     """Ingest every input of ``study_yaml`` into the Zarr store at ``store``.
 
@@ -34,9 +36,9 @@ def ingest_study(study_yaml: str, store: str, keep_results: bool = True) -> dict
     from, so the analysis flow recomputes only those whose inputs changed). Returns the
     shape of each modality and which were reused.
     """
-    record_flow_run()
     study = load_study(study_yaml)
     with IngestTransaction(study, store, keep_results=keep_results) as transaction:
         futures = [stage_input.submit(study_yaml, step, str(transaction.staged),
                                       transaction.previous) for step in plan_ingest(study)]
+        wait(futures)  # all finished before a failure discards the staging store
         return transaction.commit([f.result() for f in futures])

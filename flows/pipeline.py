@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows.analysis import analyse_study
 from flows.ingest import ingest_study
 from flows.network import build_network
-from flows.runtime import record_flow_run, run_cluster
+from flows.runtime import records_flow_run, run_cluster
 from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
@@ -26,6 +26,7 @@ __all__ = ["omics_pipeline"]
 
 
 @flow(name="omics-pipeline")
+@records_flow_run
 def omics_pipeline(
     study_yaml: str = "",
     out_dir: str = "omics-demo",
@@ -52,7 +53,6 @@ def omics_pipeline(
         (``local``, ``address`` with optional TLS, ``slurm``); empty = a LocalCluster.
     """
     logger = get_run_logger()
-    record_flow_run()
     out = Path(out_dir).resolve()
     if not study_yaml:
         study_yaml = str(simulate_cohort(out / "inputs", scale=scale))

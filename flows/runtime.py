@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import dask
@@ -16,9 +17,9 @@ from prefect_dask import DaskTaskRunner, get_dask_client
 
 from flows.clusters import AddressSpec, LocalSpec, load_cluster_spec, open_cluster
 from omics.errors import OmicsInputError
-from omics.store.provenance import set_flow_run
+from omics.store.provenance import flow_run_recorded
 
-__all__ = ["IO_RETRIES", "cluster_compute", "in_task_compute", "record_flow_run",
+__all__ = ["IO_RETRIES", "cluster_compute", "in_task_compute", "records_flow_run",
            "retry_transient_io", "run_cluster"]
 
 
@@ -68,18 +69,25 @@ def run_cluster(dask_address: str = "", cluster: str = "",
         yield DaskTaskRunner(address=running.address, client_kwargs=running.client_kwargs)
 
 
-def record_flow_run() -> None:
-    """Expose the current Prefect flow-run id to :mod:`omics` provenance (no prefect import
-    there), in this context only: a context variable, never the process environment."""
-    set_flow_run(flow_run.get_id())
+def records_flow_run(function: Callable) -> Callable:
+    """Decorate a flow or task body (under ``@flow``/``@task``) so that provenance written
+    while it runs records its Prefect flow-run id (:mod:`omics` never imports prefect). The
+    id lives in a context variable for the call only: never the process environment, never
+    left behind for the next run in the same thread."""
+
+    @functools.wraps(function)
+    def recorded(*args, **kwargs):
+        with flow_run_recorded(flow_run.get_id()):
+            return function(*args, **kwargs)
+
+    return recorded
 
 
 @contextmanager
 def in_task_compute() -> Iterator[None]:
     """Inside a task on small data: compute any lazy (dask-backed) store reads in the task's
     own thread (synchronous scheduler) instead of on the cluster."""
-    record_flow_run()
-    with dask.config.set(scheduler="synchronous"):
+    with flow_run_recorded(flow_run.get_id()), dask.config.set(scheduler="synchronous"):
         yield
 
 
@@ -90,8 +98,7 @@ def cluster_compute() -> Iterator[None]:
     The task's own worker thread leaves the worker's thread pool while it waits (``secede``),
     so tasks waiting on cluster work never starve the cluster of threads.
     """
-    record_flow_run()
-    with get_dask_client():
+    with flow_run_recorded(flow_run.get_id()), get_dask_client():
         try:
             get_worker()
             on_worker = True

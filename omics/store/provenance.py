@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,30 +13,38 @@ from typing import Any
 
 import omics
 
-__all__ = ["current_flow_run", "file_sha256", "provenance", "set_flow_run"]
+__all__ = ["current_flow_run", "file_sha256", "flow_run_recorded", "provenance"]
 
 #: The Prefect flow-run id of the work running in this context (a context variable, so two
 #: flow runs in threads of one worker never see each other's id; set by :mod:`flows`).
 _FLOW_RUN: ContextVar[str] = ContextVar("omics_flow_run_id", default="")
 
 
-def set_flow_run(run_id: str | None) -> None:
-    """Record the flow-run id for provenance written from this context (thread or task).
+@contextmanager
+def flow_run_recorded(run_id: str | None) -> Iterator[None]:
+    """Record the flow-run id for provenance written inside the block, in this context only
+    (thread or task); the previous value is restored on leaving.
 
     Examples
     --------
-    >>> import contextvars, threading
+    >>> import threading
     >>> seen = {}
     >>> def work(name):
-    ...     set_flow_run(name)
-    ...     seen[name] = provenance(step="x")["prefect_flow_run_id"]
+    ...     with flow_run_recorded(name):
+    ...         seen[name] = provenance(step="x")["prefect_flow_run_id"]
     >>> threads = [threading.Thread(target=work, args=(n,)) for n in ("run-a", "run-b")]
     >>> for t in threads: t.start()
     >>> for t in threads: t.join()
-    >>> seen == {"run-a": "run-a", "run-b": "run-b"}, current_flow_run()
-    (True, '')
+    >>> with flow_run_recorded("run-c"):
+    ...     inside = current_flow_run()
+    >>> seen == {"run-a": "run-a", "run-b": "run-b"}, inside, current_flow_run()
+    (True, 'run-c', '')
     """
-    _FLOW_RUN.set(str(run_id or ""))
+    token = _FLOW_RUN.set(str(run_id or ""))
+    try:
+        yield
+    finally:
+        _FLOW_RUN.reset(token)
 
 
 def current_flow_run() -> str:
@@ -78,7 +88,7 @@ def provenance(
     parameters
         Parameters of the step.
     flow_run_id
-        Prefect flow-run id; defaults to the one recorded by :func:`set_flow_run` in this
+        Prefect flow-run id; defaults to the one recorded by :func:`flow_run_recorded` in this
         context.
 
     Examples

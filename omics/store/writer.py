@@ -12,6 +12,7 @@ import pandas as pd
 import xarray as xr
 import zarr
 from zarr.codecs import BloscCodec
+from zarr.errors import ContainsGroupError
 
 from omics.store import layout
 from omics.store.atomic import staged_directory
@@ -59,7 +60,11 @@ def ensure_parent_groups(store: Path, group: str) -> None:
     """Create the Zarr groups above ``group`` (e.g. ``tables`` for ``tables/viability``)."""
     parts = group.split("/")[:-1]
     for depth in range(1, len(parts) + 1):
-        zarr.open_group(str(store), path="/".join(parts[:depth]), mode="a", zarr_format=3)
+        path = "/".join(parts[:depth])
+        try:
+            zarr.open_group(str(store), path=path, mode="a", zarr_format=3)
+        except ContainsGroupError:  # another writer created it between the check and create
+            zarr.open_group(str(store), path=path, mode="r", zarr_format=3)
 
 
 def write_dataset(

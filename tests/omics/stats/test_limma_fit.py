@@ -11,23 +11,16 @@ import pytest
 from omics.errors import OmicsInputError
 from omics.stats.design import contrast_matrix, design_matrix
 from omics.stats.limma_fit import LIMMA_COLUMNS, NonEstimableWarning, lm_fit
+from tests.omics.stats.test_moderated_t import _simulated
 from tests.rlimma import rscript_top_tables
 
 
 def _data(seed: int = 3, n_features: int = 600, missing: float = 0.05):
-    rng = np.random.default_rng(seed)
-    samples = pd.DataFrame({
-        "group": np.repeat(["a", "b", "c"], 4),
-        "batch": np.tile(["x", "y"], 6),
-        "age": rng.normal(50, 10, 12).round(1),
-    }, index=[f"s{i}" for i in range(12)])
-    sd = 0.3 * np.sqrt(4 / rng.chisquare(4, n_features))
-    mean = rng.normal(20, 2, (n_features, 1))
-    values = mean + rng.normal(0, 1, (n_features, 12)) * sd[:, None]
-    values[:30, 4:8] += 1.5
-    values[30:45, 8:] -= 1.0
-    values[rng.random(values.shape) < missing] = np.nan
-    values[6, 4:] = np.nan  # groups b and c unobserved: not estimable
+    """The moderated-t test data (group b up in features 0-39, feature 6 unobserved in
+    groups b and c) with group c down in features 40-54, for the F test."""
+    data, samples = _simulated(seed, n_features, missing, never_observed=False)
+    values = data.values.copy()
+    values[40:55, 8:] -= 1.0
     return values, samples
 
 
@@ -84,7 +77,7 @@ def test_top_table_sorts_as_limma_and_contrast_expressions_refit():
                  features=[f"f{i}" for i in range(len(values))]).ebayes()
     by_b = fit.top_table(contrast="group[b] - group[a]", number=20)
     assert len(by_b) == 20 and by_b["B"].is_monotonic_decreasing
-    assert set(by_b.index[:10]) <= {f"f{i}" for i in range(30)}
+    assert set(by_b.index[:10]) <= {f"f{i}" for i in range(40)}
     by_p = fit.top_table(contrast="group[b] - group[a]", sort_by="P")
     assert by_p["P.Value"].iloc[:-1].is_monotonic_increasing and len(by_p) == len(values)
     assert by_p.index[-1] == "f6" and np.isnan(by_p["P.Value"].iloc[-1])  # untestable: last
@@ -105,7 +98,7 @@ def test_unused_level_is_dropped_and_non_estimable_coefficient_named():
     assert fit.coefficient_names == ["group[a]", "group[b]", "group[c]"]
     table = fit.contrasts_fit({"b_vs_a": "group[b] - group[a]"}).ebayes().top_table()
     assert table["P.Value"].drop("6").notna().all()  # feature 6: group b unobserved
-    assert len(set(table.index[:30]) & {str(i) for i in range(30)}) >= 25
+    assert len(set(table.index[:30]) & {str(i) for i in range(40)}) >= 25
     with pytest.raises(OmicsInputError, match=r"non-estimable coefficient\(s\) batch\[T.y\]"):
         fit.contrasts_fit({"bad": "batch[T.y]"})
 
