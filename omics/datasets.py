@@ -50,6 +50,12 @@ def builtin_cohort(scale: str = "default", *, seed: int = DEFAULT_SEED):
     mudata.MuData
         Modalities ``proteomics`` (linear reporter intensities), ``cells`` and ``tumours``
         (raw counts).
+
+    Examples
+    --------
+    >>> mdata = builtin_cohort(scale="small")
+    >>> mdata["tumours"].obs["response"].cat.categories.tolist()
+    ['highly_sensitive', 'sensitive', 'resistant']
     """
     if scale not in SCALES:
         raise OmicsInputError("scale", repr(scale), "one of " + ", ".join(SCALES))

@@ -77,6 +77,16 @@ def history(adata: ad.AnnData) -> list[dict]:
     """The preprocessing steps applied to an AnnData, oldest first (kept as JSON text in
     ``uns["preprocess"]``, so the AnnData still writes to ``.h5ad`` and Zarr).
 
+    Parameters
+    ----------
+    adata
+        An AnnData preprocessed by this module.
+
+    Returns
+    -------
+    list of dict
+        ``{"step": name, **parameters}`` per step.
+
     Examples
     --------
     >>> adata = ad.AnnData(np.ones((2, 2)))
@@ -118,13 +128,27 @@ def log2(data: Data, *, layer: str | None = None, key_added: str | None = None,
     Parameters
     ----------
     data
-        AnnData (or DataArray) of linear intensities.
-    layer, key_added, copy
-        Read ``layer`` instead of ``X``; write to ``layers[key_added]``; return a copy.
+        AnnData (``obs`` = samples, ``var`` = features) or a ``(feature, sample)``
+        DataArray.
+    layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
 
     Returns
     -------
-    None, or the changed copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[4.0, 0.0], [8.0, 2.0]]))
+    >>> log2(adata)
+    >>> adata.X.tolist()
+    [[2.0, nan], [3.0, 1.0]]
     """
     return _apply(data, preprocess.log2_intensity, layer=layer, key_added=key_added, copy=copy)
 
@@ -134,19 +158,36 @@ def median_normalise(data: Data, *, reference: str | np.ndarray | None = None,
                      copy: bool = False) -> Data | None:
     """Equalise sample medians of log values, optionally over reference features only.
 
+    Each sample is shifted so that its median equals the mean of the sample medians.
+
     Parameters
     ----------
     data
-        AnnData (or DataArray) of log values.
+        AnnData (``obs`` = samples, ``var`` = features) or a ``(feature, sample)``
+        DataArray of log values.
     reference
         Features known not to change (a boolean ``var`` column name or mask), e.g. the
         background proteome of a spike-in; default all features.
-    layer, key_added, copy
-        As in :func:`log2`.
+    layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
 
     Returns
     -------
-    None, or the changed copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[1.0, 2.0, 9.0], [3.0, 5.0, 2.0]]))
+    >>> adata.var["background"] = [True, True, False]
+    >>> median_normalise(adata, reference="background")
+    >>> adata.X.tolist()
+    [[2.25, 3.25, 10.25], [1.75, 3.75, 0.75]]
     """
     mask = _per_feature(data, reference)
     return _apply(data, lambda m: preprocess.median_normalise(m, reference=mask),
@@ -158,18 +199,37 @@ def irs_normalise(data: Data, *, plex_key: str = "plex", reference_key: str = "r
                   copy: bool = False) -> Data | None:
     """TMT internal reference scaling across plexes on each plex's pooled channel(s).
 
+    For every feature, each plex is shifted so that its reference channels' mean equals the
+    mean reference level over all plexes (Plubell et al. 2017).
+
     Parameters
     ----------
     data
         AnnData (or DataArray) of log2 intensities, loading-normalised within plexes.
     plex_key, reference_key
         Sample columns: the plex of each channel, and whether it is a reference channel.
-    layer, key_added, copy
-        As in :func:`log2`.
+    layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
 
     Returns
     -------
-    None, or the changed copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"plex": [1, 1, 2, 2], "reference": [True, False, True, False]},
+    ...                    index=["a", "b", "c", "d"])
+    >>> adata = ad.AnnData(np.array([[10.0], [11.0], [12.0], [13.0]]), obs=obs)
+    >>> irs_normalise(adata)
+    >>> adata.X.ravel().tolist()
+    [11.0, 12.0, 11.0, 12.0]
     """
     plex = _per_sample(data, plex_key)
     reference = _per_sample(data, reference_key).astype(bool)
@@ -181,9 +241,30 @@ def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str |
                        copy: bool = False) -> Data | None:
     """Quantile normalisation, as limma's ``normalizeQuantiles`` (ties averaged, NaN kept).
 
+    Parameters
+    ----------
+    data
+        AnnData (``obs`` = samples, ``var`` = features) or a ``(feature, sample)``
+        DataArray.
+    layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
+
     Returns
     -------
-    None, or the changed copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[5.0, 2, 3, 4], [4, 1, 4, 2], [3, 4, 6, 8]]))
+    >>> quantile_normalise(adata)
+    >>> adata.X[0].round(3).tolist()
+    [5.667, 2.0, 3.0, 4.667]
     """
     return _apply(data, preprocess.quantile_normalise, layer=layer, key_added=key_added,
                   copy=copy)
@@ -193,11 +274,37 @@ def filter_min_valid(data: Data, group_key: str, min_valid: int, *, require: str
                      layer: str | None = None, copy: bool = False) -> Data | None:
     """Keep features with at least ``min_valid`` observed values in ``any``/``all`` groups.
 
-    The removed features are listed in ``uns["preprocess"]``.
+    The removed features are listed in ``uns["preprocess"]`` (:func:`history`).
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of log values, NaN = missing.
+    group_key
+        The sample column that defines the groups.
+    min_valid
+        Observed values needed per group.
+    require
+        ``"any"``: enough in at least one group; ``"all"``: in every group.
+    layer
+        Count observed values in ``layers[layer]`` instead of ``X``.
+    copy
+        Return a filtered copy instead of filtering ``data`` in place.
 
     Returns
     -------
-    None, or the filtered copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is filtered in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> adata = ad.AnnData(np.array([[1.0, np.nan], [2.0, np.nan], [3.0, 1.0], [4.0, 1.0]]),
+    ...                    obs=pd.DataFrame({"g": list("aabb")}, index=list("wxyz")))
+    >>> filter_min_valid(adata, "g", 2, require="all")
+    >>> adata.n_vars, history(adata)[-1]["removed"]
+    (1, ['1'])
     """
     groups = _per_sample(data, group_key)
     return _apply(data, lambda m: preprocess.filter_min_valid(m, groups, min_valid, require),
@@ -207,11 +314,36 @@ def filter_min_valid(data: Data, group_key: str, min_valid: int, *, require: str
 def impute_down_shifted(data: Data, *, shift: float = 1.8, width: float = 0.3, seed: int = 0,
                         layer: str | None = None, key_added: str | None = None,
                         copy: bool = False) -> Data | None:
-    """Replace missing log values by seeded draws below each sample's distribution.
+    """Replace missing log values by seeded draws below each sample's distribution
+    (Perseus-style: mean - ``shift`` SD, spread ``width`` SD).
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of log values, NaN = missing.
+    shift, width
+        Centre and spread of the draws, in the sample's SDs.
+    seed
+        Random seed (the draws are reproducible).
+    layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
 
     Returns
     -------
-    None, or the changed copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[20.0, 21, np.nan, 22], [19, 20, 21, np.nan]]))
+    >>> impute_down_shifted(adata)
+    >>> bool(np.isfinite(adata.X).all()), bool(adata.X[0, 2] < 20), bool(adata.X[1, 3] < 19)
+    (True, True, True)
     """
     return _apply(data, lambda m: preprocess.impute_down_shifted(m, shift=shift, width=width,
                                                                  seed=seed),
@@ -232,9 +364,31 @@ def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
     """edgeR's ``cpm(log=TRUE)`` of raw counts (log2 counts per million, prior count scaled
     by library size). Values that are not counts are refused.
 
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of raw counts (non-negative integers).
+    prior_count
+        Average count added to each value (scaled by library size), as edgeR.
+    layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
+
     Returns
     -------
-    None, or the changed copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[0.0, 100], [10, 90]]))
+    >>> log_cpm(adata, key_added="log_cpm")
+    >>> adata.layers["log_cpm"].round(2).tolist()
+    [[14.23, 19.9], [16.82, 19.75]]
     """
     def transform(matrix: xr.DataArray) -> xr.DataArray:
         out = matrix.copy(data=preprocess.log_cpm(_counts(matrix), prior_count))
@@ -248,9 +402,29 @@ def filter_expressed(data: Data, *, min_cpm: float = 1.0, min_samples: int = 3,
     """Keep genes with at least ``min_cpm`` counts per million in ``min_samples`` samples
     (of raw counts); the removed genes are listed in ``uns["preprocess"]``.
 
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of raw counts.
+    min_cpm, min_samples
+        A gene is kept when ``min_samples`` samples reach ``min_cpm``.
+    layer
+        Count observed values in ``layers[layer]`` instead of ``X``.
+    copy
+        Return a filtered copy instead of filtering ``data`` in place.
+
     Returns
     -------
-    None, or the filtered copy / DataArray.
+    AnnData or DataArray or None
+        ``None`` when an AnnData is filtered in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[0.0, 500, 500], [0, 500, 500], [1, 500, 500]]))
+    >>> filter_expressed(adata, min_cpm=10, min_samples=2)
+    >>> adata.var_names.tolist()
+    ['1', '2']
     """
     def transform(matrix: xr.DataArray) -> xr.DataArray:
         keep = preprocess.expressed_genes(_counts(matrix), min_cpm, min_samples)

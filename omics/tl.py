@@ -41,12 +41,13 @@ from graphs.enrichment import over_representation
 from graphs.propagation import propagation_significance, random_walk_with_restart
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import feature_matrix
-from omics.stats import differential as _differential
 from omics.stats.association import score_correlation
 from omics.stats.biomarker import compare_response_groups
 from omics.stats.correlation import CorrelationResult, paired_row_correlation
 from omics.stats.correlation import correlate as _correlate
 from omics.stats.design import design_matrix
+from omics.stats.differential import METHODS
+from omics.stats.differential import two_group_test as _two_group_test
 from omics.stats.dose_response import bliss_excess, combination_index, fit_dose_response
 from omics.stats.limma_fit import LimmaFit, lm_fit
 from omics.stats.logistic import logistic_regression
@@ -185,27 +186,79 @@ def two_group_test(data: Data, design: str, contrasts: dict[str, str], *,
                    fdr_method: str = "bh") -> dict[str, pd.DataFrame]:
     """Welch t or Wilcoxon rank-sum for each two-group contrast of a design.
 
+    Parameters
+    ----------
+    data
+        AnnData (``obs`` = samples) or a ``(feature, sample)`` DataArray of log values.
+    design
+        Formula over the ``obs`` columns, e.g. ``"~ group"``.
+    contrasts
+        ``{name: expression}``; each must compare two groups of samples.
+    method
+        ``"welch"`` or ``"wilcoxon"``.
+    layer
+        Use ``layers[layer]`` instead of ``X``.
+    samples
+        Samples to test: a boolean mask or sample names (default all).
+    fdr_method
+        ``"bh"`` or ``"storey"``.
+
     Returns
     -------
     dict of DataFrame
         One table per contrast (``feature, log2_fc, ci_low, ci_high, mean_expr, t, p_value,
-        fdr, df_total``).
+        fdr, df_total``; for the rank test ``t``, the CI and ``df_total`` are NaN).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.normal(size=(6, 30)); x[3:, 0] += 4
+    >>> adata = ad.AnnData(x, obs=pd.DataFrame({"g": list("aaabbb")}, index=list("uvwxyz")))
+    >>> table = two_group_test(adata, "~ g", {"b": "g[T.b]"})["b"]
+    >>> table.sort_values("p_value")["feature"].iloc[0]
+    '0'
     """
     matrix, sheet = _selected(data, samples, layer)
-    return _differential.differential(matrix, sheet, design, contrasts, method=method,
-                                      fdr_method=fdr_method)
+    if method not in METHODS[1:]:
+        raise OmicsInputError("method", repr(method), "welch or wilcoxon")
+    return _two_group_test(matrix, sheet, design, contrasts, method=method,
+                           fdr_method=fdr_method)
 
 
 def correlate(data: Data, other: Data | None = None, *, layer: str | None = None,
               other_layer: str | None = None, method: str = "pearson",
               top_k: int | None = 10, min_abs_r: float | None = None) -> CorrelationResult:
-    """Feature correlation within ``data`` or of ``data`` against ``other`` (on the samples
-    they share), blockwise with BH FDR over every pair tested.
+    """Feature correlation within ``data``, or of ``data`` against ``other`` on the samples
+    they share, blockwise with BH FDR over every pair tested
+    (:func:`omics.stats.correlation.correlate`).
+
+    Parameters
+    ----------
+    data, other
+        AnnData (or DataArrays); ``other=None`` correlates ``data``'s features pairwise.
+    layer, other_layer
+        Layers to use instead of ``X``.
+    method
+        ``"pearson"`` or ``"spearman"`` (pairwise-complete).
+    top_k
+        Partners kept per feature.
+    min_abs_r
+        Also keep every pair with ``|r| >= min_abs_r``.
 
     Returns
     -------
     CorrelationResult
-        Top-k partners per feature, pairs with ``|r| >= min_abs_r``, FDR.
+        ``top`` (top-k partners per feature) and ``pairs`` tables with ``r, n, p_value,
+        fdr``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> x = rng.normal(size=(20, 5)); x[:, 1] = x[:, 0] + rng.normal(0, 0.1, 20)
+    >>> result = correlate(ad.AnnData(x), top_k=1)
+    >>> row = result.top.sort_values("p_value").iloc[0]
+    >>> sorted([row["feature_a"], row["feature_b"]]), bool(row["r"] > 0.9)
+    (['0', '1'], True)
     """
     x, _ = feature_matrix(data, layer)
     y = None if other is None else feature_matrix(other, other_layer)[0]
@@ -233,6 +286,16 @@ def protein_mrna(protein: Data, mrna: Data, *, pair_by: str | None = None,
     -------
     DataFrame
         ``feature, r, n, p_value, fdr`` (BH over the genes), one row per shared gene.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(3)
+    >>> x = rng.normal(size=(6, 4))
+    >>> obs = pd.DataFrame(index=[f"s{i}" for i in range(6)])
+    >>> protein = ad.AnnData(x, obs=obs)
+    >>> mrna = ad.AnnData(x + rng.normal(0, 0.01, x.shape), obs=obs)
+    >>> protein_mrna(protein, mrna)["r"].round(2).tolist()
+    [1.0, 1.0, 1.0, 1.0]
     """
     x = _paired_samples(*feature_matrix(protein, protein_layer), pair_by)
     y = _paired_samples(*feature_matrix(mrna, mrna_layer), pair_by)

@@ -14,7 +14,7 @@ from omics.io.hgnc import HgncMap
 from omics.io.maxquant import read_maxquant_evidence, read_maxquant_protein_groups
 from omics.io.paw import read_paw
 from omics.io.proteome_discoverer import read_pd_psms
-from omics.io.registry import READERS, read_source
+from omics.io.registry import READERS, read, read_source
 from omics.io.study import StudyConfig, load_study
 from omics.io.study_reader import read_study
 from omics.io.table import read_table
@@ -36,6 +36,7 @@ __all__ = [
     "read_maxquant_protein_groups",
     "read_paw",
     "read_pd_psms",
+    "read",
     "read_source",
     "read_table",
     "read_wide_table",

@@ -57,6 +57,13 @@ def dataset_to_anndata(data: xr.Dataset, variable: str = "intensity", *,
     Returns
     -------
     AnnData
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"intensity": (("feature", "sample"), np.ones((3, 2)))},
+    ...                 coords={"feature": ["a", "b", "c"], "sample": ["s1", "s2"]})
+    >>> dataset_to_anndata(ds, lazy=False).obs_names.tolist()
+    ['s1', 's2']
     """
     values = data[variable].transpose("sample", "feature").data
     if not lazy:
@@ -112,6 +119,14 @@ def study_mudata(modalities: dict[str, ad.AnnData], clinical: pd.DataFrame | Non
     -------
     mudata.MuData
         With the clinical table itself in ``uns["clinical"]``.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"subject_id": ["p1", "p2"]}, index=["t1", "t2"])
+    >>> clinical = pd.DataFrame({"age": [50, 61]}, index=["p1", "p2"])
+    >>> mdata = study_mudata({"rna": ad.AnnData(np.ones((2, 3)), obs=obs)}, clinical)
+    >>> mdata["rna"].obs["age"].tolist()
+    [50, 61]
     """
     import mudata
 

@@ -11,7 +11,7 @@ Examples
 0.9
 >>> network_options("omnipath", "o.tsv", min_score=0.9)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-omics.errors.OmicsInputError: network: found key 'min_score', which the omnipath format ...
+omics.errors.OmicsInputError: omnipath format: found key 'min_score', which the omnipath format ...
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Literal
 
 import networkx as nx
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from omics.errors import OmicsInputError
-from omics.io.options import NETWORK_OPTIONS, NetworkOptions, register
+from omics.io.options import NETWORK_OPTIONS, NetworkOptions, build_options, register
 
 __all__ = ["NETWORK_OPTIONS", "network_options"]
 
@@ -101,16 +101,5 @@ def network_options(network_format: str, path: str | Path, **options) -> Network
     if network_format not in NETWORK_OPTIONS:
         raise OmicsInputError("--format", repr(network_format),
                               "one of " + ", ".join(NETWORK_OPTIONS))
-    model = NETWORK_OPTIONS[network_format]
-    try:
-        return model(path=path, **options)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(p) for p in error["loc"])
-        if error["type"] == "extra_forbidden":
-            raise OmicsInputError(
-                "network", f"key {key!r}, which the {network_format} format does not take",
-                f"keys of the {network_format} format: " + ", ".join(model.model_fields)
-            ) from None
-        raise OmicsInputError("network", f"{key}: {error['msg']}",
-                              f"options of the {network_format} format") from None
+    return build_options(NETWORK_OPTIONS[network_format], f"{network_format} format",
+                         path=path, **options)

@@ -18,10 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from omics.errors import OmicsInputError
 
 __all__ = ["NETWORK_OPTIONS", "READER_OPTIONS", "InputOptions", "NetworkOptions",
-           "ReaderOptions", "register"]
+           "ReaderOptions", "build_options", "register"]
 
 
 class InputOptions(BaseModel):
@@ -92,6 +94,24 @@ def register(model: type[InputOptions]) -> type[InputOptions]:
     else:
         READER_OPTIONS[model.model_fields["reader"].default] = model
     return model
+
+
+def build_options(model: type[InputOptions], label: str, **values) -> InputOptions:
+    """``model(**values)``, with a validation problem as one :class:`OmicsInputError` line
+    naming the reader (``label``, e.g. ``"paw reader"``) and the keys it takes."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        keys = f"keys of the {label}: " + ", ".join(model.model_fields)
+        if error["type"] == "extra_forbidden":
+            raise OmicsInputError(label, f"key {key!r}, which the {label} does not take",
+                                  keys) from None
+        if error["type"] == "missing":
+            raise OmicsInputError(label, f"no {key!r}", f"{key!r}, which the {label} needs"
+                                  ) from None
+        raise OmicsInputError(label, f"{key}: {error['msg']}", keys) from None
 
 
 def hgnc_map(path: Path | None):

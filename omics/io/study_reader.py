@@ -36,6 +36,14 @@ def read_study(path: str | Path):
         Modalities ``proteomics`` (linear intensities, samples x proteins) and one per
         transcriptomics entry; each modality's ``obs`` carries its subjects' clinical columns;
         ``uns["clinical"]`` is the clinical table and ``uns["tables"]`` the other tables.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from omics.simulate import simulate_cohort
+    >>> mdata = read_study(simulate_cohort(tempfile.mkdtemp(), scale="small"))
+    >>> list(mdata.uns["tables"])
+    ['viability', 'viability_checkerboard']
     """
     study = load_study(path)
     modalities = {}

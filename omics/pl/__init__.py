@@ -82,6 +82,15 @@ def volcano(result, coef: str | int | None = None, *, label=frozenset(), fdr: fl
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from omics.stats.design import design_matrix
+    >>> from omics.stats.limma_fit import lm_fit
+    >>> x = np.random.default_rng(0).normal(size=(50, 6)); x[0, 3:] += 3
+    >>> fit = lm_fit(x, design_matrix(pd.DataFrame({"g": list("aaabbb")}), "~ g")).ebayes()
+    >>> volcano(fit, "g[T.b]", label={"0"}).axes[0].get_title()
+    'g[T.b] (1 at FDR < 0.05)'
     """
     if isinstance(result, pd.DataFrame):
         return volcano_table(result, title or "", set(label), fdr)
@@ -93,9 +102,25 @@ def pca(adata: ad.AnnData, *, color: str | None = None, layer: str | None = None
     """Samples on their first two principal components (features complete in every
     sample), coloured by an ``obs`` column.
 
+    Parameters
+    ----------
+    adata
+        AnnData of log values (``obs`` = samples).
+    color
+        An ``obs`` column to colour by.
+    layer
+        Use ``layers[layer]`` instead of ``X``.
+
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"g": list("aabb")}, index=list("wxyz"))
+    >>> adata = ad.AnnData(np.random.default_rng(1).normal(size=(4, 20)), obs=obs)
+    >>> pca(adata, color="g").axes[0].get_legend().get_texts()[0].get_text()
+    'a'
     """
     matrix, sheet = feature_matrix(adata, layer)
     values = np.asarray(matrix.values, dtype=np.float64)
@@ -111,9 +136,21 @@ def roc(score, outcome) -> Figure:
     """ROC curve of a biomarker ``score`` against a binary ``outcome`` (1 = positive), with
     its AUC and DeLong 95 % CI (:func:`omics.tl.roc_analysis`).
 
+    Parameters
+    ----------
+    score
+        Biomarker values.
+    outcome
+        1 for the positive class (e.g. resistant), 0 otherwise.
+
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> roc([1.0, 2, 3, 4, 5, 6], [0, 0, 1, 0, 1, 1]).axes[0].get_title()
+    'AUC 0.89 (95% CI 0.58-1.00)'
     """
     score, outcome = np.asarray(score, dtype=float), np.asarray(outcome, dtype=int)
     result = roc_analysis(score, outcome)

@@ -64,12 +64,15 @@ class NonEstimableWarning(UserWarning):
 
 @dataclass(frozen=True)
 class LimmaFit:
-    """Per-feature linear model fit (limma's ``MArrayLM``).
+    """Per-feature linear model fit (limma's ``MArrayLM``); made by :func:`lm_fit`, not by
+    hand.
 
-    Attributes
+    Parameters
     ----------
     features
         Feature ids (rows).
+    coefficient_names
+        Names of the coefficients (or contrasts), the columns of the matrices below.
     coefficients, stdev_unscaled
         Features x coefficients (or contrasts after :meth:`contrasts_fit`); NaN where a
         feature's observed samples cannot estimate it.
@@ -84,9 +87,19 @@ class LimmaFit:
         Design columns x contrasts weights, or ``None`` before :meth:`contrasts_fit`.
     non_estimable
         Design columns dropped because the samples cannot estimate them.
+    ebayes_options
+        The options of :meth:`ebayes` (``None`` before).
     s2_prior, df_prior, s2_post, df_total, t, p_value, lods, var_prior, f_stat, f_p_value
         Filled by :meth:`ebayes` (``None`` before).
-    """
+
+    Examples
+    --------
+    >>> from omics.stats.design import design_matrix
+    >>> fit = lm_fit(np.ones((2, 4)) + np.eye(2, 4), design_matrix(
+    ...     pd.DataFrame({"g": list("aabb")}), "~ g"))
+    >>> fit
+    LimmaFit: 2 features x 4 samples, coefficients ['Intercept', 'g[T.b]'], not moderated (call .ebayes())
+    """  # noqa: E501
 
     features: pd.Index
     coefficient_names: list[str]
@@ -290,6 +303,15 @@ class LimmaFit:
         -------
         DataFrame
             Features that could not be tested have NaN statistics and sort last.
+
+        Examples
+        --------
+        >>> from omics.stats.design import design_matrix
+        >>> rng = np.random.default_rng(4)
+        >>> y = rng.normal(size=(100, 6)); y[7, 3:] += 3
+        >>> fit = lm_fit(y, design_matrix(pd.DataFrame({"g": list("aaabbb")}), "~ g")).ebayes()
+        >>> fit.top_table("g[T.b]", number=1, names="omics")["feature"].tolist()
+        ['7']
         """
         if contrast is not None:
             if coef is not None:
@@ -424,7 +446,25 @@ class LimmaFit:
     # -- scverse storage --------------------------------------------------------------------
     def to_frames(self, adjust: str = "BH") -> dict[str, pd.DataFrame]:
         """Features x coefficients frames of ``log2_fc, t, p_value, fdr, log_odds``, for
-        an AnnData's ``.varm`` (one frame per statistic, one column per coefficient)."""
+        an AnnData's ``.varm`` (one frame per statistic, one column per coefficient).
+
+        Parameters
+        ----------
+        adjust
+            ``"BH"`` or ``"storey"`` for the ``fdr`` frame.
+
+        Returns
+        -------
+        dict of DataFrame
+
+        Examples
+        --------
+        >>> from omics.stats.design import design_matrix
+        >>> y = np.random.default_rng(5).normal(size=(20, 4))
+        >>> fit = lm_fit(y, design_matrix(pd.DataFrame({"g": list("aabb")}), "~ g")).ebayes()
+        >>> fit.to_frames()["t"].shape
+        (20, 2)
+        """
         self._require_moderated()
         index = pd.Index(self.features)
         columns = self.coefficient_names

@@ -43,6 +43,16 @@ def read_store(path: str | Path, *, lazy: bool = True, subject_column: str = "su
         ``proteomics`` (linear intensities as stored, samples x proteins) and one modality per
         transcriptomics group; the clinical columns joined onto each modality's ``obs`` by
         subject, and the clinical table in ``uns["clinical"]``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from omics.simulate import simulate_cohort
+    >>> from omics.steps.ingest import ingest_study
+    >>> d = tempfile.mkdtemp()
+    >>> mdata = read_store(ingest_study(simulate_cohort(d, scale="small"), d + "/s.zarr"))
+    >>> mdata["proteomics"].X.chunks is not None
+    True
     """
     store = require_store(Path(path))
     modalities = {}
