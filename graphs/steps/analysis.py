@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dask
-import matplotlib.pyplot as plt
 import networkx as nx
 import pandas as pd
 
@@ -165,7 +164,6 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     figure = network_figure(nodes, edges, colour_by=colour, highlight=set(seeds))
     for suffix in ("png", "svg"):
         figure.savefig(out / f"axis_network.{suffix}", dpi=150)
-    plt.close(figure)
     files.update(report=str(_write_report(out, nodes, seeds)),
                  png=str(out / "axis_network.png"), svg=str(out / "axis_network.svg"))
     summary = {"seeds": seeds, "colour": colour, "network_nodes": graph.number_of_nodes(),
