@@ -29,7 +29,7 @@ import xarray as xr
 
 from omics.store import layout
 from omics.store.reader import open_dataset, open_table
-from omics.store.variables import check_variables
+from omics.store.variables import VARIABLES, check_variables
 
 __all__ = ["open_differential", "open_result", "read_result", "result_names"]
 
@@ -52,13 +52,15 @@ def open_result(store: str | Path, analysis: str, name: str) -> xr.Dataset:
 def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
     """One result as a table, e.g. ``read_result(store, "differential_proteomics",
     "resistant_vs_sensitive_cells")``. A result with a ``contrast`` dimension becomes a long
-    table (one row per feature and contrast, a ``contrast`` column)."""
+    table (one row per feature and contrast, a ``contrast`` column; variables in registry
+    order)."""
     group = layout.result_group(analysis, name)
     dataset = open_dataset(store, group)
     if "contrast" not in dataset.dims:
         return open_table(store, group).reset_index()
     dims = [d for d in dataset.dims if d != "contrast"] + ["contrast"]
     frame = dataset.load().to_dataframe(dim_order=dims).reset_index()
+    frame = frame[dims + [name for name in VARIABLES if name in frame.columns]]
     for column in frame.select_dtypes(include="object").columns:
         frame[column] = frame[column].astype(str)
     return frame
