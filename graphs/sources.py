@@ -19,15 +19,20 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
 
+from graphs.biogrid import read_biogrid
+from graphs.string_db import read_string_links
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.networks import network_options
+from omics.io.options import NetworkOptions
 
-__all__ = ["read_edge_list", "read_edges", "read_network", "read_omnipath", "read_string"]
+__all__ = ["NETWORK_READERS", "read_edge_list", "read_edges", "read_network",
+           "read_network_source", "read_omnipath", "read_string"]
 
 
 def _columns(frame, names: tuple[str, ...], path: Path) -> None:
@@ -92,8 +97,25 @@ def read_edges(path: str | Path) -> nx.Graph:
     return read_edge_list(path, columns[0], columns[1], source=path.stem)
 
 
+#: network format -> function reading a file of that format from its options
+NETWORK_READERS: dict[str, Callable[[NetworkOptions], nx.Graph]] = {
+    "string": lambda o: read_string(o.path, min_score=o.min_score),
+    "string_links": lambda o: read_string_links(o.path, info=o.info, aliases=o.aliases,
+                                                min_score=o.min_score),
+    "biogrid": lambda o: read_biogrid(o.path, species=o.species),
+    "omnipath": lambda o: read_omnipath(o.path),
+    "edges": lambda o: read_edges(o.path),
+}
+
+
+def read_network_source(options: NetworkOptions) -> nx.Graph:
+    """Read one network file described by its format's options
+    (:mod:`omics.io.networks`, e.g. an entry of ``analysis.network.networks``)."""
+    return NETWORK_READERS[options.format](options)
+
+
 def read_network(path: str | Path, network_format: str, **options) -> nx.Graph:
     """Read any supported network file with its format's options
     (:mod:`omics.io.networks`: ``string`` and ``string_links`` take ``min_score``,
     ``string_links`` also ``info``/``aliases``, ``biogrid`` takes ``species``)."""
-    return network_options(network_format, path, **options).read()
+    return read_network_source(network_options(network_format, path, **options))

@@ -29,6 +29,7 @@ from graphs.merge import merge_layers
 from graphs.modules import find_modules
 from graphs.paths import context_subnetwork, k_shortest_paths
 from graphs.propagation import propagation_significance
+from graphs.sources import read_network_source
 from graphs.steps.axis_graph import build_axis_graph
 from graphs.steps.store_results import write_network_results
 from omics.errors import OmicsInputError
@@ -84,7 +85,7 @@ def _layers(plan: NetworkPlan) -> list[nx.Graph]:
     hgnc = HgncMap.from_table(plan.hgnc) if plan.hgnc else None
     layers = []
     for source in plan.networks:
-        graph = source.read()
+        graph = read_network_source(source)
         layers.append(map_to_symbols(graph, hgnc) if hgnc else graph)
     return layers
 

@@ -1,7 +1,8 @@
 """Options of the interaction-network formats (``analysis.network.networks`` in study.yaml,
 ``omics graph --network``), registered like the data readers.
 
-The readers themselves are in :mod:`graphs.sources` (imported when a network is read).
+The readers themselves are in :mod:`graphs.sources` (``read_network_source(options)``); the
+omics core never imports :mod:`graphs`.
 
 Examples
 --------
@@ -19,7 +20,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import networkx as nx
 from pydantic import Field
 
 from omics.errors import OmicsInputError
@@ -35,11 +35,6 @@ class StringOptions(NetworkOptions):
     format: Literal["string"] = "string"
     min_score: float = Field(default=0.7, ge=0, le=1)
 
-    def read(self) -> nx.Graph:
-        from graphs.sources import read_string
-
-        return read_string(self.path, min_score=self.min_score)
-
 
 @register
 class StringLinksOptions(NetworkOptions):
@@ -52,12 +47,6 @@ class StringLinksOptions(NetworkOptions):
     info: Path | None = None
     aliases: Path | None = None
 
-    def read(self) -> nx.Graph:
-        from graphs.string_db import read_string_links
-
-        return read_string_links(self.path, info=self.info, aliases=self.aliases,
-                                 min_score=self.min_score)
-
 
 @register
 class BiogridOptions(NetworkOptions):
@@ -66,11 +55,6 @@ class BiogridOptions(NetworkOptions):
     format: Literal["biogrid"] = "biogrid"
     species: int = 9606
 
-    def read(self) -> nx.Graph:
-        from graphs.biogrid import read_biogrid
-
-        return read_biogrid(self.path, species=self.species)
-
 
 @register
 class OmnipathOptions(NetworkOptions):
@@ -78,22 +62,12 @@ class OmnipathOptions(NetworkOptions):
 
     format: Literal["omnipath"] = "omnipath"
 
-    def read(self) -> nx.Graph:
-        from graphs.sources import read_omnipath
-
-        return read_omnipath(self.path)
-
 
 @register
 class EdgesOptions(NetworkOptions):
     """``edges``: a table whose first two columns are the interacting genes."""
 
     format: Literal["edges"] = "edges"
-
-    def read(self) -> nx.Graph:
-        from graphs.sources import read_edges
-
-        return read_edges(self.path)
 
 
 def network_options(network_format: str, path: str | Path, **options) -> NetworkOptions:

@@ -70,8 +70,8 @@ class ReaderOptions(InputOptions):
 
 
 class NetworkOptions(InputOptions):
-    """Options of one interaction-network reader: the file ``path`` and its ``format``;
-    :meth:`read` returns a networkx graph of gene symbols."""
+    """Options of one interaction-network reader: the file ``path`` and its ``format``.
+    The graph core reads them (``graphs.sources.read_network_source``)."""
 
     kind: ClassVar[str] = "network"
     file_fields: ClassVar[tuple[str, ...]] = ("path",)

@@ -21,9 +21,12 @@ def test_every_reader_declares_its_options_and_read():
         "10x_mtx", "counts", "expression_matrix", "h5ad", "maxquant_evidence",
         "maxquant_protein_groups", "paw", "proteome_discoverer_psm", "table", "wide_table"]
     assert sorted(NETWORK_OPTIONS) == ["biogrid", "edges", "omnipath", "string", "string_links"]
-    for model in [*READER_OPTIONS.values(), *NETWORK_OPTIONS.values()]:
+    for model in READER_OPTIONS.values():
         assert model.__doc__ and "read" in model.__dict__, model
-        assert model.__module__.startswith(("omics.io.",)), model
+        assert model.__module__.startswith("omics.io."), model
+    from graphs.sources import NETWORK_READERS
+
+    assert set(NETWORK_READERS) == set(NETWORK_OPTIONS)
 
 
 @pytest.mark.parametrize(("yaml", "message"), [
