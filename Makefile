@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint clean serve
+.PHONY: install demo test lint docs clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check omics graphs flows tests
+	$(BIN)/ruff check omics graphs flows tests examples benchmarks docs
+
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build
 
 clean:
-	rm -rf omics-demo .omics
+	rm -rf omics-demo .omics docs/_build
 
 serve: $(STAMP)
 	$(BIN)/omics serve
