@@ -1,17 +1,5 @@
 """Open a whole study store as one MuData (``ox.read_store``).
 
-Examples
---------
->>> import tempfile
->>> from omics.simulate import simulate_cohort
->>> from omics.steps.ingest import ingest_study
->>> d = tempfile.mkdtemp()
->>> store = ingest_study(simulate_cohort(d, scale="small"), d + "/s.zarr")
->>> mdata = read_store(store)
->>> sorted(mdata.mod), type(mdata["proteomics"].X).__name__
-(['cells', 'proteomics', 'tumours'], 'Array')
->>> mdata["tumours"].obs["response"].cat.categories.tolist()
-['highly_sensitive', 'sensitive', 'resistant']
 """
 
 from __future__ import annotations
