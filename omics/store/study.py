@@ -1,6 +1,4 @@
-"""Open a whole study store as one MuData (``ox.read_store``).
-
-"""
+"""Open a whole study store as one MuData (``ox.read_store``)."""
 
 from __future__ import annotations
 
