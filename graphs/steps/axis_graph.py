@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 
 from graphs.curated import load_axis_layer
 from graphs.evidence import attach_edge_correlation, attach_node_table
@@ -37,9 +39,12 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     graph = load_axis_layer()
     has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
     if has_proteomics:
-        genes = gene_symbols(open_proteomics(store))
+        proteomics = open_proteomics(store)
+        gene_of = pd.Series(gene_symbols(proteomics),
+                            index=np.asarray(proteomics["feature"].values).astype(str))
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS):
-        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast).assign(gene=genes)
+        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)
+        table["gene"] = table["feature"].map(gene_of)
         attach_node_table(graph, table, "gene",
                           {"log2_fc": flat_name("protein_log2_fc", contrast),
                            "fdr": flat_name("protein_fdr", contrast)})

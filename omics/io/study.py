@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
 import yaml
 from pydantic import (
@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from omics.errors import OmicsInputError
@@ -34,6 +35,7 @@ from omics.errors import OmicsInputError
 from omics.io import counts, expression, maxquant, paw, proteome_discoverer, table, wide_table  # noqa: F401
 from omics.io.networks import NETWORK_OPTIONS
 from omics.io.options import READER_OPTIONS, ReaderOptions
+from omics.io.plan_steps import PreprocessStep
 from omics.io.table import TableOptions
 
 __all__ = [
@@ -84,13 +86,33 @@ TableSource = TableOptions
 
 
 class DifferentialPlan(_Strict):
-    """A linear model over the sample sheet and its contrasts."""
+    """A modality's differential analysis: sample selection, preprocessing steps, the model,
+    its design and contrasts, and the FDR method.
+
+    ``preprocess`` lists the steps in order (:mod:`omics.io.plan_steps`); without it the
+    modality's default applies (proteomics: log2 then median normalisation over all
+    features; RNA-seq counts: log-CPM and the expression filter). Samples are selected
+    before preprocessing, so a left-out channel never enters a normalisation.
+    """
 
     design: str
     contrasts: dict[str, str]
     samples: str | None = Field(
         default=None, description="pandas query over the sample sheet selecting samples"
     )
+    preprocess: list[PreprocessStep] | None = None
+    method: Literal["moderated", "welch", "wilcoxon"] = "moderated"
+    trend: bool = False
+    robust: bool = False
+    fdr: Literal["bh", "storey"] = "bh"
+
+    @model_validator(mode="after")
+    def _limma_options(self) -> DifferentialPlan:
+        if self.trend and self.robust:
+            raise ValueError("choose one of trend and robust")
+        if self.method != "moderated" and (self.trend or self.robust):
+            raise ValueError("trend and robust belong to the moderated method")
+        return self
 
     @field_validator("contrasts")
     @classmethod

@@ -15,15 +15,17 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from omics.errors import OmicsInputError
+from omics.io.plan_steps import Log2Step, MedianNormaliseStep, PreprocessStep
 from omics.io.study import DifferentialPlan, GenePairPlan, ProteinMrnaPlan
 from omics.preprocess import expressed_genes, log2_intensity, log_cpm, median_normalise
 from omics.stats import (
     bh_fdr,
-    moderated_t,
     paired_row_correlation,
     score_correlation,
 )
-from omics.stats.differential import select_samples
+from omics.stats.differential import differential, select_samples
+from omics.steps.preprocessing import apply_steps
 from omics.store import layout
 from omics.store.provenance import provenance
 from omics.store.reader import open_proteomics, open_transcriptomics
@@ -90,8 +92,8 @@ def _summarise(table: pd.DataFrame, n_top: int = 10) -> dict:
         "up": int((significant["log2_fc"] > 0).sum()),
         "down": int((significant["log2_fc"] < 0).sum()),
         "top": top[["feature", "log2_fc", "fdr"]].to_dict("records"),
-        "df_prior": float(table.attrs["df_prior"]),
-        "s2_prior": float(table.attrs["s2_prior"]),
+        "df_prior": float(table.attrs.get("df_prior", np.nan)),
+        "s2_prior": float(table.attrs.get("s2_prior", np.nan)),
     }
 
 
@@ -99,9 +101,16 @@ def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], s
                         plan: DifferentialPlan, preprocess: str) -> dict:
     summaries = {}
     for name, table in tables.items():
+        if table["p_value"].notna().sum() == 0:
+            raise OmicsInputError(
+                f"analysis.{analysis}", f"0 of {len(table)} features tested for contrast "
+                f"{name!r} (design {plan.design!r} on {table.attrs.get('n_samples', '?')} "
+                "samples)", "a design and sample selection that leave residual degrees of "
+                "freedom")
         attrs = provenance(step=f"analysis:{analysis}", parameters={
             **plan.model_dump(mode="json"), "contrast_name": name, "preprocess": preprocess,
-            "df_prior": table.attrs["df_prior"], "s2_prior": table.attrs["s2_prior"],
+            "df_prior": table.attrs.get("df_prior"), "s2_prior": table.attrs.get("s2_prior"),
+            "non_estimable": table.attrs.get("non_estimable", []),
         })
         attrs["source_files"] = json.dumps(sources)
         write_table(store, layout.result_group(analysis, name), table, dim="feature",
@@ -114,14 +123,29 @@ def _source_files(attrs: dict) -> list:
     return json.loads(attrs.get("source_files", "[]"))
 
 
+#: Proteomics preprocessing when the plan gives none: log2, then median normalisation.
+DEFAULT_PROTEOMICS_STEPS: list[PreprocessStep] = [Log2Step(step="log2"),
+                                                  MedianNormaliseStep(step="median_normalise")]
+
+
 def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
-    """log2 + median normalisation, then limma moderated t for every contrast of ``plan``."""
-    values, samples = normalised_proteomics(store)
-    tables = moderated_t(values, samples, plan.design, plan.contrasts,
-                         sample_query=plan.samples)
-    sources = _source_files(open_proteomics(store)["intensity"].attrs)
+    """Select the plan's samples, apply its preprocessing steps (default log2 + median
+    normalisation), then run its model for every contrast."""
+    dataset = open_proteomics(store)
+    samples = _samples_frame(dataset)
+    keep = select_samples(samples, plan.samples).to_numpy()
+    chosen = samples.loc[keep]
+    steps = DEFAULT_PROTEOMICS_STEPS if plan.preprocess is None else plan.preprocess
+    values = apply_steps(dataset["intensity"].isel(sample=np.flatnonzero(keep)), chosen, steps)
+    tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
+                          fdr_method=plan.fdr, **_limma_options(plan))
+    sources = _source_files(dataset["intensity"].attrs)
     return _write_differential(store, DIFFERENTIAL_PROTEOMICS, tables, sources, plan,
                                values.attrs["preprocess"])
+
+
+def _limma_options(plan: DifferentialPlan) -> dict:
+    return {"trend": plan.trend, "robust": plan.robust} if plan.method == "moderated" else {}
 
 
 def log_cpm_dataarray(store, modality: str) -> tuple[xr.DataArray, np.ndarray, pd.DataFrame,
@@ -138,21 +162,33 @@ def log_cpm_dataarray(store, modality: str) -> tuple[xr.DataArray, np.ndarray, p
 
 def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
                                  ) -> dict:
-    """log-CPM (edgeR prior count 2) then limma-trend-free moderated t on expressed genes.
-
-    Genes below 1 CPM in fewer samples than the smallest group are kept in the result with
-    NaN statistics (reported, not dropped).
+    """Select the plan's samples, then its preprocessing steps, or by default log-CPM
+    (edgeR prior count 2) with the genes below 1 CPM in fewer samples than the smallest
+    group kept in the result with NaN statistics (reported, not dropped); then the model.
     """
-    values, counts, samples, source_attrs = log_cpm_dataarray(store, modality)
+    adata = open_transcriptomics(store, modality)
+    samples = adata.obs.copy()
     keep = select_samples(samples, plan.samples).to_numpy()
-    group_sizes = samples.loc[keep].groupby(list(samples.columns[:1]), observed=True).size()
-    expressed = expressed_genes(counts[:, keep], min_samples=int(group_sizes.min()))
-    masked = values.where(xr.DataArray(expressed, dims=("feature",)))
-    tables = moderated_t(masked, samples, plan.design, plan.contrasts, sample_query=plan.samples)
+    chosen = samples.loc[keep]
+    counts = xr.DataArray(np.asarray(adata.X, dtype=np.float64).T[:, keep],
+                          dims=("feature", "sample"),
+                          coords={"feature": np.asarray(adata.var_names, dtype=object),
+                                  "sample": np.asarray(adata.obs_names[keep], dtype=object)})
+    if plan.preprocess is not None:
+        values = apply_steps(counts, chosen, plan.preprocess)
+        described = values.attrs["preprocess"]
+    else:
+        group_sizes = chosen.groupby(list(chosen.columns[:1]), observed=True).size()
+        smallest = int(group_sizes.min())
+        expressed = expressed_genes(counts.values, min_samples=smallest)
+        values = counts.copy(data=log_cpm(counts.values)).where(
+            xr.DataArray(expressed, dims=("feature",)))
+        described = f"log_cpm(prior_count=2); expressed: >= 1 CPM in >= {smallest} samples"
+    tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
+                          fdr_method=plan.fdr, **_limma_options(plan))
     return _write_differential(store, differential_transcriptomics_name(modality), tables,
-                               _source_files(source_attrs), plan,
-                               "log_cpm(prior_count=2); expressed: >= 1 CPM in >= "
-                               f"{int(group_sizes.min())} samples")
+                               _source_files(dict(adata.uns.get("provenance", {}))), plan,
+                               described)
 
 
 def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
@@ -182,7 +218,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     genes = symbol[shared].astype(object)
     contrasts = _shared_contrasts(store, plan.rna_modality)
     proteins = open_differential(store, DIFFERENTIAL_PROTEOMICS).sel(
-        contrast=contrasts, feature=np.asarray(protein["feature"].values)[shared])
+        contrast=contrasts).reindex(feature=np.asarray(protein["feature"].values)[shared])
     mrna = open_differential(store, differential_transcriptomics_name(plan.rna_modality)).sel(
         contrast=contrasts).reindex(feature=genes)
     per_contrast = {

@@ -1,0 +1,144 @@
+"""Preprocessing steps and model options of a study plan's analysis sections.
+
+Each step names one :mod:`omics.pp` / :mod:`omics.preprocess` function and its parameters, so
+whatever the library can do to a modality, ``study.yaml`` can say, in order:
+
+.. code-block:: yaml
+
+    analysis:
+      proteomics:
+        preprocess:
+          - {step: log2}
+          - {step: median_normalise, reference: {column: feature, regex: "_HUMAN$"}}
+        design: "~ 0 + load"
+        contrasts: {ug15_vs_ug7pt5: "load[ug15] - load[ug7pt5]"}
+
+Examples
+--------
+>>> from pydantic import TypeAdapter
+>>> steps = TypeAdapter(list[PreprocessStep]).validate_python(
+...     [{"step": "log2"}, {"step": "median_normalise", "reference": {"regex": "_HUMAN$"}}])
+>>> [type(s).__name__ for s in steps]
+['Log2Step', 'MedianNormaliseStep']
+>>> steps[1].reference.mask(pd.Index(["sp|P1|A_HUMAN", "sp|P2|B_ECOLI"])).tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "FeatureSelector",
+    "FilterMinValidStep",
+    "ImputeDownShiftedStep",
+    "IrsNormaliseStep",
+    "Log2Step",
+    "LogCpmStep",
+    "MedianNormaliseStep",
+    "PreprocessStep",
+    "QuantileNormaliseStep",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeatureSelector(_Strict):
+    """Features chosen by a feature column (``feature`` = the ids, or an annotation such as
+    ``gene``): those matching ``regex`` (searched, case-sensitive) or listed in ``values``."""
+
+    column: str = "feature"
+    regex: str | None = None
+    values: list[str] | None = None
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> FeatureSelector:
+        if (self.regex is None) == (self.values is None):
+            raise ValueError("give exactly one of 'regex' or 'values'")
+        return self
+
+    def mask(self, labels: pd.Index) -> np.ndarray:
+        """Boolean mask over ``labels`` (the selector's column)."""
+        text = pd.Series(np.asarray(labels).astype(str))
+        if self.regex is not None:
+            return text.str.contains(self.regex, regex=True).to_numpy()
+        return text.isin(self.values).to_numpy()
+
+
+class Log2Step(_Strict):
+    """log2 of positive values (zeros and negatives missing)."""
+
+    step: Literal["log2"]
+
+
+class MedianNormaliseStep(_Strict):
+    """Equalise sample medians, over ``reference`` features only when given (e.g. the
+    background proteome of a spike-in)."""
+
+    step: Literal["median_normalise"]
+    reference: FeatureSelector | None = None
+
+
+class QuantileNormaliseStep(_Strict):
+    """limma's ``normalizeQuantiles``."""
+
+    step: Literal["quantile_normalise"]
+
+
+class IrsNormaliseStep(_Strict):
+    """TMT internal reference scaling; ``plex`` and ``reference`` name sample columns."""
+
+    step: Literal["irs_normalise"]
+    plex: str = "plex"
+    reference: str = "reference"
+
+
+class FilterMinValidStep(_Strict):
+    """Keep features with ``min_valid`` observed values in ``any``/``all`` groups of the
+    sample column ``group``."""
+
+    step: Literal["filter_min_valid"]
+    group: str
+    min_valid: int = Field(ge=1)
+    require: Literal["any", "all"] = "any"
+
+
+class ImputeDownShiftedStep(_Strict):
+    """Seeded down-shifted imputation of missing log values."""
+
+    step: Literal["impute_down_shifted"]
+    shift: float = 1.8
+    width: float = Field(default=0.3, gt=0)
+    seed: int = 0
+
+
+class LogCpmStep(_Strict):
+    """edgeR log-CPM of raw counts."""
+
+    step: Literal["log_cpm"]
+    prior_count: float = Field(default=2.0, gt=0)
+
+
+#: One preprocessing step, discriminated on ``step``.
+PreprocessStep = Annotated[
+    Union[Log2Step, MedianNormaliseStep, QuantileNormaliseStep, IrsNormaliseStep,  # noqa: UP007
+          FilterMinValidStep, ImputeDownShiftedStep, LogCpmStep],
+    Field(discriminator="step"),
+]

@@ -1,0 +1,85 @@
+"""The study plan's preprocessing steps and model options: applied in order, checked at load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from omics.errors import OmicsInputError
+from omics.io.study import load_study
+from omics.steps.analysis import differential_proteomics
+from omics.store.results import read_result
+
+
+def _plan(tmp_path, section: str):
+    path = tmp_path / "study.yaml"
+    path.write_text(f"name: x\nanalysis:\n  proteomics: {section}\n")
+    return path
+
+
+@pytest.mark.parametrize(("section", "message"), [
+    ("{design: '~ g', contrasts: {a: g}, trend: true, robust: true}",
+     "choose one of trend and robust"),
+    ("{design: '~ g', contrasts: {a: g}, method: welch, robust: true}",
+     "trend and robust belong to the moderated method"),
+    ("{design: '~ g', contrasts: {a: g}, preprocess: [{step: log10}]}",
+     "found step 'log10' in analysis.proteomics.preprocess.0; expected one of 'log2', "
+     "'median_normalise', 'quantile_normalise'"),
+    ("{design: '~ g', contrasts: {a: g}, preprocess: [{step: median_normalise, "
+     "reference: {regex: '(unclosed'}}]}", "invalid regular expression '(unclosed'"),
+    ("{design: '~ g', contrasts: {a: g}, preprocess: [{step: log2, base: 10}]}",
+     "analysis.proteomics.preprocess.0.log2.base: Extra inputs are not permitted"),
+])
+def test_plan_mistakes_are_refused_at_load_in_one_line(tmp_path, section, message):
+    with pytest.raises(OmicsInputError) as caught:
+        load_study(_plan(tmp_path, section))
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_steps_run_in_order_on_the_selected_samples(small_cohort, small_store, tmp_path):
+    """Reference channels left out before normalisation; IRS-free median normalisation on a
+    reference feature list; the recorded preprocessing says so."""
+    study = load_study(small_cohort)
+    plan = study.analysis.proteomics.model_copy(update={
+        "samples": "not reference",
+        "preprocess": load_study(_plan(tmp_path, (
+            "{design: '~ 0 + condition', contrasts: {a: 'condition[a]'}, preprocess: "
+            "[{step: log2}, {step: median_normalise, reference: {column: gene, values: "
+            "[ANXA6, EGFR, CBL, NOT_A_GENE]}}, {step: filter_min_valid, group: condition, "
+            "min_valid: 3}]}"))).analysis.proteomics.preprocess})
+    summary = differential_proteomics(small_store, plan)
+    name = next(iter(plan.contrasts))
+    table = read_result(small_store, "differential_proteomics", name)
+    assert summary[name]["tested"] == table["p_value"].notna().sum() > 500
+    import zarr
+    attrs = zarr.open_group(str(small_store / "results/differential_proteomics" / name),
+                            mode="r")["log2_fc"].attrs
+    import json
+    steps = json.loads(json.loads(attrs["parameters"])["preprocess"])
+    assert [s["step"] for s in steps] == ["log2", "median_normalise", "filter_min_valid"]
+    assert steps[1]["reference_features"] == 3
+    assert len(steps[1]["sample_shift"]) == 20  # the 2 reference channels left out
+
+
+def test_zero_features_tested_is_an_error(tmp_path):
+    """Groups a and c never observed in the same feature: the contrast tests nothing, and
+    says so."""
+    from omics.steps.ingest import ingest_study
+
+    rng = np.random.default_rng(0)
+    values = 2.0 ** rng.normal(20, 1, (40, 6))
+    values[1:, 4:] = 0  # group c seen only in feature P0 (0 = missing) ...
+    values[0, :2] = 0  # ... where group a is missing
+    rows = ["protein\t" + "\t".join(f"s{j}" for j in range(6))]
+    rows += [f"P{i}\t" + "\t".join(f"{v:.1f}" for v in row) for i, row in enumerate(values)]
+    (tmp_path / "t.tsv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "s.csv").write_text("sample,g\n" + "".join(
+        f"s{j},{'abc'[j // 2]}\n" for j in range(6)))
+    path = tmp_path / "study.yaml"
+    path.write_text("name: x\nproteomics: {table: t.tsv, samples: s.csv}\nanalysis:\n"
+                    "  proteomics: {design: '~ 0 + g', contrasts: {c_vs_a: 'g[c] - g[a]'}}\n")
+    study = load_study(path)
+    store = ingest_study(path, tmp_path / "s.zarr")
+    with pytest.raises(OmicsInputError, match=r"found 0 of 40 features tested for contrast "
+                                              r"'c_vs_a' \(design '~ 0 \+ g' on 6 samples\)"):
+        differential_proteomics(store, study.analysis.proteomics)
