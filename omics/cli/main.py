@@ -96,12 +96,22 @@ def report(
 def validate(study_yaml: Annotated[Path, typer.Argument(help="The study description (YAML).")]
              ) -> None:
     """Read and check every input of a study without writing anything."""
-    from omics.steps.ingest import validate_study
+    from omics.steps.plan_check import validate_study
 
     for entry in validate_study(study_yaml):
         shape = " x ".join(f"{n:,}" for n in entry["shape"])
         console.print(f"  ok  {entry['input']}: {shape} ({entry['reader']} reader)")
     console.print(f"{study_yaml}: every input is valid")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of study.yaml (every key, its type and default)."""
+    import json
+
+    from omics.io.study import study_schema
+
+    print(json.dumps(study_schema(), indent=2))
 
 
 @app.command()
@@ -143,6 +153,10 @@ def run(
     if cluster:
         load_cluster_spec(cluster, cluster_config)  # a bad name or spec stops here, in one line
     started = time.monotonic()
+    if study_yaml:
+        from omics.steps.plan_check import validate_study
+
+        validate_study(study_yaml)  # inputs and plan checked before any server or cluster
     with prefect_api(Path(".omics/prefect")) as api_url:
         console.print(f"Prefect API: {api_url}")
         from flows.pipeline import omics_pipeline

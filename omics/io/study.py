@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -28,6 +29,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from omics.errors import OmicsInputError
 
@@ -50,8 +52,14 @@ __all__ = [
     "StudyConfig",
     "SurvivalPlan",
     "TableSource",
+    "allowed_keys",
     "load_study",
+    "study_schema",
 ]
+
+
+#: Names that become folders, file names and Prefect artifact keys.
+_SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 
 
 class _Strict(BaseModel):
@@ -105,6 +113,15 @@ class DifferentialPlan(_Strict):
     trend: bool = False
     robust: bool = False
     fdr: Literal["bh", "storey"] = "bh"
+
+    @field_validator("contrasts")
+    @classmethod
+    def _safe_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not _SAFE_NAME.fullmatch(name):
+                raise ValueError(f"contrast name {name!r}: use letters, digits, '_' and '-' "
+                                 "(it names result folders, files and Prefect artifacts)")
+        return value
 
     @model_validator(mode="after")
     def _limma_options(self) -> DifferentialPlan:
@@ -229,7 +246,7 @@ class StudyConfig(_Strict):
     analysis: AnalysisPlan = Field(default_factory=AnalysisPlan)
     subject_column: str = "subject_id"  # links modalities' samples to clinical subjects
     chunk_mb: float = Field(default=32, ge=0.01, le=1024)  # target proteomics chunk size
-    path: Path | None = Field(default=None, exclude=True)
+    path: SkipJsonSchema[Path | None] = Field(default=None, exclude=True)
 
     def sources(self) -> list[ReaderOptions]:
         """Every input source, in reading order."""
@@ -249,6 +266,48 @@ def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
     return study
 
 
+def study_schema() -> dict:
+    """The JSON Schema of ``study.yaml`` (``omics schema`` prints it)."""
+    return StudyConfig.model_json_schema()
+
+
+def allowed_keys(path: list[str]) -> list[str]:
+    """The keys ``study.yaml`` allows at ``path`` (e.g. ``["analysis", "proteomics"]``).
+
+    Examples
+    --------
+    >>> allowed_keys(["analysis"])[:3]
+    ['proteomics', 'transcriptomics', 'protein_mrna']
+    """
+    schema = study_schema()
+    definitions = schema.get("$defs", {})
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = definitions[node["$ref"].rsplit("/", 1)[-1]]
+        options = node.get("anyOf") or node.get("oneOf")
+        if options:
+            objects = [resolve(o) for o in options if o.get("type") != "null"]
+            if len(objects) == 1:
+                return objects[0]
+        return node
+
+    node = resolve(schema)
+    for part in path:
+        tags = node.get("discriminator", {}).get("mapping", {})
+        if part in tags:
+            node = resolve({"$ref": tags[part]})
+        elif part in node.get("properties", {}):
+            node = resolve(node["properties"][part])
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = resolve(node["additionalProperties"])
+        elif "items" in node:
+            node = resolve(node["items"])
+        else:
+            return []
+    return list(node.get("properties", {}))
+
+
 def _described(error: dict) -> tuple[str, str]:
     """``(found, expected)`` of a validation error, naming the reader where one applies."""
     loc = [str(part) for part in error["loc"]]
@@ -265,6 +324,13 @@ def _described(error: dict) -> tuple[str, str]:
             return f"no {key!r} in {where}", f"{key!r}, which the {reader} needs"
         return f"{where}.{key}: {error['msg']}", keys
     where = ".".join(loc)
+    if error["type"] == "missing":
+        return f"no {loc[-1]!r} in {'.'.join(loc[:-1]) or 'the top level'}", \
+            f"{loc[-1]!r} (required)"
+    if error["type"] == "extra_forbidden":
+        keys = allowed_keys(loc[:-1])
+        return f"unknown key {loc[-1]!r} in {'.'.join(loc[:-1]) or 'the top level'}", \
+            "one of " + ", ".join(keys)
     if error["type"] == "union_tag_invalid":
         context = error["ctx"]
         key = context["discriminator"].strip("'")
@@ -297,6 +363,7 @@ def load_study(path: str | Path) -> StudyConfig:
     try:
         study = StudyConfig.model_validate(raw)
     except ValidationError as exc:
-        raise OmicsInputError(path, *_described(exc.errors()[0])) from None
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise OmicsInputError(path, *_described(errors[0])) from None
     study.path = path.resolve()
     return _resolve(study, path.resolve().parent)

@@ -47,12 +47,12 @@ __all__ = [
     "IngestTransaction",
     "ingest_study",
     "plan_ingest",
+    "ingest_source",
     "run_ingest_step",
     "stage_clinical",
     "stage_proteomics",
     "stage_table",
     "stage_transcriptomics",
-    "validate_study",
 ]
 
 
@@ -153,7 +153,8 @@ _STAGES = {"proteomics": stage_proteomics, "transcriptomics": stage_transcriptom
            "clinical": stage_clinical, "table": stage_table}
 
 
-def _source(study: StudyConfig, step: IngestStep):
+def ingest_source(study: StudyConfig, step: IngestStep):
+    """The study input that ``step`` reads."""
     if step.kind == "proteomics":
         return study.proteomics
     if step.kind == "clinical":
@@ -169,7 +170,7 @@ def run_ingest_step(study: StudyConfig, step: IngestStep, staged: str | Path,
     Returns the step's summary (``modality``, ``features``, ``samples``, ``reused``).
     """
     staged = Path(staged)
-    source = _source(study, step)
+    source = ingest_source(study, step)
     key = input_key(f"stage_{step.kind}", {"source": source.model_dump(mode="json"),
                                            "chunk_mb": study.chunk_mb},
                     [p for p in source.files() if p.exists()])
@@ -264,31 +265,3 @@ def ingest_study(study_path: str | Path, store: str | Path,
             done.append(transaction.run(step))
         transaction.commit(done)
     return Path(store)
-
-
-def validate_study(study_path: str | Path) -> list[dict]:
-    """Run every reader and check of ``study.yaml`` without writing anything.
-
-    Returns one ``{"input", "reader", "shape"}`` per input; the first problem raises
-    :class:`~omics.errors.OmicsInputError`, as ``omics ingest`` would.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "v.csv").write_text("dose,viability\\n0,100\\n1,50\\n")
-    >>> _ = (d / "study.yaml").write_text("name: x\\ntables: {viability: {table: v.csv}}\\n")
-    >>> validate_study(d / "study.yaml")
-    [{'input': 'tables/viability', 'reader': 'table', 'shape': (2, 2)}]
-    """
-    study = load_study(study_path)
-    sources = ([("proteomics", study.proteomics)] if study.proteomics else []) + [
-        (layout.transcriptomics_group(m), s) for m, s in study.transcriptomics.items()] + (
-        [(layout.CLINICAL, study.clinical)] if study.clinical else []) + [
-        (layout.table_group(name), s) for name, s in study.tables.items()]
-    report = []
-    for name, source in sources:
-        value = read_source(source)
-        shape = tuple(value.sizes.values()) if hasattr(value, "sizes") else tuple(value.shape)
-        report.append({"input": name, "reader": source.reader, "shape": shape})
-    return report

@@ -28,7 +28,8 @@ def _plan(tmp_path, section: str):
     ("{design: '~ g', contrasts: {a: g}, preprocess: [{step: median_normalise, "
      "reference: {regex: '(unclosed'}}]}", "invalid regular expression '(unclosed'"),
     ("{design: '~ g', contrasts: {a: g}, preprocess: [{step: log2, base: 10}]}",
-     "analysis.proteomics.preprocess.0.log2.base: Extra inputs are not permitted"),
+     "found unknown key 'base' in analysis.proteomics.preprocess.0.log2; expected one of "
+     "step"),
 ])
 def test_plan_mistakes_are_refused_at_load_in_one_line(tmp_path, section, message):
     with pytest.raises(OmicsInputError) as caught:
@@ -83,3 +84,83 @@ def test_zero_features_tested_is_an_error(tmp_path):
     with pytest.raises(OmicsInputError, match=r"found 0 of 40 features tested for contrast "
                                               r"'c_vs_a' \(design '~ 0 \+ g' on 6 samples\)"):
         differential_proteomics(store, study.analysis.proteomics)
+
+
+def _edited(small_cohort, tmp_path, old: str, new: str):
+    """A copy of the built-in cohort's study.yaml with one edit (inputs stay where they are)."""
+    import shutil
+
+    folder = tmp_path / "cohort"
+    shutil.copytree(small_cohort.parent, folder)
+    text = (folder / "study.yaml").read_text()
+    assert old in text, old
+    (folder / "study.yaml").write_text(text.replace(old, new, 1))
+    return folder / "study.yaml"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("design: ~ 0 + condition + plex", "design: ~ 0 + conditon + plex",
+     "analysis.proteomics.design: no sample column 'conditon'; expected one of plex, channel, "
+     "condition, compartment, replicate, culture, reference"),
+    ("condition[res_cells] - condition[sens_cells]", "condition[res_cell] - condition[sens_cells]",
+     "analysis.proteomics.contrasts: contrast 'resistant_vs_sensitive_cells' = "
+     "'condition[res_cell] - condition[sens_cells]'; expected a linear combination"),
+    ("samples: not reference", "samples: plex == 'P9'",
+     "analysis.proteomics.samples: \"plex == 'P9'\", which selects no sample"),
+    ("biomarker: serum_exo_anxa6_ng_ml", "biomarker: serum_anxa6",
+     "analysis.clinical: no column 'serum_anxa6'; expected one of"),
+    ("- ANXA6\n", "- ANXA66\n",
+     "gene 'ANXA66', which the modality does not measure"),
+    ("pair_by: culture", "pair_by: cultures", "analysis.protein_mrna.pair_by: no column "
+     "'cultures'"),
+])
+def test_validate_finds_a_typo_anywhere_in_the_plan(small_cohort, tmp_path, old, new, message):
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    study = _edited(small_cohort, tmp_path, old, new)
+    omics = str(Path(sys.executable).with_name("omics"))
+    started = time.monotonic()
+    done = subprocess.run([omics, "validate", str(study)], capture_output=True, text=True)
+    assert time.monotonic() - started < 10
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+
+
+def test_run_validates_the_study_before_starting_anything(small_cohort, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    study = _edited(small_cohort, tmp_path, "design: ~ 0 + condition + plex",
+                    "design: ~ 0 + conditon + plex")
+    omics = str(Path(sys.executable).with_name("omics"))
+    done = subprocess.run([omics, "run", "--study", str(study), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2 and "no sample column 'conditon'" in done.stderr
+    assert "Prefect API" not in done.stdout and not (tmp_path / "out").exists()
+
+
+def test_unknown_keys_name_the_allowed_ones_and_the_schema_says_them(small_cohort, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import jsonschema
+    import yaml
+
+    omics = str(Path(sys.executable).with_name("omics"))
+    study = _edited(small_cohort, tmp_path, "design: ~ 0 + condition + plex",
+                    "desing: ~ 0 + condition + plex")
+    done = subprocess.run([omics, "validate", str(study)], capture_output=True, text=True)
+    assert done.stderr.strip().endswith(
+        "found unknown key 'desing' in analysis.proteomics; expected one of design, contrasts, "
+        "samples, preprocess, method, trend, robust, fdr")
+    schema = json.loads(subprocess.run([omics, "schema"], capture_output=True, text=True,
+                                       check=True).stdout)
+    jsonschema.validate(yaml.safe_load(small_cohort.read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(study.read_text()), schema)

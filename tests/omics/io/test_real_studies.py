@@ -7,7 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-from omics.steps.ingest import ingest_study, validate_study
+from omics.steps.ingest import ingest_study
+from omics.steps.plan_check import validate_study
 from omics.store import open_table, open_transcriptomics
 from tests.conftest import shared_data
 
