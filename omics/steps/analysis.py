@@ -139,6 +139,10 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
     values = apply_steps(dataset["intensity"].isel(sample=np.flatnonzero(keep)), chosen, steps)
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
+    gene_of = dict(zip(np.asarray(dataset["feature"].values).astype(str),
+                       gene_symbols(dataset), strict=True))
+    for table in tables.values():
+        table.insert(1, "gene", table["feature"].map(gene_of))
     sources = _source_files(dataset["intensity"].attrs)
     return _write_differential(store, DIFFERENTIAL_PROTEOMICS, tables, sources, plan,
                                values.attrs["preprocess"])
@@ -186,6 +190,8 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
         described = f"log_cpm(prior_count=2); expressed: >= 1 CPM in >= {smallest} samples"
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
+    for table in tables.values():
+        table.insert(1, "gene", table["feature"])
     return _write_differential(store, differential_transcriptomics_name(modality), tables,
                                _source_files(dict(adata.uns.get("provenance", {}))), plan,
                                described)

@@ -31,8 +31,7 @@ def export_results(store: str | Path, out_dir: str | Path) -> list[str]:
     for analysis_dir in sorted(p for p in results.iterdir() if p.is_dir()):
         for name in result_names(store, analysis_dir.name):
             path = out / f"{analysis_dir.name}__{name}.tsv"
-            read_result(store, analysis_dir.name, name).to_csv(
-                path, sep="\t", index=False, float_format="%.6g")
+            read_result(store, analysis_dir.name, name).to_csv(path, sep="\t", index=False)
             written.append(str(path))
     return written
 

@@ -60,7 +60,7 @@ def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
         return open_table(store, group).reset_index()
     dims = [d for d in dataset.dims if d != "contrast"] + ["contrast"]
     frame = dataset.load().to_dataframe(dim_order=dims).reset_index()
-    frame = frame[dims + [name for name in VARIABLES if name in frame.columns]]
+    frame = frame[dims + [name for name in VARIABLES if name in frame.columns and name not in dims]]
     for column in frame.select_dtypes(include="object").columns:
         frame[column] = frame[column].astype(str)
     return frame

@@ -44,6 +44,7 @@ class Variable:
 
 VARIABLES: dict[str, Variable] = {v.name: v for v in [
     # differential analysis (results/differential_*/<contrast>; opened with a contrast dim)
+    Variable("gene", ("feature",), "OUT", "gene symbol of the feature"),
     Variable("log2_fc", ("feature",), "f", "log2 fold change (contrast estimate)"),
     Variable("ci_low", ("feature",), "f", "lower end of the fold-change confidence interval"),
     Variable("ci_high", ("feature",), "f", "upper end of the fold-change confidence interval"),
