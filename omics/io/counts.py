@@ -91,6 +91,7 @@ class CountsOptions(ReaderOptions):
     kind = "expression"
     file_fields = ("table", "samples")
     reader: Literal["counts"] = "counts"
+    scale: Literal["counts"] = "counts"
     samples: Path
     feature_column: str = "gene"
 

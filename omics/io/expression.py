@@ -35,7 +35,7 @@ from omics.io.hgnc import HgncMap
 from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.sample_sheet import read_sample_sheet
 
-__all__ = ["ORIENTATIONS", "read_10x", "read_expression_matrix", "read_h5ad"]
+__all__ = ["ORIENTATIONS", "Scale", "read_10x", "read_expression_matrix", "read_h5ad"]
 
 ORIENTATIONS = ("auto", "features_by_samples", "samples_by_features")
 
@@ -130,14 +130,21 @@ def read_10x(folder: str | Path) -> ad.AnnData:
     return adata
 
 
+#: Value scales of an expression modality: ``counts`` (log-CPM'd for analysis), ``log2``
+#: (any log scale, e.g. microarray log-ratios: analysed as they are), ``linear`` and
+#: ``ratio`` (log2 taken). A modality analysed without a declared scale is an error.
+Scale = Literal["counts", "log2", "linear", "ratio"]
+
+
 @register
 class ExpressionMatrixOptions(ReaderOptions):
     """``reader: expression_matrix``: continuous values (microarray, RPPA, log2 RNA),
-    either orientation (detected unless given)."""
+    either orientation (detected unless given); ``scale`` says which (never guessed)."""
 
     kind = "expression"
     file_fields = ("table", "samples", "hgnc")
     reader: Literal["expression_matrix"] = "expression_matrix"
+    scale: Scale | None = None
     samples: Path | None = None
     orientation: Literal["auto", "features_by_samples", "samples_by_features"] = "auto"
     value_prefix: str | None = None
@@ -150,10 +157,11 @@ class ExpressionMatrixOptions(ReaderOptions):
 
 @register
 class H5adOptions(ReaderOptions):
-    """``reader: h5ad``: an AnnData file."""
+    """``reader: h5ad``: an AnnData file; ``scale`` says what its ``X`` holds."""
 
     kind = "expression"
     reader: Literal["h5ad"] = "h5ad"
+    scale: Scale | None = None
 
     def read(self) -> ad.AnnData:
         return read_h5ad(self.table)
@@ -165,6 +173,7 @@ class TenxOptions(ReaderOptions):
 
     kind = "expression"
     reader: Literal["10x_mtx"] = "10x_mtx"
+    scale: Literal["counts"] = "counts"
 
     def read(self) -> ad.AnnData:
         return read_10x(self.table)

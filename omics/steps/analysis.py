@@ -39,7 +39,8 @@ __all__ = [
     "differential_transcriptomics",
     "gene_pair_correlation",
     "gene_symbols",
-    "log_cpm_dataarray",
+    "expression_dataarray",
+    "modality_scale",
     "normalised_proteomics",
     "protein_matrix_by_gene",
     "protein_mrna",
@@ -152,42 +153,75 @@ def _limma_options(plan: DifferentialPlan) -> dict:
     return {"trend": plan.trend, "robust": plan.robust} if plan.method == "moderated" else {}
 
 
-def log_cpm_dataarray(store, modality: str) -> tuple[xr.DataArray, np.ndarray, pd.DataFrame,
-                                                       dict]:
-    """log-CPM of a transcriptomics modality as ``(feature, sample)``, with the raw counts,
-    the sample sheet and the source provenance."""
+def modality_scale(adata) -> str:
+    """The value scale declared for a stored expression modality (its reader's ``scale``).
+
+    Raises
+    ------
+    OmicsInputError
+        No scale was declared (an ``expression_matrix`` or ``h5ad`` input without
+        ``scale:``): counts are never assumed.
+    """
+    provenance_attrs = dict(adata.uns.get("provenance", {}))
+    scale = json.loads(provenance_attrs.get("parameters", "{}")).get("scale")
+    if scale is None:
+        step = provenance_attrs.get("step", "?")
+        raise OmicsInputError("study.yaml", f"no declared scale for an input read by {step}",
+                              "scale: counts, log2, linear or ratio in the input section")
+    return scale
+
+
+def expression_dataarray(store, modality: str) -> tuple[xr.DataArray, str, pd.DataFrame,
+                                                          dict]:
+    """A transcriptomics modality as ``(feature, sample)`` values on a log scale, by its
+    declared scale: log-CPM of counts, log2 of linear values and ratios, log2 values as they
+    are. Returns the values, the scale, the sample sheet and the source provenance."""
     adata = open_transcriptomics(store, modality)
-    counts = np.asarray(adata.X).T
-    values = xr.DataArray(log_cpm(counts), dims=("feature", "sample"),
+    scale = modality_scale(adata)
+    raw = np.asarray(adata.X, dtype=np.float64).T
+    if scale == "counts":
+        raw = log_cpm(raw)
+    elif scale in ("linear", "ratio"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw = np.where(raw > 0, np.log2(raw), np.nan)
+    values = xr.DataArray(raw, dims=("feature", "sample"),
                           coords={"feature": np.asarray(adata.var_names, dtype=object),
                                   "sample": np.asarray(adata.obs_names, dtype=object)})
-    return values, counts, adata.obs.copy(), dict(adata.uns.get("provenance", {}))
+    return values, scale, adata.obs.copy(), dict(adata.uns.get("provenance", {}))
 
 
 def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
                                  ) -> dict:
-    """Select the plan's samples, then its preprocessing steps, or by default log-CPM
-    (edgeR prior count 2) with the genes below 1 CPM in fewer samples than the smallest
-    group kept in the result with NaN statistics (reported, not dropped); then the model.
+    """Select the plan's samples, then its preprocessing steps, or by default the
+    modality's declared scale: counts are log-CPM'd (edgeR prior count 2) with the genes
+    below 1 CPM in fewer samples than the smallest group kept in the result with NaN
+    statistics (reported, not dropped); log2 values are used as they are; linear values and
+    ratios get log2. Then the model.
     """
     adata = open_transcriptomics(store, modality)
+    scale = modality_scale(adata)
     samples = adata.obs.copy()
     keep = select_samples(samples, plan.samples).to_numpy()
     chosen = samples.loc[keep]
-    counts = xr.DataArray(np.asarray(adata.X, dtype=np.float64).T[:, keep],
-                          dims=("feature", "sample"),
-                          coords={"feature": np.asarray(adata.var_names, dtype=object),
-                                  "sample": np.asarray(adata.obs_names[keep], dtype=object)})
+    raw = xr.DataArray(np.asarray(adata.X, dtype=np.float64).T[:, keep],
+                       dims=("feature", "sample"),
+                       coords={"feature": np.asarray(adata.var_names, dtype=object),
+                               "sample": np.asarray(adata.obs_names[keep], dtype=object)})
     if plan.preprocess is not None:
-        values = apply_steps(counts, chosen, plan.preprocess)
+        values = apply_steps(raw, chosen, plan.preprocess)
         described = values.attrs["preprocess"]
-    else:
+    elif scale == "counts":
         group_sizes = chosen.groupby(list(chosen.columns[:1]), observed=True).size()
         smallest = int(group_sizes.min())
-        expressed = expressed_genes(counts.values, min_samples=smallest)
-        values = counts.copy(data=log_cpm(counts.values)).where(
+        expressed = expressed_genes(raw.values, min_samples=smallest)
+        values = raw.copy(data=log_cpm(raw.values)).where(
             xr.DataArray(expressed, dims=("feature",)))
         described = f"log_cpm(prior_count=2); expressed: >= 1 CPM in >= {smallest} samples"
+    elif scale == "log2":
+        values, described = raw, "none (declared scale log2)"
+    else:
+        values = apply_steps(raw, chosen, [Log2Step(step="log2")])
+        described = f"log2 (declared scale {scale})"
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
     for table in tables.values():
@@ -208,7 +242,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     protein, protein_samples = normalised_proteomics(store)
     chosen = select_samples(protein_samples, plan.protein_samples).to_numpy()
     protein_samples = protein_samples.loc[chosen]
-    rna, _, rna_samples, _ = log_cpm_dataarray(store, plan.rna_modality)
+    rna, _, rna_samples, _ = expression_dataarray(store, plan.rna_modality)
     pairs = pd.merge(
         protein_samples.reset_index(names="protein_sample")[["protein_sample", plan.pair_by]],
         rna_samples.reset_index(names="rna_sample")[["rna_sample", plan.pair_by]],
@@ -279,8 +313,9 @@ def _discordance(protein_fdr: np.ndarray, mrna_fdr: np.ndarray) -> np.ndarray:
 
 
 def gene_pair_correlation(store: str | Path, plan: GenePairPlan) -> dict:
-    """Spearman correlation of gene pairs across one transcriptomics modality (log-CPM)."""
-    values, _, _, _ = log_cpm_dataarray(store, plan.modality)
+    """Spearman correlation of gene pairs across one transcriptomics modality (on its log
+    scale; the rank correlation does not depend on it)."""
+    values, _, _, _ = expression_dataarray(store, plan.modality)
     rows = []
     for a, b in plan.pairs:
         out = score_correlation(values.sel(feature=a).values, values.sel(feature=b).values)

@@ -25,7 +25,7 @@ from omics.stats.dose_response import (
 from omics.stats.logistic import logistic_regression
 from omics.stats.roc import roc_analysis
 from omics.stats.survival import cox_model, kaplan_meier_by_group
-from omics.steps.analysis import log_cpm_dataarray
+from omics.steps.analysis import expression_dataarray
 from omics.store import layout
 from omics.store.provenance import provenance
 from omics.store.reader import open_table
@@ -137,8 +137,9 @@ def _survival(store, clinical: pd.DataFrame, plan: ClinicalPlan, survival: Survi
 
 def _gene_association(store, clinical: pd.DataFrame, plan: ClinicalPlan,
                       genes: GeneClinicalPlan) -> list[dict]:
-    """Tumour expression (log-CPM) of each gene against the response and survival."""
-    values, _, samples, _ = log_cpm_dataarray(store, genes.modality)
+    """Tumour expression (on the modality's log scale: log-CPM of counts, log2 values as
+    they are) of each gene against the response and survival."""
+    values, _, samples, _ = expression_dataarray(store, genes.modality)
     subjects = samples[genes.subject_column].astype(str).to_numpy()
     linked = clinical.reindex(subjects)
     response = linked[plan.response]

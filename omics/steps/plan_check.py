@@ -135,6 +135,10 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
             raise _Problem(key, f"modality {name!r}",
                            "one of " + ", ".join(study.transcriptomics) or "a transcriptomics "
                            "modality of the study")
+        if study.transcriptomics[name].scale is None:
+            raise _Problem(f"transcriptomics.{name}.scale", "no declared scale for a modality "
+                           f"that {key} analyses", "scale: counts, log2, linear or ratio "
+                           "(counts are never assumed)")
         return inputs[group]
 
     if plan.proteomics:
