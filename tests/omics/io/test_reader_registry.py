@@ -41,7 +41,7 @@ def test_every_reader_declares_its_options_and_read():
      "'maxquant_evidence', 'paw', 'proteome_discoverer_psm', 'wide_table'"),
     ("transcriptomics: {tumours: {reader: h5ad, table: t.h5ad, orientation: auto}}",
      "study.yaml: found key 'orientation' in transcriptomics.tumours, which the h5ad reader "
-     "does not take; expected keys of the h5ad reader: reader, table"),
+     "does not take; expected keys of the h5ad reader: reader, table, scale"),
     ("analysis: {network: {networks: [{format: omnipath, path: o.tsv, min_score: 0.9}]}}",
      "study.yaml: found key 'min_score' in analysis.network.networks.0, which the omnipath "
      "format does not take; expected keys of the omnipath format: format, path"),
