@@ -49,6 +49,38 @@ __all__ = [
 
 Data = ad.AnnData | xr.DataArray
 
+_MATRIX_OPTIONS = """layer
+        Read and replace ``layers[layer]`` instead of ``X``.
+    key_added
+        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
+    copy
+        Return a changed copy instead of changing ``data``.
+
+    Returns
+    -------
+    AnnData or DataArray or None
+        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input."""
+
+_FILTER_OPTIONS = """layer
+        Count observed values in ``layers[layer]`` instead of ``X``.
+    copy
+        Return a filtered copy instead of filtering ``data`` in place.
+
+    Returns
+    -------
+    AnnData or DataArray or None
+        ``None`` when an AnnData is filtered in place; the copy with ``copy=True``; a new
+        DataArray for DataArray input."""
+
+
+def _shared_docs(function):
+    """Fill the shared parameter text into a docstring (``{matrix_options}``,
+    ``{filter_options}``)."""
+    function.__doc__ = function.__doc__.replace("{matrix_options}", _MATRIX_OPTIONS).replace(
+        "{filter_options}", _FILTER_OPTIONS)
+    return function
+
 
 def _apply(data: Data, transform: Callable[[xr.DataArray], xr.DataArray], *,
            layer: str | None, key_added: str | None, copy: bool) -> Data | None:
@@ -121,6 +153,7 @@ def _per_feature(adata: Data, reference) -> np.ndarray | None:
     return np.asarray(adata[reference].values, dtype=bool)
 
 
+@_shared_docs
 def log2(data: Data, *, layer: str | None = None, key_added: str | None = None,
          copy: bool = False) -> Data | None:
     """log2 of positive intensities; zeros and negatives become NaN (missing).
@@ -130,18 +163,7 @@ def log2(data: Data, *, layer: str | None = None, key_added: str | None = None,
     data
         AnnData (``obs`` = samples, ``var`` = features) or a ``(feature, sample)``
         DataArray.
-    layer
-        Read and replace ``layers[layer]`` instead of ``X``.
-    key_added
-        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
-    copy
-        Return a changed copy instead of changing ``data``.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {matrix_options}
 
     Examples
     --------
@@ -153,6 +175,7 @@ def log2(data: Data, *, layer: str | None = None, key_added: str | None = None,
     return _apply(data, preprocess.log2_intensity, layer=layer, key_added=key_added, copy=copy)
 
 
+@_shared_docs
 def median_normalise(data: Data, *, reference: str | np.ndarray | None = None,
                      layer: str | None = None, key_added: str | None = None,
                      copy: bool = False) -> Data | None:
@@ -168,18 +191,7 @@ def median_normalise(data: Data, *, reference: str | np.ndarray | None = None,
     reference
         Features known not to change (a boolean ``var`` column name or mask), e.g. the
         background proteome of a spike-in; default all features.
-    layer
-        Read and replace ``layers[layer]`` instead of ``X``.
-    key_added
-        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
-    copy
-        Return a changed copy instead of changing ``data``.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {matrix_options}
 
     Examples
     --------
@@ -194,6 +206,7 @@ def median_normalise(data: Data, *, reference: str | np.ndarray | None = None,
                   layer=layer, key_added=key_added, copy=copy)
 
 
+@_shared_docs
 def irs_normalise(data: Data, *, plex_key: str = "plex", reference_key: str = "reference",
                   layer: str | None = None, key_added: str | None = None,
                   copy: bool = False) -> Data | None:
@@ -208,18 +221,7 @@ def irs_normalise(data: Data, *, plex_key: str = "plex", reference_key: str = "r
         AnnData (or DataArray) of log2 intensities, loading-normalised within plexes.
     plex_key, reference_key
         Sample columns: the plex of each channel, and whether it is a reference channel.
-    layer
-        Read and replace ``layers[layer]`` instead of ``X``.
-    key_added
-        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
-    copy
-        Return a changed copy instead of changing ``data``.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {matrix_options}
 
     Examples
     --------
@@ -237,6 +239,7 @@ def irs_normalise(data: Data, *, plex_key: str = "plex", reference_key: str = "r
                   key_added=key_added, copy=copy)
 
 
+@_shared_docs
 def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str | None = None,
                        copy: bool = False) -> Data | None:
     """Quantile normalisation, as limma's ``normalizeQuantiles`` (ties averaged, NaN kept).
@@ -246,18 +249,7 @@ def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str |
     data
         AnnData (``obs`` = samples, ``var`` = features) or a ``(feature, sample)``
         DataArray.
-    layer
-        Read and replace ``layers[layer]`` instead of ``X``.
-    key_added
-        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
-    copy
-        Return a changed copy instead of changing ``data``.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {matrix_options}
 
     Examples
     --------
@@ -270,6 +262,7 @@ def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str |
                   copy=copy)
 
 
+@_shared_docs
 def filter_min_valid(data: Data, group_key: str, min_valid: int, *, require: str = "any",
                      layer: str | None = None, copy: bool = False) -> Data | None:
     """Keep features with at least ``min_valid`` observed values in ``any``/``all`` groups.
@@ -286,16 +279,7 @@ def filter_min_valid(data: Data, group_key: str, min_valid: int, *, require: str
         Observed values needed per group.
     require
         ``"any"``: enough in at least one group; ``"all"``: in every group.
-    layer
-        Count observed values in ``layers[layer]`` instead of ``X``.
-    copy
-        Return a filtered copy instead of filtering ``data`` in place.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is filtered in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {filter_options}
 
     Examples
     --------
@@ -311,6 +295,7 @@ def filter_min_valid(data: Data, group_key: str, min_valid: int, *, require: str
                   layer=layer, key_added=None, copy=copy)
 
 
+@_shared_docs
 def impute_down_shifted(data: Data, *, shift: float = 1.8, width: float = 0.3, seed: int = 0,
                         layer: str | None = None, key_added: str | None = None,
                         copy: bool = False) -> Data | None:
@@ -325,18 +310,7 @@ def impute_down_shifted(data: Data, *, shift: float = 1.8, width: float = 0.3, s
         Centre and spread of the draws, in the sample's SDs.
     seed
         Random seed (the draws are reproducible).
-    layer
-        Read and replace ``layers[layer]`` instead of ``X``.
-    key_added
-        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
-    copy
-        Return a changed copy instead of changing ``data``.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {matrix_options}
 
     Examples
     --------
@@ -359,6 +333,7 @@ def _counts(matrix: xr.DataArray) -> np.ndarray:
     return values
 
 
+@_shared_docs
 def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
             key_added: str | None = None, copy: bool = False) -> Data | None:
     """edgeR's ``cpm(log=TRUE)`` of raw counts (log2 counts per million, prior count scaled
@@ -370,18 +345,7 @@ def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
         AnnData (or DataArray) of raw counts (non-negative integers).
     prior_count
         Average count added to each value (scaled by library size), as edgeR.
-    layer
-        Read and replace ``layers[layer]`` instead of ``X``.
-    key_added
-        Write the result to ``layers[key_added]`` and leave the input matrix as it is.
-    copy
-        Return a changed copy instead of changing ``data``.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is changed in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {matrix_options}
 
     Examples
     --------
@@ -397,6 +361,7 @@ def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
     return _apply(data, transform, layer=layer, key_added=key_added, copy=copy)
 
 
+@_shared_docs
 def filter_expressed(data: Data, *, min_cpm: float = 1.0, min_samples: int = 3,
                      layer: str | None = None, copy: bool = False) -> Data | None:
     """Keep genes with at least ``min_cpm`` counts per million in ``min_samples`` samples
@@ -408,16 +373,7 @@ def filter_expressed(data: Data, *, min_cpm: float = 1.0, min_samples: int = 3,
         AnnData (or DataArray) of raw counts.
     min_cpm, min_samples
         A gene is kept when ``min_samples`` samples reach ``min_cpm``.
-    layer
-        Count observed values in ``layers[layer]`` instead of ``X``.
-    copy
-        Return a filtered copy instead of filtering ``data`` in place.
-
-    Returns
-    -------
-    AnnData or DataArray or None
-        ``None`` when an AnnData is filtered in place; the copy with ``copy=True``; a new
-        DataArray for DataArray input.
+    {filter_options}
 
     Examples
     --------
