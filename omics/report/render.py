@@ -102,8 +102,12 @@ def _differential(store: Path) -> list[dict]:
                 table["gene"] = table["feature"]
             top = table.dropna(subset=["p_value"]).sort_values("p_value").head(15)[
                 ["feature", "log2_fc", "ci_low", "ci_high", "p_value", "fdr"]].round(4)
+            plan = _plan(store, analysis, contrast)
             sections.append({
                 "analysis": analysis.replace("_", " "), "contrast": contrast,
+                "tested": int(table["p_value"].notna().sum()), "total": len(table),
+                "samples": plan.get("samples"),
+                "non_estimable": plan.get("non_estimable") or [],
                 "counts": {level: int((table["fdr"] < level).sum()) for level in
                            (0.01, 0.05, 0.1)},
                 "uri": plots.to_data_uri(plots.volcano(table, contrast, set(AXIS_GENES))),

@@ -49,8 +49,11 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
         axis = [f"{g} {2 ** table.at[g, 'log2_fc']:.2f}x (FDR {_fmt(table.at[g, 'fdr'])})"
                 for g in AXIS_GENES if g in table.index]
         top = ", ".join(t["feature"] for t in summary["top"][:5])
+        untested = summary["not_estimable"]
+        tested = (f" ({summary['tested']} of {summary['tested'] + untested} tested)"
+                  if untested else "")
         lines.append(f"Proteome {contrast}: {summary['significant_fdr_0.05']} proteins at FDR "
-                     f"< 0.05 ({summary['up']} up, {summary['down']} down); "
+                     f"< 0.05{tested} ({summary['up']} up, {summary['down']} down); "
                      f"{'; '.join(axis)}; top: {top}")
     protein_mrna = analyses.get("protein_mrna")
     if protein_mrna:

@@ -95,3 +95,20 @@ def test_correlation_heatmap_and_network_figure_show_their_data():
     assert len(axes.collections[0].get_offsets()) == 2
     assert axes.lines[0].get_linewidth() == 2.6  # experimental edges drawn thick
     assert {t.get_text() for t in axes.texts} == {"ANXA6", "EGFR"}
+
+
+def test_report_says_how_many_features_were_tested_and_on_which_samples(small_store,
+                                                                       small_cohort, tmp_path):
+    from omics.io.study import load_study
+    from omics.steps.analysis import differential_proteomics
+    from omics.store.results import read_result
+
+    plan = load_study(small_cohort).analysis.proteomics
+    summary = differential_proteomics(small_store, plan)
+    contrast = next(iter(plan.contrasts))
+    table = read_result(small_store, "differential_proteomics", contrast)
+    tested = int(table["p_value"].notna().sum())
+    assert 0 < tested < len(table) == 674 and summary[contrast]["tested"] == tested
+    html = build_report(small_store, tmp_path / "report.html").read_text()
+    assert (f"Tested: {tested} of 674 features ({674 - tested} not testable: too few observed "
+            f"values in the compared groups); samples: {plan.samples}.") in html
