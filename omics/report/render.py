@@ -33,7 +33,7 @@ from sklearn.metrics import roc_curve
 from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
 from omics.report.network_section import network_section
-from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics
+from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics, samples_frame
 from omics.steps.sample_map import subjects_missing
 from omics.steps.summary import AXIS_GENES
 from omics.store import layout
@@ -63,31 +63,38 @@ def _group_rows(store: Path) -> tuple[list[dict], list[dict]]:
 def _qc(store: Path) -> list[dict]:
     if not (store / layout.PROTEOMICS / "zarr.json").exists():
         return []
+    dataset = open_proteomics(store)
+    everything = samples_frame(dataset)
+    raw = np.asarray(log2_intensity(dataset["intensity"]).values)
     values, samples = normalised_proteomics(store)
     matrix = np.asarray(values.values)
-    missing = pd.Series(np.isnan(matrix).mean(axis=0), index=samples.index)
-    group = samples["plex"] if "plex" in samples else pd.Series("all", index=samples.index)
+    missing = pd.Series(np.isnan(raw).mean(axis=0), index=everything.index)
+    group = everything["plex"] if "plex" in everything \
+        else pd.Series("all", index=everything.index)
     figures = [_figure(plots.missing_per_sample(missing, group),
                        "Missing values per sample (coloured by plex)")]
-    raw = np.asarray(log2_intensity(open_proteomics(store)["intensity"]).values)
-    figures.append(_figure(plots.distributions(raw, samples.index, "log2 intensity"),
-                           "Intensity distributions before normalisation"))
-    figures.append(_figure(plots.distributions(matrix, samples.index,
-                                               "log2 intensity (median-normalised)"),
-                           "Intensity distributions after normalisation"))
-    if {"plex", "reference"} <= set(samples.columns) and samples["reference"].astype(bool).any():
-        reference = samples["reference"].astype(bool)
+    figures.append(_figure(plots.distributions(raw, everything.index, "log2 intensity"),
+                           "Intensity distributions before normalisation (every sample)"))
+    left_out = len(everything) - len(samples)
+    figures.append(_figure(plots.distributions(matrix, samples.index, "log2 intensity "
+                                               "(normalised)"),
+                           "Intensity distributions after normalisation (the analysed "
+                           f"samples{f'; {left_out} left out by the plan' if left_out else ''})"))
+    if {"plex", "reference"} <= set(everything.columns) and \
+            everything["reference"].astype(bool).any():
+        reference = everything["reference"].astype(bool)
         pooled = pd.DataFrame(raw[:, reference.to_numpy()]).corr().to_numpy()
         lowest = pooled[np.triu_indices_from(pooled, k=1)].min() if len(pooled) > 1 \
             else np.nan
-        figures.append(_figure(plots.reference_channels(raw, samples["plex"], reference),
+        figures.append(_figure(plots.reference_channels(raw, everything["plex"], reference),
                                "Reference channels across plexes (before normalisation; "
                                f"lowest Pearson r between plexes' references {lowest:.3f})"))
     complete = matrix[np.isfinite(matrix).all(axis=1)]
     if complete.shape[0] > 3:
-        labels = samples["condition"] if "condition" in samples else group
+        labels = samples["condition"] if "condition" in samples \
+            else pd.Series("samples", index=samples.index)
         figures.append(_figure(plots.pca_scatter(complete, labels),
-                               "PCA of samples (complete proteins)"))
+                               "PCA of the analysed samples (complete proteins)"))
     return figures
 
 
@@ -191,7 +198,7 @@ def _methods(store: Path) -> list[str]:
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS)[:1]:
         plan = _plan(store, DIFFERENTIAL_PROTEOMICS, contrast)
         steps = ", ".join(s["step"].replace("_", " ") for s in
-                          json.loads(plan.get("preprocess", "[]")))
+                          json.loads(plan.get("preprocessing_applied", "[]")))
         text.append(f"Proteomics intensities were preprocessed by {steps}. Differential "
                     f"abundance used limma-style moderated t statistics (lmFit, contrasts.fit, "
                     f"eBayes; omics-axis port, parity with R limma to 1e-8) on the design "

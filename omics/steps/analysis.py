@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
+import zarr
 
 from omics.errors import OmicsInputError
 from omics.io.plan_steps import Log2Step, MedianNormaliseStep, PreprocessStep
 from omics.io.study import DifferentialPlan, GenePairPlan, ProteinMrnaPlan
-from omics.preprocess import expressed_genes, log2_intensity, log_cpm, median_normalise
+from omics.preprocess import expressed_genes, log_cpm
 from omics.stats import (
     bh_fdr,
     paired_row_correlation,
@@ -41,7 +42,10 @@ __all__ = [
     "gene_symbols",
     "expression_dataarray",
     "modality_scale",
+    "analysed_view",
     "normalised_proteomics",
+    "recorded_proteomics_plan",
+    "samples_frame",
     "protein_matrix_by_gene",
     "protein_mrna",
 ]
@@ -55,7 +59,8 @@ def differential_transcriptomics_name(modality: str) -> str:
     return f"differential_transcriptomics_{modality}"
 
 
-def _samples_frame(dataset: xr.Dataset) -> pd.DataFrame:
+def samples_frame(dataset: xr.Dataset) -> pd.DataFrame:
+    """The proteomics sample sheet (sample coordinates; text columns as str)."""
     columns = {name: np.asarray(dataset[name].values)
                for name, coord in dataset.coords.items()
                if coord.dims == ("sample",) and name != "sample"}
@@ -66,11 +71,37 @@ def _samples_frame(dataset: xr.Dataset) -> pd.DataFrame:
     return frame
 
 
+def recorded_proteomics_plan(store: str | Path) -> DifferentialPlan | None:
+    """The proteomics analysis plan recorded with the store's differential results (its
+    sample selection and preprocessing steps), or ``None`` before any analysis."""
+    names = result_names(store, DIFFERENTIAL_PROTEOMICS)
+    if not names:
+        return None
+    group = Path(store) / layout.result_group(DIFFERENTIAL_PROTEOMICS, names[0])
+    first = next(iter(dict(zarr.open_group(str(group), mode="r").arrays()).values()))
+    recorded = json.loads(first.attrs.get("parameters", "{}"))
+    return DifferentialPlan.model_validate(
+        {k: v for k, v in recorded.items() if k in DifferentialPlan.model_fields})
+
+
+def analysed_view(dataset: xr.Dataset, plan: DifferentialPlan | None
+                  ) -> tuple[xr.DataArray, pd.DataFrame]:
+    """The proteomics values an analysis works on: the plan's samples, then its
+    preprocessing steps (default: all samples, log2 and median normalisation)."""
+    samples = samples_frame(dataset)
+    keep = select_samples(samples, plan.samples if plan else None).to_numpy()
+    chosen = samples.loc[keep]
+    steps = DEFAULT_PROTEOMICS_STEPS if plan is None or plan.preprocess is None \
+        else plan.preprocess
+    values = apply_steps(dataset["intensity"].isel(sample=np.flatnonzero(keep)), chosen, steps)
+    return values, chosen
+
+
 def normalised_proteomics(store: str | Path) -> tuple[xr.DataArray, pd.DataFrame]:
-    """log2, median-normalised proteomics (lazy) and the sample sheet."""
-    dataset = open_proteomics(store)
-    values = median_normalise(log2_intensity(dataset["intensity"]))
-    return values, _samples_frame(dataset)
+    """The analysed proteomics view (lazy) and its sample sheet: the samples and
+    preprocessing of the store's recorded proteomics plan, so QC, the network's
+    correlations and protein-mRNA see what the differential analysis saw."""
+    return analysed_view(open_proteomics(store), recorded_proteomics_plan(store))
 
 
 def protein_matrix_by_gene(store: str | Path) -> pd.DataFrame:
@@ -109,7 +140,8 @@ def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], s
                 "samples)", "a design and sample selection that leave residual degrees of "
                 "freedom")
         attrs = provenance(step=f"analysis:{analysis}", parameters={
-            **plan.model_dump(mode="json"), "contrast_name": name, "preprocess": preprocess,
+            **plan.model_dump(mode="json"), "contrast_name": name,
+            "preprocessing_applied": preprocess,
             "df_prior": table.attrs.get("df_prior"), "s2_prior": table.attrs.get("s2_prior"),
             "non_estimable": table.attrs.get("non_estimable", []),
         })
@@ -133,11 +165,7 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
     """Select the plan's samples, apply its preprocessing steps (default log2 + median
     normalisation), then run its model for every contrast."""
     dataset = open_proteomics(store)
-    samples = _samples_frame(dataset)
-    keep = select_samples(samples, plan.samples).to_numpy()
-    chosen = samples.loc[keep]
-    steps = DEFAULT_PROTEOMICS_STEPS if plan.preprocess is None else plan.preprocess
-    values = apply_steps(dataset["intensity"].isel(sample=np.flatnonzero(keep)), chosen, steps)
+    values, chosen = analysed_view(dataset, plan)
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
     gene_of = dict(zip(np.asarray(dataset["feature"].values).astype(str),

@@ -56,7 +56,7 @@ def test_steps_run_in_order_on_the_selected_samples(small_cohort, small_store, t
     attrs = zarr.open_group(str(small_store / "results/differential_proteomics" / name),
                             mode="r")["log2_fc"].attrs
     import json
-    steps = json.loads(json.loads(attrs["parameters"])["preprocess"])
+    steps = json.loads(json.loads(attrs["parameters"])["preprocessing_applied"])
     assert [s["step"] for s in steps] == ["log2", "median_normalise", "filter_min_valid"]
     assert steps[1]["reference_features"] == 3
     assert len(steps[1]["sample_shift"]) == 20  # the 2 reference channels left out
@@ -217,3 +217,22 @@ def test_an_undeclared_scale_is_refused_before_anything_runs(tmp_path):
                                               r"scale for a modality that analysis\."
                                               r"transcriptomics\.arr analyses"):
         validate_study(path)
+
+
+def test_qc_network_and_protein_mrna_see_the_analysed_samples(small_cohort, small_store):
+    """The samples and preprocessing of the differential analysis are recorded and reused
+    by everything that reads proteomics values afterwards."""
+    from omics.steps.analysis import normalised_proteomics, protein_matrix_by_gene
+
+    plan = load_study(small_cohort).analysis.proteomics.model_copy(
+        update={"samples": "not reference and replicate != 1"})
+    before, all_samples = normalised_proteomics(small_store)
+    assert len(all_samples) == 22  # no analysis yet: every sample, default normalisation
+    differential_proteomics(small_store, plan)
+    values, samples = normalised_proteomics(small_store)
+    chosen = all_samples[~all_samples["reference"].astype(bool)
+                         & (all_samples["replicate"].astype(int) != 1)]
+    assert list(samples.index) == list(chosen.index) and 0 < len(chosen) < 20
+    assert protein_matrix_by_gene(small_store).shape[1] == len(chosen)
+    medians = np.nanmedian(values.values, axis=0)
+    np.testing.assert_allclose(medians, medians.mean(), atol=1e-9)  # normalised on these
