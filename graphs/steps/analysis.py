@@ -38,9 +38,12 @@ from omics.io.hgnc import HgncMap
 from omics.io.options import NetworkOptions
 from omics.io.study import NetworkAnalysisPlan
 from omics.pl.network import network_figure
+from omics.steps.analysis import gene_symbols
+from omics.store import layout
+from omics.store.reader import open_proteomics, open_transcriptomics
 from omics.store.variables import flat_name
 
-__all__ = ["NetworkPlan", "analyse_axis_network", "axis_targets"]
+__all__ = ["NetworkPlan", "analyse_axis_network", "axis_targets", "measured_genes"]
 
 #: Curated roles whose members are the resistance-pathway targets of the path search.
 TARGET_ROLES = ("ubiquitin", "endocytosis", "pi3k_akt", "mapk", "gemcitabine", "apoptosis")
@@ -73,6 +76,19 @@ class NetworkPlan:
                    gene_sets=tuple(str(g) for g in plan.gene_sets),
                    hgnc=str(plan.hgnc) if plan.hgnc else None,
                    colour_contrast=colour_contrast)
+
+
+def measured_genes(store: str | Path) -> set[str]:
+    """Gene symbols the study measured: proteomics genes and transcriptomics features."""
+    store = Path(store)
+    genes: set[str] = set()
+    if (store / layout.PROTEOMICS / "zarr.json").exists():
+        genes |= set(gene_symbols(open_proteomics(store)))
+    folder = store / layout.TRANSCRIPTOMICS
+    for modality in (p.name for p in folder.iterdir() if (p / "zarr.json").exists()) \
+            if folder.exists() else []:
+        genes |= set(map(str, open_transcriptomics(store, modality).var_names))
+    return genes
 
 
 def axis_targets(roles: tuple[str, ...] = TARGET_ROLES) -> list[str]:
@@ -154,7 +170,13 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     nodes.to_csv(out / "axis_report_nodes.csv")
     edges.to_csv(out / "axis_report_edges.csv", index=False)
     universe = [n for n, d in graph.nodes(data=True) if d.get("kind", "gene") == "gene"]
-    genes = [n for n, d in context.nodes(data=True) if d.get("kind", "gene") == "gene"]
+    universe_rule = "the network's genes"
+    if store:
+        measured = measured_genes(store)
+        universe = [g for g in universe if g in measured]
+        universe_rule = "the network's genes measured in this study"
+    genes = [n for n, d in context.nodes(data=True)
+             if d.get("kind", "gene") == "gene" and n in set(universe)]
     enrichment = {}
     for gmt in plan.gene_sets:
         table = over_representation(genes, read_gmt(gmt), universe, min_size=3)
@@ -173,6 +195,7 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
                "context_edges": context.number_of_edges(),
                "significant_nodes": int(len(significant)),
                "modularity": modules.attrs["modularity"], "enrichment": enrichment,
+               "enrichment_universe": {"rule": universe_rule, "genes": len(universe)},
                "files": files, "parameters": {k: v for k, v in plan.__dict__.items()
                                               if k != "networks"},
                "networks": [s.model_dump(mode="json") for s in plan.networks]}

@@ -137,6 +137,27 @@ def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
     assert egfr in report
 
 
+def test_enrichment_universe_is_the_measured_genes_of_the_study(small_store, small_cohort,
+                                                                tmp_path):
+    from graphs.steps.analysis import measured_genes
+
+    gmt = tmp_path / "sets.gmt"
+    gmt.write_text("EGFR_AXIS\tna\tEGFR\tANXA6\tCBL\tGRB2\tNOT_MEASURED_1\n")
+    edges = tmp_path / "edges.tsv"
+    edges.write_text("a\tb\nEGFR\tNOT_MEASURED_1\nNOT_MEASURED_1\tNOT_MEASURED_2\n")
+    plan = NetworkPlan(n_random=20, gene_sets=(str(gmt),),
+                       networks=(network_options("edges", edges),))
+    with_store = analyse_axis_network(plan, tmp_path / "a", small_store)
+    without = analyse_axis_network(plan, tmp_path / "b")
+    measured = measured_genes(small_store)
+    assert {"ANXA6", "EGFR", "CBL"} <= measured and "lapatinib" not in measured
+    assert with_store["enrichment_universe"]["rule"] == \
+        "the network's genes measured in this study"
+    assert with_store["enrichment_universe"]["genes"] == \
+        without["enrichment_universe"]["genes"] - 2  # the two unmeasured genes
+    assert without["enrichment_universe"]["rule"] == "the network's genes"
+
+
 def test_graph_cli_end_to_end_and_its_errors(tmp_path):
     edges = tmp_path / "edges.csv"
     edges.write_text("gene_a,gene_b\nANXA6,LRP1\nLRP1,HSPA4\nHSPA4,EGFR\n")
