@@ -4,7 +4,6 @@ the real studies in ``examples/<study>/study.yaml`` match R on the same values."
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -42,10 +41,10 @@ def test_seed_study_recovers_the_planted_truth(tmp_path, truth):
                                                     "kaplan_meier.png"}
 
 
-def test_seed_study_runs_as_a_script(tmp_path):
-    out = subprocess.run([sys.executable, str(EXAMPLES / "seed_study.py")],
-                         capture_output=True, text=True, check=True).stdout
-    lines = dict(line.split(None, 1) for line in out.splitlines())
+def test_seed_study_prints_its_findings(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["seed_study.py"])
+    _load("seed_study").main()
+    lines = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
     assert lines["roc_auc"].strip() == "0.913"
     assert lines["ic50_res_um"].strip() == "13.9"
 
