@@ -159,9 +159,9 @@ def differential(
     [1.3, 1.1]
     """
     matrix, sheet = _selected(data, samples, layer)
-    matrix_design = design if isinstance(design, pd.DataFrame) else design_matrix(sheet, design)
-    fit = lm_fit(matrix.data, matrix_design.loc[sheet.index] if isinstance(design, pd.DataFrame)
-                 else matrix_design, features=np.asarray(matrix["feature"].values).astype(str))
+    x = design.loc[sheet.index] if isinstance(design, pd.DataFrame) \
+        else design_matrix(sheet, design)
+    fit = lm_fit(matrix.data, x, features=np.asarray(matrix["feature"].values).astype(str))
     if contrasts:
         fit = fit.contrasts_fit(contrasts)
     fit = fit.ebayes(trend=trend, robust=robust)

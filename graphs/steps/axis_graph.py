@@ -5,19 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
-import pandas as pd
 
 from graphs.curated import load_axis_layer
 from graphs.evidence import attach_edge_correlation, attach_node_table
 from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
     differential_transcriptomics_name,
-    gene_symbols,
     protein_matrix_by_gene,
 )
 from omics.store import layout
-from omics.store.reader import open_proteomics
 from omics.store.results import open_result, read_result, result_names
 from omics.store.variables import flat_name
 
@@ -38,13 +34,8 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     store = Path(store)
     graph = load_axis_layer()
     has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
-    if has_proteomics:
-        proteomics = open_proteomics(store)
-        gene_of = pd.Series(gene_symbols(proteomics),
-                            index=np.asarray(proteomics["feature"].values).astype(str))
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS):
-        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)
-        table["gene"] = table["feature"].map(gene_of)
+        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)  # has a gene column
         attach_node_table(graph, table, "gene",
                           {"log2_fc": flat_name("protein_log2_fc", contrast),
                            "fdr": flat_name("protein_fdr", contrast)})

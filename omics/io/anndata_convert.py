@@ -27,15 +27,24 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["dataset_to_anndata", "feature_matrix", "study_mudata"]
+__all__ = ["coordinate_frame", "dataset_to_anndata", "feature_matrix", "study_mudata"]
 
 
-def _coordinate_frame(data: xr.Dataset | xr.DataArray, dim: str) -> pd.DataFrame:
+def coordinate_frame(data: xr.Dataset | xr.DataArray, dim: str) -> pd.DataFrame:
+    """The coordinates along ``dim`` (e.g. the sample sheet along ``sample``) as a table
+    indexed by ``dim``; text columns as ``str``.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset(coords={"sample": ["s1", "s2"], "plex": ("sample", ["P1", "P2"])})
+    >>> coordinate_frame(ds, "sample")["plex"].tolist()
+    ['P1', 'P2']
+    """
     frame = pd.DataFrame({name: np.asarray(coord.values) for name, coord in data.coords.items()
                           if coord.dims == (dim,) and name != dim},
                          index=pd.Index(np.asarray(data[dim].values).astype(str)))
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if frame[column].dtype.kind not in "biuf":
             frame[column] = frame[column].astype(str)
     return frame
 
@@ -68,8 +77,8 @@ def dataset_to_anndata(data: xr.Dataset, variable: str = "intensity", *,
     values = data[variable].transpose("sample", "feature").data
     if not lazy:
         values = np.asarray(values)
-    adata = ad.AnnData(X=values, obs=_coordinate_frame(data, "sample"),
-                       var=_coordinate_frame(data, "feature"))
+    adata = ad.AnnData(X=values, obs=coordinate_frame(data, "sample"),
+                       var=coordinate_frame(data, "feature"))
     adata.uns["provenance"] = dict(data[variable].attrs)
     return adata
 
@@ -91,7 +100,7 @@ def feature_matrix(data: ad.AnnData | xr.DataArray, layer: str | None = None
     """
     if isinstance(data, xr.DataArray):
         matrix = data.transpose("feature", "sample")
-        return matrix, _coordinate_frame(matrix, "sample")
+        return matrix, coordinate_frame(matrix, "sample")
     values = data.X if layer is None else data.layers[layer]
     if hasattr(values, "toarray"):
         values = values.toarray()

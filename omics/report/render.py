@@ -30,15 +30,16 @@ import pandas as pd
 import zarr
 from sklearn.metrics import roc_curve
 
+from omics.io.anndata_convert import coordinate_frame
 from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
 from omics.report.network_section import network_section
-from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics, samples_frame
+from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics
 from omics.steps.sample_map import subjects_missing
 from omics.steps.summary import AXIS_GENES
 from omics.store import layout
 from omics.store.reader import describe_groups, open_proteomics, open_table
-from omics.store.results import open_result, read_result, result_names
+from omics.store.results import open_result, read_result, recorded_parameters, result_names
 from omics.store.variables import flat_name
 
 __all__ = ["build_report"]
@@ -64,7 +65,7 @@ def _qc(store: Path) -> list[dict]:
     if not (store / layout.PROTEOMICS / "zarr.json").exists():
         return []
     dataset = open_proteomics(store)
-    everything = samples_frame(dataset)
+    everything = coordinate_frame(dataset, "sample")
     raw = np.asarray(log2_intensity(dataset["intensity"]).values)
     values, samples = normalised_proteomics(store)
     matrix = np.asarray(values.values)
@@ -109,7 +110,7 @@ def _differential(store: Path) -> list[dict]:
                 table["gene"] = table["feature"]
             top = table.dropna(subset=["p_value"]).sort_values("p_value").head(15)[
                 ["feature", "log2_fc", "ci_low", "ci_high", "p_value", "fdr"]].round(4)
-            plan = _plan(store, analysis, contrast)
+            plan = recorded_parameters(store, analysis, contrast)
             sections.append({
                 "analysis": analysis.replace("_", " "), "contrast": contrast,
                 "tested": int(table["p_value"].notna().sum()), "total": len(table),
@@ -139,19 +140,13 @@ def _protein_mrna(store: Path) -> list[dict]:
     return figures
 
 
-def _plan(store: Path, analysis: str, name: str) -> dict:
-    attrs = zarr.open_group(str(store / layout.result_group(analysis, name)), mode="r")
-    first = next(iter(dict(attrs.arrays()).values()))
-    return json.loads(first.attrs.get("parameters", "{}"))
-
-
 def _clinical(store: Path) -> list[dict]:
     if "roc" not in result_names(store, "clinical"):
         return []
     from omics.stats.survival import kaplan_meier_by_group
     from omics.steps.clinical import positive_outcome
 
-    plan = _plan(store, "clinical", "roc")
+    plan = recorded_parameters(store, "clinical", "roc")
     clinical = open_table(store, layout.CLINICAL)
     marker = clinical[plan["biomarker"]].to_numpy(float)
     response = clinical[plan["response"]]
@@ -176,7 +171,7 @@ def _clinical(store: Path) -> list[dict]:
 def _dose_response(store: Path) -> list[dict]:
     if "fits" not in result_names(store, "dose_response"):
         return []
-    plan = _plan(store, "dose_response", "fits")
+    plan = recorded_parameters(store, "dose_response", "fits")
     table = open_table(store, layout.table_group(plan["table"]))
     fits = read_result(store, "dose_response", "fits")
     return [_figure(plots.dose_response_curves(table, fits, plan["condition"], plan["dose"],
@@ -187,7 +182,7 @@ def _dose_response(store: Path) -> list[dict]:
 def _network(store: Path) -> dict | None:
     if "nodes" not in result_names(store, "network"):
         return None
-    plan = _plan(store, "network", "nodes")
+    plan = recorded_parameters(store, "network", "nodes")
     contrast = plan.get("colour_contrast")
     return network_section(store, plan.get("seeds", []),
                            flat_name("protein_log2_fc", contrast) if contrast else None)
@@ -196,7 +191,7 @@ def _network(store: Path) -> dict | None:
 def _methods(store: Path) -> list[str]:
     text = []
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS)[:1]:
-        plan = _plan(store, DIFFERENTIAL_PROTEOMICS, contrast)
+        plan = recorded_parameters(store, DIFFERENTIAL_PROTEOMICS, contrast)
         steps = ", ".join(s["step"].replace("_", " ") for s in
                           json.loads(plan.get("preprocessing_applied", "[]")))
         text.append(f"Proteomics intensities were preprocessed by {steps}. Differential "
@@ -216,7 +211,7 @@ def _methods(store: Path) -> list[str]:
                     "(scipy curve_fit); IC50 intervals from the fit covariance on the log "
                     "scale; drug combinations by Bliss excess and the Chou-Talalay index.")
     if "nodes" in result_names(store, "network"):
-        plan = _plan(store, "network", "nodes")
+        plan = recorded_parameters(store, "network", "nodes")
         layers = ", ".join(f"{n['format']} ({Path(n['path']).name}, score >= {n['min_score']})"
                            for n in plan.get("networks", [])) or "no database layer"
         text.append(f"The curated ANXA6-EGFR-ubiquitin layer was merged with {layers}. "

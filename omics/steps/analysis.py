@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
-import zarr
 
 from omics.errors import OmicsInputError
+from omics.io.anndata_convert import coordinate_frame, feature_matrix
 from omics.io.plan_steps import Log2Step, MedianNormaliseStep, PreprocessStep
 from omics.io.study import DifferentialPlan, GenePairPlan, ProteinMrnaPlan
-from omics.preprocess import expressed_genes, log_cpm
+from omics.preprocess import expressed_genes, log2_intensity, log_cpm
 from omics.stats import (
     bh_fdr,
     paired_row_correlation,
@@ -30,7 +30,7 @@ from omics.steps.preprocessing import apply_steps
 from omics.store import layout
 from omics.store.provenance import provenance
 from omics.store.reader import open_proteomics, open_transcriptomics
-from omics.store.results import open_differential, result_names
+from omics.store.results import open_differential, recorded_parameters, result_names
 from omics.store.variables import check_variables
 from omics.store.writer import write_dataset, write_table
 
@@ -42,10 +42,10 @@ __all__ = [
     "gene_symbols",
     "expression_dataarray",
     "modality_scale",
+    "on_log_scale",
     "analysed_view",
     "normalised_proteomics",
     "recorded_proteomics_plan",
-    "samples_frame",
     "protein_matrix_by_gene",
     "protein_mrna",
 ]
@@ -54,21 +54,14 @@ DIFFERENTIAL_PROTEOMICS = "differential_proteomics"
 FDR_THRESHOLD = 0.05
 
 
+#: Proteomics preprocessing when the plan gives none: log2, then median normalisation.
+DEFAULT_PROTEOMICS_STEPS: list[PreprocessStep] = [Log2Step(step="log2"),
+                                                  MedianNormaliseStep(step="median_normalise")]
+
+
 def differential_transcriptomics_name(modality: str) -> str:
     """Result folder of a transcriptomics modality's differential analysis."""
     return f"differential_transcriptomics_{modality}"
-
-
-def samples_frame(dataset: xr.Dataset) -> pd.DataFrame:
-    """The proteomics sample sheet (sample coordinates; text columns as str)."""
-    columns = {name: np.asarray(dataset[name].values)
-               for name, coord in dataset.coords.items()
-               if coord.dims == ("sample",) and name != "sample"}
-    frame = pd.DataFrame(columns, index=np.asarray(dataset["sample"].values).astype(str))
-    for name, column in frame.items():
-        if column.dtype.kind not in "biuf":
-            frame[name] = column.astype(str)
-    return frame
 
 
 def recorded_proteomics_plan(store: str | Path) -> DifferentialPlan | None:
@@ -77,9 +70,7 @@ def recorded_proteomics_plan(store: str | Path) -> DifferentialPlan | None:
     names = result_names(store, DIFFERENTIAL_PROTEOMICS)
     if not names:
         return None
-    group = Path(store) / layout.result_group(DIFFERENTIAL_PROTEOMICS, names[0])
-    first = next(iter(dict(zarr.open_group(str(group), mode="r").arrays()).values()))
-    recorded = json.loads(first.attrs.get("parameters", "{}"))
+    recorded = recorded_parameters(store, DIFFERENTIAL_PROTEOMICS, names[0])
     return DifferentialPlan.model_validate(
         {k: v for k, v in recorded.items() if k in DifferentialPlan.model_fields})
 
@@ -88,7 +79,7 @@ def analysed_view(dataset: xr.Dataset, plan: DifferentialPlan | None
                   ) -> tuple[xr.DataArray, pd.DataFrame]:
     """The proteomics values an analysis works on: the plan's samples, then its
     preprocessing steps (default: all samples, log2 and median normalisation)."""
-    samples = samples_frame(dataset)
+    samples = coordinate_frame(dataset, "sample")
     keep = select_samples(samples, plan.samples if plan else None).to_numpy()
     chosen = samples.loc[keep]
     steps = DEFAULT_PROTEOMICS_STEPS if plan is None or plan.preprocess is None \
@@ -156,11 +147,6 @@ def _source_files(attrs: dict) -> list:
     return json.loads(attrs.get("source_files", "[]"))
 
 
-#: Proteomics preprocessing when the plan gives none: log2, then median normalisation.
-DEFAULT_PROTEOMICS_STEPS: list[PreprocessStep] = [Log2Step(step="log2"),
-                                                  MedianNormaliseStep(step="median_normalise")]
-
-
 def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
     """Select the plan's samples, apply its preprocessing steps (default log2 + median
     normalisation), then run its model for every contrast."""
@@ -199,23 +185,27 @@ def modality_scale(adata) -> str:
     return scale
 
 
+def on_log_scale(values: xr.DataArray, scale: str) -> xr.DataArray:
+    """Expression values on a log scale by their declared scale: log-CPM of counts (edgeR
+    prior count 2), log2 of linear values and ratios (non-positive values missing), log2
+    values as they are."""
+    if scale == "counts":
+        return values.copy(data=log_cpm(values.values))
+    if scale in ("linear", "ratio"):
+        return log2_intensity(values)
+    return values
+
+
 def expression_dataarray(store, modality: str) -> tuple[xr.DataArray, str, pd.DataFrame,
                                                           dict]:
     """A transcriptomics modality as ``(feature, sample)`` values on a log scale, by its
-    declared scale: log-CPM of counts, log2 of linear values and ratios, log2 values as they
-    are. Returns the values, the scale, the sample sheet and the source provenance."""
+    declared scale (:func:`on_log_scale`). Returns the values, the scale, the sample sheet
+    and the source provenance."""
     adata = open_transcriptomics(store, modality)
     scale = modality_scale(adata)
-    raw = np.asarray(adata.X, dtype=np.float64).T
-    if scale == "counts":
-        raw = log_cpm(raw)
-    elif scale in ("linear", "ratio"):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            raw = np.where(raw > 0, np.log2(raw), np.nan)
-    values = xr.DataArray(raw, dims=("feature", "sample"),
-                          coords={"feature": np.asarray(adata.var_names, dtype=object),
-                                  "sample": np.asarray(adata.obs_names, dtype=object)})
-    return values, scale, adata.obs.copy(), dict(adata.uns.get("provenance", {}))
+    raw, samples = feature_matrix(adata)
+    return (on_log_scale(raw.astype(np.float64), scale), scale, samples,
+            dict(adata.uns.get("provenance", {})))
 
 
 def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
@@ -228,13 +218,10 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
     """
     adata = open_transcriptomics(store, modality)
     scale = modality_scale(adata)
-    samples = adata.obs.copy()
+    raw, samples = feature_matrix(adata)
     keep = select_samples(samples, plan.samples).to_numpy()
     chosen = samples.loc[keep]
-    raw = xr.DataArray(np.asarray(adata.X, dtype=np.float64).T[:, keep],
-                       dims=("feature", "sample"),
-                       coords={"feature": np.asarray(adata.var_names, dtype=object),
-                               "sample": np.asarray(adata.obs_names[keep], dtype=object)})
+    raw = raw.astype(np.float64).isel(sample=np.flatnonzero(keep))
     if plan.preprocess is not None:
         values = apply_steps(raw, chosen, plan.preprocess)
         described = values.attrs["preprocess"]
@@ -242,14 +229,12 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
         group_sizes = chosen.groupby(list(chosen.columns[:1]), observed=True).size()
         smallest = int(group_sizes.min())
         expressed = expressed_genes(raw.values, min_samples=smallest)
-        values = raw.copy(data=log_cpm(raw.values)).where(
-            xr.DataArray(expressed, dims=("feature",)))
+        values = on_log_scale(raw, scale).where(xr.DataArray(expressed, dims=("feature",)))
         described = f"log_cpm(prior_count=2); expressed: >= 1 CPM in >= {smallest} samples"
-    elif scale == "log2":
-        values, described = raw, "none (declared scale log2)"
     else:
-        values = apply_steps(raw, chosen, [Log2Step(step="log2")])
-        described = f"log2 (declared scale {scale})"
+        values = on_log_scale(raw, scale)
+        described = "none (declared scale log2)" if scale == "log2" \
+            else f"log2 (declared scale {scale})"
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
     for table in tables.values():

@@ -34,7 +34,7 @@ import pandas as pd
 import xarray as xr
 
 from omics.errors import OmicsInputError
-from omics.io.anndata_convert import feature_matrix
+from omics.io.anndata_convert import coordinate_frame, feature_matrix
 from omics.io.registry import read_source
 from omics.io.study import DifferentialPlan, StudyConfig, load_study
 from omics.stats.design import contrast_matrix, design_matrix
@@ -54,13 +54,10 @@ class _Problem(Exception):
 
 
 def _sheet_and_matrix(value) -> tuple[pd.DataFrame, xr.DataArray]:
+    """The sample sheet and feature matrix of a read input, as the analysis steps see them."""
     if isinstance(value, xr.Dataset):
-        return feature_matrix(value["intensity"])[1], value["intensity"]
+        return coordinate_frame(value, "sample"), value["intensity"]
     matrix, sheet = feature_matrix(value)
-    for name in sheet.columns:
-        if not isinstance(sheet[name].dtype, pd.CategoricalDtype) and \
-                sheet[name].dtype.kind not in "biuf":
-            sheet[name] = sheet[name].astype(str)
     return sheet, matrix
 
 

@@ -22,16 +22,19 @@ Examples
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import xarray as xr
+import zarr
 
 from omics.store import layout
 from omics.store.reader import open_dataset, open_table
 from omics.store.variables import VARIABLES, check_variables
 
-__all__ = ["open_differential", "open_result", "read_result", "result_names"]
+__all__ = ["open_differential", "open_result", "read_result", "recorded_parameters",
+           "result_names"]
 
 
 def result_names(store: str | Path, analysis: str) -> list[str]:
@@ -47,6 +50,14 @@ def open_result(store: str | Path, analysis: str, name: str) -> xr.Dataset:
     """One result as a Dataset (loaded), its variables checked against the registry."""
     group = layout.result_group(analysis, name)
     return check_variables(open_dataset(store, group).load(), f"{store}/{group}")
+
+
+def recorded_parameters(store: str | Path, analysis: str, name: str) -> dict:
+    """The parameters recorded in a result's provenance (its plan section and the values
+    the analysis derived, e.g. ``preprocessing_applied``)."""
+    group = zarr.open_group(str(Path(store) / layout.result_group(analysis, name)), mode="r")
+    first = next(iter(dict(group.arrays()).values()))
+    return json.loads(first.attrs.get("parameters", "{}"))
 
 
 def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
