@@ -45,7 +45,8 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
     lines = []
     proteomics = analyses.get("differential_proteomics", {})
     for contrast, summary in proteomics.items():
-        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast).set_index("feature")
+        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)
+        table = table.dropna(subset=["gene"]).drop_duplicates("gene").set_index("gene")
         axis = [f"{g} {2 ** table.at[g, 'log2_fc']:.2f}x (FDR {_fmt(table.at[g, 'fdr'])})"
                 for g in AXIS_GENES if g in table.index]
         top = ", ".join(t["feature"] for t in summary["top"][:5])
@@ -54,7 +55,7 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
                   if untested else "")
         lines.append(f"Proteome {contrast}: {summary['significant_fdr_0.05']} proteins at FDR "
                      f"< 0.05{tested} ({summary['up']} up, {summary['down']} down); "
-                     f"{'; '.join(axis)}; top: {top}")
+                     + "".join(f"{a}; " for a in axis) + f"top: {top}")
     protein_mrna = analyses.get("protein_mrna")
     if protein_mrna:
         for contrast, genes in protein_mrna["protein_only"].items():
