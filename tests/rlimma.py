@@ -101,3 +101,35 @@ def rscript_top_tables(tmp_path: Path, y: np.ndarray, design: pd.DataFrame,
                            na_values=["NA"])
 
     return [read(f"top_{j}.tsv") for j in range(n_columns)], read("top_f.tsv")
+
+
+_WEIGHTED_SCRIPT = r"""
+suppressMessages(library(limma))
+args <- commandArgs(trailingOnly = TRUE)
+out <- args[1]
+y <- as.matrix(read.table(file.path(out, "y.tsv"), sep = "\t", header = FALSE))
+w <- as.matrix(read.table(file.path(out, "w.tsv"), sep = "\t", header = FALSE))
+design <- as.matrix(read.table(file.path(out, "design.tsv"), sep = "\t", header = TRUE,
+                               check.names = FALSE))
+fit <- eBayes(lmFit(y, design, weights = w))
+j <- ncol(design)
+res <- data.frame(coef = fit$coefficients[, j], stdev = fit$stdev.unscaled[, j],
+                  sigma = fit$sigma, t = fit$t[, j])
+write.table(format(res, digits = 17), file.path(out, "fit.tsv"), sep = "\t", quote = FALSE,
+            row.names = FALSE)
+"""
+
+
+def rscript_weighted_lm_fit(tmp_path: Path, y: np.ndarray, weights: np.ndarray,
+                            design: pd.DataFrame) -> pd.DataFrame:
+    """limma's ``eBayes(lmFit(y, design, weights=w))`` for the last coefficient: coef,
+    stdev (unscaled), sigma and t per feature. Skips without Rscript."""
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript with limma not installed (.ci/run installs r-bioc-limma)")
+    np.savetxt(tmp_path / "y.tsv", y, delimiter="\t", fmt="%.17g")
+    np.savetxt(tmp_path / "w.tsv", weights, delimiter="\t", fmt="%.17g")
+    design.to_csv(tmp_path / "design.tsv", sep="\t", index=False)
+    (tmp_path / "run.R").write_text(_WEIGHTED_SCRIPT)
+    subprocess.run(["Rscript", str(tmp_path / "run.R"), str(tmp_path)], check=True,
+                   capture_output=True)
+    return pd.read_csv(tmp_path / "fit.tsv", sep="\t", skipinitialspace=True)

@@ -88,3 +88,41 @@ def test_pxd013277_example_normalised_on_human_proteins_matches_r(tmp_path):
         assert summary[name]["significant_fdr_0.05"] == int(called.sum())
         if name == "ug15_vs_ug7pt5":
             assert abs(int(called.sum()) - 2175) <= 10 and int((called & human).sum()) <= 300
+
+
+def test_tcga_rsem_example_with_voom_matches_edger_and_limma(tmp_path):
+    """examples/tcga_brca_rsem: non-integer RSEM counts, filterByExpr by tissue, TMM, voom;
+    the stored table equals R (edgeR + limma) on the same counts, and the summary says how
+    many genes the filter removed."""
+    from omics.io.study import load_study
+    from omics.steps.analysis import differential_transcriptomics
+    from omics.steps.ingest import ingest_study
+    from omics.steps.summary import findings
+    from omics.store.results import read_result
+    from tests.conftest import shared_data
+    from tests.redger import rscript_voom
+
+    source = shared_data("transcriptomics_clinical/tcga_brca_rsem_20530x10.tsv.gz")
+    study = load_study(EXAMPLES / "tcga_brca_rsem" / "study.yaml")
+    store = ingest_study(study.path, tmp_path / "s.zarr")
+    summary = differential_transcriptomics(store, "rnaseq",
+                                           study.analysis.transcriptomics["rnaseq"])
+    ours = read_result(store, "differential_transcriptomics_rnaseq", "tumour_vs_normal")
+
+    counts = pd.read_csv(source, sep="\t", index_col=0)
+    samples = pd.read_csv(EXAMPLES / "tcga_brca_rsem" / "samples.csv", index_col="sample")
+    samples = samples.loc[counts.columns].reset_index(drop=True)
+    r = rscript_voom(tmp_path, counts.to_numpy(), samples, "~ 0 + tissue", [-1, 1],
+                     filter_by="tissue")
+    top = r["top"].set_axis(counts.index[r["keep"]])
+    ours = ours.set_index("feature").loc[top.index]
+    np.testing.assert_allclose(ours["t"], top["t"], rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(ours["log2_fc"], top["logFC"], rtol=1e-8, atol=1e-8)
+    called = (ours["fdr"] < 0.05).to_numpy()
+    np.testing.assert_array_equal(called, (top["adj.P.Val"] < 0.05).to_numpy())
+    assert summary["tumour_vs_normal"]["significant_fdr_0.05"] == called.sum() == 441
+    assert ours.loc["EGFR|1956", "gene"] == "EGFR"
+    (line,) = findings(store, {})
+    assert line.startswith("Transcriptome rnaseq tumour_vs_normal (limma voom): 441 genes at "
+                           "FDR < 0.05 (15,920 of 20,530 genes tested; 4,610 removed by "
+                           "preprocessing filters) (146 up, 295 down)")

@@ -219,10 +219,18 @@ def main() -> None:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
     except typer.Abort:
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        if _is_usage_error(exc):
             exc.show()
             sys.exit(exc.exit_code)
         raise
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """A command-line usage error (unknown option or command, bad value) of click or of the
+    click copy that typer vendors: shown in one message, exit code 2, no traceback."""
+    import click
+
+    return isinstance(exc, click.ClickException) or any(
+        cls.__name__ == "ClickException" and cls.__module__.startswith("typer.")
+        for cls in type(exc).__mro__)

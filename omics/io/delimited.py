@@ -227,25 +227,24 @@ def parse_numeric_columns(
     array([[1.5, 2. ],
            [nan, 3. ]])
     """
-    values = np.empty((len(frame), len(columns)), dtype=np.float64)
     header = list(frame.columns)
-    for j, name in enumerate(columns):
-        cells = frame[name]
-        missing = cells.isin(MISSING_TOKENS).to_numpy()
-        numbers = pd.to_numeric(cells.where(~missing, None), errors="coerce").to_numpy(float)
-        bad = ~missing & ~np.isfinite(numbers)
-        if not allow_negative:
-            bad |= numbers < 0
-        if integer:
-            bad |= missing | (np.isfinite(numbers) & (numbers != np.round(numbers)))
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            what = "a non-negative integer count" if integer else (
-                "a finite number" if allow_negative else "a finite non-negative number"
-            )
-            raise OmicsInputError(
-                path, f"{cells.iloc[i]!r} in column {name!r}", what,
-                line=line_of(frame, i), column=header.index(name) + 1,
-            )
-        values[:, j] = numbers
+    cells = frame.loc[:, columns].to_numpy(dtype=object)
+    missing = pd.isna(cells) | np.isin(cells, list(MISSING_TOKENS))
+    flat = pd.Series(np.where(missing, None, cells).ravel(order="F"), dtype=object)
+    values = pd.to_numeric(flat, errors="coerce").to_numpy(np.float64).reshape(
+        cells.shape, order="F")
+    bad = ~missing & ~np.isfinite(values)
+    if not allow_negative:
+        bad |= values < 0
+    if integer:
+        bad |= missing | (np.isfinite(values) & (values != np.round(values)))
+    if bad.any():
+        j, i = (int(k) for k in np.argwhere(bad.T)[0])
+        what = "a non-negative integer count" if integer else (
+            "a finite number" if allow_negative else "a finite non-negative number"
+        )
+        raise OmicsInputError(
+            path, f"{cells[i, j]!r} in column {columns[j]!r}", what,
+            line=line_of(frame, i), column=header.index(columns[j]) + 1,
+        )
     return values

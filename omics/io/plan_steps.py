@@ -34,7 +34,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "COUNTS_STEPS",
     "FeatureSelector",
+    "FilterByExprStep",
     "FilterMinValidStep",
     "ImputeDownShiftedStep",
     "IrsNormaliseStep",
@@ -43,6 +45,7 @@ __all__ = [
     "MedianNormaliseStep",
     "PreprocessStep",
     "QuantileNormaliseStep",
+    "TmmNormaliseStep",
 ]
 
 
@@ -130,15 +133,38 @@ class ImputeDownShiftedStep(_Strict):
 
 
 class LogCpmStep(_Strict):
-    """edgeR log-CPM of raw counts."""
+    """edgeR log-CPM of counts (on the TMM-effective library sizes after ``tmm_normalise``)."""
 
     step: Literal["log_cpm"]
     prior_count: float = Field(default=2.0, gt=0)
 
 
+class FilterByExprStep(_Strict):
+    """edgeR's ``filterByExpr`` on counts: by the sample column ``group``, or without it by
+    the analysis design (R's ``filterByExpr(y, design)``)."""
+
+    step: Literal["filter_by_expr"]
+    group: str | None = None
+    min_count: float = Field(default=10, ge=0)
+    min_total_count: float = Field(default=15, ge=0)
+    large_n: int = Field(default=10, ge=1)
+    min_prop: float = Field(default=0.7, gt=0, le=1)
+
+
+class TmmNormaliseStep(_Strict):
+    """edgeR's TMM normalisation factors for counts (used by ``log_cpm`` and voom)."""
+
+    step: Literal["tmm_normalise"]
+
+
+#: Steps that need counts (and keep them counts, except ``log_cpm``).
+COUNTS_STEPS = ("filter_by_expr", "tmm_normalise", "log_cpm")
+
+
 #: One preprocessing step, discriminated on ``step``.
 PreprocessStep = Annotated[
     Union[Log2Step, MedianNormaliseStep, QuantileNormaliseStep, IrsNormaliseStep,  # noqa: UP007
-          FilterMinValidStep, ImputeDownShiftedStep, LogCpmStep],
+          FilterMinValidStep, ImputeDownShiftedStep, LogCpmStep, FilterByExprStep,
+          TmmNormaliseStep],
     Field(discriminator="step"),
 ]

@@ -99,8 +99,9 @@ class DifferentialPlan(_Strict):
 
     ``preprocess`` lists the steps in order (:mod:`omics.io.plan_steps`); without it the
     modality's default applies (proteomics: log2 then median normalisation over all
-    features; RNA-seq counts: log-CPM and the expression filter). Samples are selected
-    before preprocessing, so a left-out channel never enters a normalisation.
+    features; RNA-seq counts: log-CPM and the expression filter, or with ``method: voom``
+    edgeR's ``filterByExpr`` on the design and TMM factors). Samples are selected before
+    preprocessing, so a left-out channel never enters a normalisation.
     """
 
     design: str
@@ -109,7 +110,7 @@ class DifferentialPlan(_Strict):
         default=None, description="pandas query over the sample sheet selecting samples"
     )
     preprocess: list[PreprocessStep] | None = None
-    method: Literal["moderated", "welch", "wilcoxon"] = "moderated"
+    method: Literal["moderated", "voom", "welch", "wilcoxon"] = "moderated"
     trend: bool = False
     robust: bool = False
     fdr: Literal["bh", "storey"] = "bh"
@@ -127,8 +128,14 @@ class DifferentialPlan(_Strict):
     def _limma_options(self) -> DifferentialPlan:
         if self.trend and self.robust:
             raise ValueError("choose one of trend and robust")
-        if self.method != "moderated" and (self.trend or self.robust):
-            raise ValueError("trend and robust belong to the moderated method")
+        if self.method not in ("moderated", "voom") and (self.trend or self.robust):
+            raise ValueError("trend and robust belong to the moderated and voom methods")
+        if self.method == "voom" and self.trend:
+            raise ValueError("voom's weights model the mean-variance trend: use robust, or "
+                             "method moderated with trend")
+        if self.method == "voom" and any(step.step == "log_cpm"
+                                         for step in self.preprocess or []):
+            raise ValueError("voom takes counts: leave log_cpm out of its preprocess steps")
         return self
 
     @field_validator("contrasts")

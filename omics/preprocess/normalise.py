@@ -1,4 +1,4 @@
-"""Log transforms and normalisation of intensities and counts.
+"""Log transforms and normalisation of intensities (counts: :mod:`omics.preprocess.counts`).
 
 Every DataArray function returns a new object whose ``attrs["preprocess"]`` lists the steps
 applied with their parameters (see :mod:`omics.preprocess.steps`).
@@ -17,10 +17,8 @@ from omics.errors import OmicsInputError
 from omics.preprocess.steps import record_step
 
 __all__ = [
-    "expressed_genes",
     "irs_normalise",
     "log2_intensity",
-    "log_cpm",
     "median_normalise",
     "quantile_normalise",
 ]
@@ -145,27 +143,3 @@ def quantile_normalise(log_values: xr.DataArray) -> xr.DataArray:
         ranks = rankdata(values[finite, j], method="average")
         out[finite, j] = np.interp((ranks - 1) / (n_observed[j] - 1), grid, target)
     return record_step(log_values.copy(data=out), log_values, "quantile_normalise")
-
-
-def log_cpm(counts: np.ndarray, prior_count: float = 2.0) -> np.ndarray:
-    """edgeR's ``cpm(log=TRUE)``: log2 counts per million with a library-scaled prior count.
-
-    ``counts`` is genes x samples.
-
-    Examples
-    --------
-    >>> log_cpm(np.array([[0, 10], [100, 90]])).round(2)
-    array([[14.23, 16.82],
-           [19.9 , 19.75]])
-    """
-    counts = np.asarray(counts, dtype=np.float64)
-    library = counts.sum(axis=0)
-    prior = prior_count * library / library.mean()
-    return np.log2((counts + prior) / (library + 2 * prior) * 1e6)
-
-
-def expressed_genes(counts: np.ndarray, min_cpm: float = 1.0, min_samples: int = 3) -> np.ndarray:
-    """Genes (rows) with at least ``min_cpm`` counts per million in ``min_samples`` samples."""
-    counts = np.asarray(counts, dtype=np.float64)
-    cpm = counts / counts.sum(axis=0) * 1e6
-    return (cpm >= min_cpm).sum(axis=1) >= min_samples

@@ -36,7 +36,7 @@ from omics.preprocess import log2_intensity
 from omics.report.network_section import network_section
 from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics
 from omics.steps.sample_map import subjects_missing
-from omics.steps.summary import AXIS_GENES
+from omics.steps.summary import AXIS_GENES, differential_analyses, differential_overview
 from omics.store import layout
 from omics.store.reader import describe_groups, open_proteomics, open_table
 from omics.store.results import open_result, read_result, recorded_parameters, result_names
@@ -99,27 +99,31 @@ def _qc(store: Path) -> list[dict]:
     return figures
 
 
+def _p_text(value: float) -> str:
+    """A p-value or FDR as a biologist reads it: 3 significant digits, never rounded to 0."""
+    return "NA" if not np.isfinite(value) else f"{value:.3g}"
+
+
 def _differential(store: Path) -> list[dict]:
     sections = []
-    analyses = [DIFFERENTIAL_PROTEOMICS] + sorted(
-        p.name for p in (store / layout.RESULTS).glob("differential_transcriptomics_*"))
-    for analysis in analyses:
+    for analysis in differential_analyses(store):
         for contrast in result_names(store, analysis):
-            table = read_result(store, analysis, contrast)
-            if "gene" not in table:
-                table["gene"] = table["feature"]
+            overview = differential_overview(store, analysis, contrast)
+            table = overview["table"]
             top = table.dropna(subset=["p_value"]).sort_values("p_value").head(15)[
-                ["feature", "log2_fc", "ci_low", "ci_high", "p_value", "fdr"]].round(4)
-            plan = recorded_parameters(store, analysis, contrast)
+                ["feature", "gene", "log2_fc", "ci_low", "ci_high", "p_value", "fdr"]]
+            top = top.round({"log2_fc": 3, "ci_low": 3, "ci_high": 3})
+            top["p_value"] = top["p_value"].map(_p_text)
+            top["fdr"] = top["fdr"].map(_p_text)
             sections.append({
                 "analysis": analysis.replace("_", " "), "contrast": contrast,
-                "tested": int(table["p_value"].notna().sum()), "total": len(table),
-                "samples": plan.get("samples"),
-                "non_estimable": plan.get("non_estimable") or [],
+                **{k: overview[k] for k in ("tested", "total", "untestable", "filtered",
+                                            "samples", "non_estimable", "method",
+                                            "preprocessing")},
                 "counts": {level: int((table["fdr"] < level).sum()) for level in
                            (0.01, 0.05, 0.1)},
                 "uri": plots.to_data_uri(plots.volcano(table, contrast, set(AXIS_GENES))),
-                "top": top,
+                "top": top.astype({"gene": object}).fillna(""),
             })
     return sections
 

@@ -1,4 +1,5 @@
-"""Differential analysis over a feature x sample DataArray: limma's moderated t, Welch, Wilcoxon.
+"""Differential analysis over a feature x sample DataArray: limma's moderated t (also on voom
+weights for counts), Welch, Wilcoxon.
 
 The linear model is fitted feature-chunk by feature-chunk (Dask ``map_blocks`` when the data
 are dask-backed, so the store may be larger than memory); the empirical Bayes prior then needs
@@ -30,6 +31,7 @@ from omics.stats.design import contrast_matrix, design_matrix
 from omics.stats.limma_fit import lm_fit
 from omics.stats.multiple_testing import adjust_p_values
 from omics.stats.two_group import TwoGroupTest, welch_t, wilcoxon_rank_sum
+from omics.stats.voom import counts_values, effective_library_sizes, voom
 
 __all__ = [
     "METHODS",
@@ -39,10 +41,11 @@ __all__ = [
     "moderated_t",
     "select_samples",
     "two_group_test",
+    "voom_t",
 ]
 
 #: Tests offered by :func:`differential`.
-METHODS = ("moderated", "welch", "wilcoxon")
+METHODS = ("moderated", "voom", "welch", "wilcoxon")
 
 #: Columns of a differential result table, in order.
 RESULT_COLUMNS = [
@@ -74,6 +77,7 @@ def moderated_t(
     trend: bool = False,
     robust: bool = False,
     fdr_method: str = "bh",
+    weights: np.ndarray | None = None,
 ) -> dict[str, pd.DataFrame]:
     """limma ``lmFit`` -> ``contrasts.fit`` -> ``eBayes`` for each contrast.
 
@@ -97,6 +101,8 @@ def moderated_t(
         limma's ``eBayes(robust=TRUE)``: robust prior df, smaller for outlying variances.
     fdr_method
         ``"bh"`` (Benjamini-Hochberg) or ``"storey"`` (Storey q-values) for the ``fdr`` column.
+    weights
+        Feature x sample precision weights (e.g. voom's), for all samples of ``data``.
 
     Returns
     -------
@@ -105,10 +111,11 @@ def moderated_t(
         the contrast is not estimable for a feature); ``attrs`` hold ``s2_prior``,
         ``df_prior``, the design and the contrast.
     """
-    keep = select_samples(samples, sample_query).to_numpy()
-    values = data.data[:, np.flatnonzero(keep)]
-    fit = lm_fit(values, design_matrix(samples.loc[keep], design),
-                 features=np.asarray(data["feature"].values).astype(str))
+    keep = np.flatnonzero(select_samples(samples, sample_query).to_numpy())
+    values = data.data[:, keep]
+    fit = lm_fit(values, design_matrix(samples.iloc[keep], design),
+                 features=np.asarray(data["feature"].values).astype(str),
+                 weights=None if weights is None else np.asarray(weights)[:, keep])
     fit = fit.contrasts_fit(contrasts).ebayes(trend=trend, robust=robust)
     tables = {}
     for name in fit.coefficient_names:
@@ -117,6 +124,66 @@ def moderated_t(
         table = full[RESULT_COLUMNS].copy()
         table.attrs = {**full.attrs, "design": design, "contrast": contrasts[name]}
         tables[name] = table
+    return tables
+
+
+def voom_t(
+    data: xr.DataArray,
+    samples: pd.DataFrame,
+    design: str,
+    contrasts: dict[str, str],
+    *,
+    sample_query: str | None = None,
+    robust: bool = False,
+    span: float = 0.5,
+    **options,
+) -> dict[str, pd.DataFrame]:
+    """limma's ``voom`` on counts, then :func:`moderated_t` with its precision weights.
+
+    Parameters
+    ----------
+    data
+        Counts, dims ``(feature, sample)`` (non-integer expected counts accepted); a
+        ``norm_factor`` sample coordinate (TMM, :func:`omics.preprocess.tmm_normalise`) sets
+        the effective library sizes.
+    samples, design, contrasts, sample_query
+        As :func:`moderated_t`.
+    robust
+        limma's ``eBayes(robust=TRUE)``.
+    span
+        Lowess span of voom's mean-variance trend.
+    **options
+        ``confidence`` and ``fdr_method`` of :func:`moderated_t`.
+
+    Returns
+    -------
+    dict of DataFrame
+        As :func:`moderated_t`; ``mean_expr`` is the mean log2-CPM.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> counts = rng.poisson(rng.gamma(2, 100, size=(300, 1)), size=(300, 6)).astype(float)
+    >>> counts[0, 3:] *= 8
+    >>> data = xr.DataArray(counts, dims=("feature", "sample"),
+    ...                     coords={"feature": [f"g{i}" for i in range(300)]})
+    >>> out = voom_t(data, pd.DataFrame({"group": list("aaabbb")}), "~ 0 + group",
+    ...              {"b_vs_a": "group[b] - group[a]"})
+    >>> out["b_vs_a"].sort_values("p_value")["feature"].iloc[0]
+    'g0'
+    """
+    keep = np.flatnonzero(select_samples(samples, sample_query).to_numpy())
+    counts = data.isel(sample=keep)
+    chosen = samples.iloc[keep]
+    x = design_matrix(chosen, design)
+    voomed = voom(counts_values(counts), x.to_numpy(dtype=np.float64),
+                  lib_size=effective_library_sizes(counts), span=span)
+    tables = moderated_t(counts.copy(data=voomed.values), chosen, design, contrasts,
+                         robust=robust, weights=voomed.weights, **options)
+    for table in tables.values():
+        table.attrs.update(method="limma voom (voom, lmFit with weights, contrasts.fit, "
+                           "eBayes)", voom_span=span,
+                           tmm="norm_factor" in counts.coords)
     return tables
 
 
@@ -202,15 +269,21 @@ def differential(
     method: str = "moderated",
     **options,
 ) -> dict[str, pd.DataFrame]:
-    """Dispatch to :func:`moderated_t` or :func:`two_group_test` by ``method``.
+    """Dispatch to :func:`moderated_t`, :func:`voom_t` or :func:`two_group_test` by
+    ``method``.
 
-    ``trend`` and ``robust`` belong to the moderated t only; asking for them with another
-    method is an error rather than silently ignored.
+    ``trend`` and ``robust`` belong to the limma methods only (voom: ``robust``); asking for
+    them with another method is an error rather than silently ignored.
     """
     if method not in METHODS:
         raise OmicsInputError("method", repr(method), "one of " + ", ".join(METHODS))
     if method == "moderated":
         return moderated_t(data, samples, design, contrasts, **options)
+    if method == "voom":
+        if options.pop("trend", False):
+            raise OmicsInputError("method", "voom with trend", "voom (its weights model the "
+                                  "mean-variance trend) or moderated with trend")
+        return voom_t(data, samples, design, contrasts, **options)
     limma_only = [name for name in ("trend", "robust") if options.pop(name, False)]
     if limma_only:
         raise OmicsInputError("method", f"{method} with {' and '.join(limma_only)}",

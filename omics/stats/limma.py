@@ -89,11 +89,14 @@ def estimable_columns(design: np.ndarray, tol: float = _QR_TOLERANCE) -> np.ndar
     return mask
 
 
-def lm_fit_block(y: np.ndarray, design: np.ndarray) -> LinearFit:
+def lm_fit_block(y: np.ndarray, design: np.ndarray, weights: np.ndarray | None = None
+                 ) -> LinearFit:
     """Fit ``y[i] ~ design`` for every feature (row) of ``y``, as limma's ``lm.series``.
 
     Features are grouped by their pattern of observed samples and each group is solved with
-    one QR decomposition.
+    one QR decomposition. With ``weights`` (features x samples precision weights, e.g. from
+    voom) every feature is a weighted least-squares fit (R's ``lm.wfit``); non-positive or
+    missing weights count as missing values, as in limma.
     """
     y = np.asarray(y, dtype=np.float64)
     n_features, n_coef = y.shape[0], design.shape[1]
@@ -109,24 +112,61 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray) -> LinearFit:
         totals = np.where(observed, y, 0.0).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             amean = np.where(counts > 0, totals / counts, np.nan)
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            observed = observed & np.isfinite(weights) & (weights > 0)
     for pattern, rows in missingness_patterns(observed):
         if not pattern.any():
             continue
         x = design[pattern]
         keep = estimable_columns(x)
         xk = x[:, keep]
-        q, r = np.linalg.qr(xk)
         everything = rows.size == n_features and pattern.all()
         yk = y if everything else y[np.ix_(rows, np.flatnonzero(pattern))]
-        beta = np.linalg.solve(r, q.T @ yk.T).T
+        if weights is None:
+            beta, stdev_kept, rss = _least_squares(yk, xk)
+        else:
+            beta, stdev_kept, rss = _weighted_least_squares(
+                yk, xk, weights[np.ix_(rows, np.flatnonzero(pattern))])
         coefficients[np.ix_(rows, np.flatnonzero(keep))] = beta
-        r_inv = np.linalg.solve(r, np.eye(r.shape[0]))
-        stdev[np.ix_(rows, np.flatnonzero(keep))] = np.sqrt((r_inv**2).sum(axis=1))
+        stdev[np.ix_(rows, np.flatnonzero(keep))] = stdev_kept
         df = pattern.sum() - keep.sum()
         df_residual[rows] = df
         if df > 0:
-            sigma[rows] = np.sqrt(_residual_sum_of_squares(yk, beta, xk) / df)
+            sigma[rows] = np.sqrt(rss / df)
     return LinearFit(coefficients, stdev, sigma, df_residual, amean)
+
+
+def _least_squares(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coefficients, unscaled SDs and residual sums of squares of every row of ``y`` on the
+    full-rank ``x`` (one QR for all rows)."""
+    q, r = np.linalg.qr(x)
+    beta = np.linalg.solve(r, q.T @ y.T).T
+    r_inv = np.linalg.solve(r, np.eye(r.shape[0]))
+    return beta, np.sqrt((r_inv**2).sum(axis=1)), _residual_sum_of_squares(y, beta, x)
+
+
+def _weighted_least_squares(y: np.ndarray, x: np.ndarray, weights: np.ndarray,
+                            rows_per_pass: int = 4096
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`_least_squares` with per-row weights: one QR of ``sqrt(w) * x`` per row,
+    batched a few thousand rows at a time."""
+    n_rows, n_coef = y.shape[0], x.shape[1]
+    beta = np.empty((n_rows, n_coef))
+    stdev = np.empty((n_rows, n_coef))
+    rss = np.empty(n_rows)
+    for start in range(0, n_rows, rows_per_pass):
+        part = slice(start, start + rows_per_pass)
+        root = np.sqrt(weights[part])
+        xw = root[:, :, None] * x[None, :, :]
+        yw = root * y[part]
+        q, r = np.linalg.qr(xw)
+        beta[part] = np.linalg.solve(r, np.einsum("rmp,rm->rp", q, yw)[:, :, None])[:, :, 0]
+        stdev[part] = np.sqrt((np.linalg.inv(r) ** 2).sum(axis=2))
+        residuals = yw - np.einsum("rmp,rp->rm", xw, beta[part])
+        rss[part] = np.einsum("rm,rm->r", residuals, residuals)
+    return beta, stdev, rss
 
 
 def _residual_sum_of_squares(y: np.ndarray, beta: np.ndarray, x: np.ndarray,

@@ -475,18 +475,27 @@ class LimmaFit:
         return {name: pd.DataFrame(a, index=index, columns=columns) for name, a in arrays.items()}
 
 
-def fit_linear_model(values: np.ndarray | da.Array, design: np.ndarray) -> LinearFit:
+def fit_linear_model(values: np.ndarray | da.Array, design: np.ndarray,
+                     weights: np.ndarray | da.Array | None = None) -> LinearFit:
     """limma's ``lmFit`` for every row, chunk by chunk when ``values`` is a dask array."""
     if isinstance(values, da.Array):
         values = values.rechunk({1: -1})
         width = 2 * design.shape[1] + 3
-        packed = values.map_blocks(
-            lambda block: lm_fit_block(block, design).pack(),
-            dtype=np.float64, chunks=(values.chunks[0], (width,)),
-        )
+        if weights is None:
+            packed = values.map_blocks(
+                lambda block: lm_fit_block(block, design).pack(),
+                dtype=np.float64, chunks=(values.chunks[0], (width,)),
+            )
+        else:
+            weights = da.asarray(weights).rechunk(values.chunks)
+            packed = da.map_blocks(
+                lambda block, w: lm_fit_block(block, design, w).pack(), values, weights,
+                dtype=np.float64, chunks=(values.chunks[0], (width,)),
+            )
         (packed,) = dask.compute(packed)
         return LinearFit.unpack(packed)
-    return lm_fit_block(np.asarray(values), design)
+    return lm_fit_block(np.asarray(values), design,
+                        None if weights is None else np.asarray(weights))
 
 
 def lm_fit(
@@ -494,6 +503,7 @@ def lm_fit(
     design: pd.DataFrame,
     *,
     features: Sequence[str] | None = None,
+    weights: np.ndarray | da.Array | None = None,
 ) -> LimmaFit:
     """limma's ``lmFit``: a least-squares fit of every feature (row of ``values``).
 
@@ -509,6 +519,10 @@ def lm_fit(
         Samples x columns design matrix (:func:`omics.stats.design.design_matrix`).
     features
         Feature ids (default ``0..n-1``).
+    weights
+        Features x samples precision weights (e.g. :func:`omics.stats.voom.voom`'s): each
+        feature is then a weighted least-squares fit; a weight of 0 drops the value. As in
+        limma, :meth:`LimmaFit.contrasts_fit` uses the unweighted design's correlation.
 
     Returns
     -------
@@ -538,7 +552,10 @@ def lm_fit(
                               "column")
     design = design.loc[:, keep]
     x = design.to_numpy(dtype=np.float64)
-    linear = fit_linear_model(values, x)
+    if weights is not None and tuple(weights.shape) != tuple(values.shape):
+        raise OmicsInputError("weights", f"shape {tuple(weights.shape)}",
+                              f"one weight per value, shape {tuple(values.shape)}")
+    linear = fit_linear_model(values, x, weights)
     ids = pd.Index(np.arange(values.shape[0]).astype(str) if features is None
                    else np.asarray(features).astype(str))
     return LimmaFit(

@@ -17,7 +17,13 @@ import xarray as xr
 
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import coordinate_frame, feature_matrix
-from omics.io.plan_steps import Log2Step, MedianNormaliseStep, PreprocessStep
+from omics.io.plan_steps import (
+    FilterByExprStep,
+    Log2Step,
+    MedianNormaliseStep,
+    PreprocessStep,
+    TmmNormaliseStep,
+)
 from omics.io.study import DifferentialPlan, GenePairPlan, ProteinMrnaPlan
 from omics.preprocess import expressed_genes, log2_intensity, log_cpm
 from omics.stats import (
@@ -57,6 +63,11 @@ FDR_THRESHOLD = 0.05
 #: Proteomics preprocessing when the plan gives none: log2, then median normalisation.
 DEFAULT_PROTEOMICS_STEPS: list[PreprocessStep] = [Log2Step(step="log2"),
                                                   MedianNormaliseStep(step="median_normalise")]
+
+
+#: Counts preprocessing for ``method: voom`` when the plan gives none (edgeR's workflow).
+DEFAULT_VOOM_STEPS: list[PreprocessStep] = [FilterByExprStep(step="filter_by_expr"),
+                                            TmmNormaliseStep(step="tmm_normalise")]
 
 
 def differential_transcriptomics_name(modality: str) -> str:
@@ -211,10 +222,11 @@ def expression_dataarray(store, modality: str) -> tuple[xr.DataArray, str, pd.Da
 def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
                                  ) -> dict:
     """Select the plan's samples, then its preprocessing steps, or by default the
-    modality's declared scale: counts are log-CPM'd (edgeR prior count 2) with the genes
-    below 1 CPM in fewer samples than the smallest group kept in the result with NaN
-    statistics (reported, not dropped); log2 values are used as they are; linear values and
-    ratios get log2. Then the model.
+    modality's declared scale: with ``method: voom`` counts get edgeR's ``filterByExpr`` on
+    the design and TMM factors, then voom; otherwise counts are log-CPM'd (edgeR prior
+    count 2) with the genes below 1 CPM in fewer samples than the smallest group kept in the
+    result with NaN statistics (reported, not dropped); log2 values are used as they are;
+    linear values and ratios get log2. Then the model.
     """
     adata = open_transcriptomics(store, modality)
     scale = modality_scale(adata)
@@ -222,8 +234,13 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
     keep = select_samples(samples, plan.samples).to_numpy()
     chosen = samples.loc[keep]
     raw = raw.astype(np.float64).isel(sample=np.flatnonzero(keep))
-    if plan.preprocess is not None:
-        values = apply_steps(raw, chosen, plan.preprocess)
+    if plan.method == "voom" and scale != "counts":
+        raise OmicsInputError(f"analysis.transcriptomics.{modality}",
+                              f"method voom on values of scale {scale}",
+                              "voom on counts; method moderated for log-scale values")
+    if plan.preprocess is not None or plan.method == "voom":
+        steps = DEFAULT_VOOM_STEPS if plan.preprocess is None else plan.preprocess
+        values = apply_steps(raw, chosen, steps, plan.design)
         described = values.attrs["preprocess"]
     elif scale == "counts":
         group_sizes = chosen.groupby(list(chosen.columns[:1]), observed=True).size()
@@ -237,8 +254,10 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
             else f"log2 (declared scale {scale})"
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
+    gene_of = adata.var["gene"].astype(object) if "gene" in adata.var.columns \
+        else pd.Series(adata.var_names, index=adata.var_names)
     for table in tables.values():
-        table.insert(1, "gene", table["feature"])
+        table.insert(1, "gene", table["feature"].map(gene_of))
     return _write_differential(store, differential_transcriptomics_name(modality), tables,
                                _source_files(dict(adata.uns.get("provenance", {}))), plan,
                                described)

@@ -35,6 +35,7 @@ import xarray as xr
 
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import coordinate_frame, feature_matrix
+from omics.io.plan_steps import COUNTS_STEPS
 from omics.io.registry import read_source
 from omics.io.study import DifferentialPlan, StudyConfig, load_study
 from omics.stats.design import contrast_matrix, design_matrix
@@ -78,8 +79,13 @@ def _selection(sheet: pd.DataFrame, query: str | None, key: str) -> pd.DataFrame
     return chosen
 
 
-def _differential(section: str, plan: DifferentialPlan, value) -> None:
+def _differential(section: str, plan: DifferentialPlan, value, scale: str) -> None:
+    """Check one differential section; ``scale`` is what its values are (proteomics
+    intensities are ``linear``)."""
     sheet, matrix = _sheet_and_matrix(value)
+    if plan.method == "voom" and scale != "counts":
+        raise _Problem(f"{section}.method", f"voom on values of scale {scale}",
+                       "voom on counts; method moderated for other values")
     chosen = _selection(sheet, plan.samples, f"{section}.samples")
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", plan.design.split("~", 1)[-1]))
     missing = [w for w in sorted(words) if w not in sheet.columns and w not in ("C", "0", "1")]
@@ -108,7 +114,11 @@ def _differential(section: str, plan: DifferentialPlan, value) -> None:
                 feature_mask(matrix, reference)
             except OmicsInputError as exc:
                 raise _Problem(key, exc.found, exc.expected) from None
-        columns = [getattr(step, name) for name in ("plex", "group") if hasattr(step, name)]
+        if step.step in COUNTS_STEPS and scale != "counts":
+            raise _Problem(key, f"step {step.step} on values of scale {scale}",
+                           "counts steps (" + ", ".join(COUNTS_STEPS) + ") on counts only")
+        columns = [getattr(step, name) for name in ("plex", "group")
+                   if getattr(step, name, None) is not None]
         if isinstance(reference, str):
             columns.append(reference)
         _columns(sheet, columns, key)
@@ -142,10 +152,11 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
         if layout.PROTEOMICS not in inputs:
             raise _Problem("analysis.proteomics", "a proteomics analysis",
                            "a proteomics input in the study")
-        _differential("analysis.proteomics", plan.proteomics, inputs[layout.PROTEOMICS])
+        _differential("analysis.proteomics", plan.proteomics, inputs[layout.PROTEOMICS],
+                      "linear")
     for name, section in plan.transcriptomics.items():
         key = f"analysis.transcriptomics.{name}"
-        _differential(key, section, modality(name, key))
+        _differential(key, section, modality(name, key), study.transcriptomics[name].scale)
     if plan.protein_mrna:
         key = "analysis.protein_mrna"
         rna_sheet, _ = _sheet_and_matrix(modality(plan.protein_mrna.rna_modality,

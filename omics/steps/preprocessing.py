@@ -27,6 +27,7 @@ from omics import preprocess
 from omics.errors import OmicsInputError
 from omics.io.plan_steps import (
     FeatureSelector,
+    FilterByExprStep,
     FilterMinValidStep,
     ImputeDownShiftedStep,
     IrsNormaliseStep,
@@ -35,8 +36,9 @@ from omics.io.plan_steps import (
     MedianNormaliseStep,
     PreprocessStep,
     QuantileNormaliseStep,
+    TmmNormaliseStep,
 )
-from omics.preprocess.steps import record_step
+from omics.stats.design import design_matrix
 
 __all__ = ["apply_steps", "feature_mask"]
 
@@ -62,17 +64,21 @@ def _sample_column(samples: pd.DataFrame, name: str) -> np.ndarray:
     return samples[name].to_numpy()
 
 
-def _log_cpm(values: xr.DataArray, step: LogCpmStep) -> xr.DataArray:
-    counts = np.asarray(values.values, dtype=np.float64)
-    finite = counts[np.isfinite(counts)]
-    if finite.size and (finite.min() < 0):
-        raise OmicsInputError("log_cpm", "negative values", "counts (not log values)")
-    out = values.copy(data=preprocess.log_cpm(counts, step.prior_count))
-    return record_step(out, values, "log_cpm", prior_count=step.prior_count)
+def _filter_by_expr(values: xr.DataArray, samples: pd.DataFrame, step: FilterByExprStep,
+                    design: str | None) -> xr.DataArray:
+    options = step.model_dump(exclude={"step", "group"})
+    if step.group is not None:
+        return preprocess.filter_by_expr(values, group=_sample_column(samples, step.group),
+                                         **options)
+    if design is None:
+        raise OmicsInputError("filter_by_expr", "no group and no design",
+                              "group: <sample column>, or an analysis design")
+    matrix = design_matrix(samples, design).to_numpy(dtype=np.float64)
+    return preprocess.filter_by_expr(values, design=matrix, **options)
 
 
-def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[PreprocessStep]
-                ) -> xr.DataArray:
+def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[PreprocessStep],
+                design: str | None = None) -> xr.DataArray:
     """``values`` (feature x sample, the selected samples only) after each step in order.
 
     Parameters
@@ -83,6 +89,8 @@ def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[Preproc
         The sample sheet of ``values``' samples, in order.
     steps
         The plan's preprocessing steps.
+    design
+        The analysis design formula, for ``filter_by_expr`` without a ``group``.
 
     Returns
     -------
@@ -108,5 +116,9 @@ def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[Preproc
             values = preprocess.impute_down_shifted(values, shift=step.shift, width=step.width,
                                                     seed=step.seed)
         elif isinstance(step, LogCpmStep):
-            values = _log_cpm(values, step)
+            values = preprocess.log_cpm_counts(values, step.prior_count)
+        elif isinstance(step, FilterByExprStep):
+            values = _filter_by_expr(values, samples, step, design)
+        elif isinstance(step, TmmNormaliseStep):
+            values = preprocess.tmm_normalise(values)
     return values

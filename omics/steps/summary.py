@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
 from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS
 from omics.store import layout
-from omics.store.results import read_result, result_names
+from omics.store.results import read_result, recorded_parameters, result_names
 
 __all__ = [
     "AXIS_GENES",
     "clinical_findings",
+    "differential_analyses",
+    "differential_overview",
     "dose_response_findings",
     "export_results",
     "findings",
@@ -40,22 +43,94 @@ def _fmt(value: float) -> str:
     return "NA" if value is None or not np.isfinite(value) else f"{value:.2g}"
 
 
+def differential_analyses(store: str | Path) -> list[str]:
+    """The store's differential analyses: proteomics first, then each transcriptomics
+    modality."""
+    results = Path(store) / layout.RESULTS
+    transcriptomics = sorted(p.name for p in results.glob("differential_transcriptomics_*"))
+    return [DIFFERENTIAL_PROTEOMICS, *transcriptomics]
+
+
+def differential_overview(store: str | Path, analysis: str, contrast: str) -> dict:
+    """What one differential result tested and how: its table, the features tested, those in
+    the table but not testable, those removed by preprocessing filters, the method, the
+    preprocessing steps and the samples.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from omics.simulate import simulate_cohort
+    >>> from omics.io.study import load_study
+    >>> from omics.steps.ingest import ingest_study
+    >>> from omics.steps.analysis import differential_proteomics
+    >>> d = tempfile.mkdtemp()
+    >>> study = load_study(simulate_cohort(d, scale="small"))
+    >>> store = ingest_study(study.path, d + "/s.zarr")
+    >>> _ = differential_proteomics(store, study.analysis.proteomics)
+    >>> contrast = next(iter(study.analysis.proteomics.contrasts))
+    >>> overview = differential_overview(store, "differential_proteomics", contrast)
+    >>> overview["tested"] == overview["total"] - overview["untestable"] - overview["filtered"]
+    True
+    """
+    table = read_result(store, analysis, contrast)
+    if "gene" not in table:
+        table["gene"] = table["feature"]
+    plan = recorded_parameters(store, analysis, contrast)
+    applied = plan.get("preprocessing_applied", "")
+    try:
+        steps = json.loads(applied) if applied else []
+    except json.JSONDecodeError:  # a default described in words
+        steps = [{"step": applied}]
+    filtered = sum(len(step.get("removed", [])) for step in steps if isinstance(step, dict))
+    tested = int(table["p_value"].notna().sum())
+    return {
+        "table": table, "tested": tested, "untestable": len(table) - tested,
+        "filtered": filtered, "total": len(table) + filtered,
+        "method": plan.get("method", "moderated"),
+        "preprocessing": [step.get("step", "?") for step in steps if isinstance(step, dict)],
+        "samples": plan.get("samples"), "non_estimable": plan.get("non_estimable") or [],
+    }
+
+
+def _tested_words(overview: dict, unit: str) -> str:
+    if overview["tested"] == overview["total"]:
+        return ""
+    words = f" ({overview['tested']:,} of {overview['total']:,} {unit} tested"
+    if overview["filtered"]:
+        words += f"; {overview['filtered']:,} removed by preprocessing filters"
+    if overview["untestable"]:
+        words += f"; {overview['untestable']:,} with too few values"
+    return words + ")"
+
+
+def _differential_line(store, analysis: str, contrast: str) -> str:
+    overview = differential_overview(store, analysis, contrast)
+    table = overview["table"]
+    significant = table[table["fdr"] < 0.05]
+    by_gene = table.dropna(subset=["gene"]).drop_duplicates("gene").set_index("gene")
+    axis = [f"{g} {2 ** by_gene.at[g, 'log2_fc']:.2f}x (FDR {_fmt(by_gene.at[g, 'fdr'])})"
+            for g in AXIS_GENES if g in by_gene.index]
+    top = table.dropna(subset=["p_value"]).sort_values("p_value").head(5)
+    names = top["gene"].where(top["gene"].notna() & (top["gene"] != ""), top["feature"])
+    if analysis == DIFFERENTIAL_PROTEOMICS:
+        what, unit = "Proteome", "proteins"
+    else:
+        what = "Transcriptome " + analysis.removeprefix("differential_transcriptomics_")
+        unit = "genes"
+    method = {"voom": "limma voom", "moderated": "limma"}.get(overview["method"],
+                                                              overview["method"])
+    return (f"{what} {contrast} ({method}): {len(significant):,} {unit} at FDR < 0.05"
+            f"{_tested_words(overview, unit)} ({int((significant['log2_fc'] > 0).sum()):,} up, "
+            f"{int((significant['log2_fc'] < 0).sum()):,} down); "
+            + "".join(f"{a}; " for a in axis) + "top: " + ", ".join(map(str, names)))
+
+
 def findings(store: str | Path, analyses: dict) -> list[str]:
-    """Plain-language lines on the axis genes, the clinical biomarker and the top hits."""
-    lines = []
-    proteomics = analyses.get("differential_proteomics", {})
-    for contrast, summary in proteomics.items():
-        table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)
-        table = table.dropna(subset=["gene"]).drop_duplicates("gene").set_index("gene")
-        axis = [f"{g} {2 ** table.at[g, 'log2_fc']:.2f}x (FDR {_fmt(table.at[g, 'fdr'])})"
-                for g in AXIS_GENES if g in table.index]
-        top = ", ".join(t["feature"] for t in summary["top"][:5])
-        untested = summary["not_estimable"]
-        tested = (f" ({summary['tested']} of {summary['tested'] + untested} tested)"
-                  if untested else "")
-        lines.append(f"Proteome {contrast}: {summary['significant_fdr_0.05']} proteins at FDR "
-                     f"< 0.05{tested} ({summary['up']} up, {summary['down']} down); "
-                     + "".join(f"{a}; " for a in axis) + f"top: {top}")
+    """Plain-language lines on every differential contrast (what was tested, the axis genes,
+    the top hits), the clinical biomarker, doses and gene pairs."""
+    lines = [_differential_line(store, analysis, contrast)
+             for analysis in differential_analyses(store)
+             for contrast in result_names(store, analysis)]
     protein_mrna = analyses.get("protein_mrna")
     if protein_mrna:
         for contrast, genes in protein_mrna["protein_only"].items():

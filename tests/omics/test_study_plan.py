@@ -21,7 +21,7 @@ def _plan(tmp_path, section: str):
     ("{design: '~ g', contrasts: {a: g}, trend: true, robust: true}",
      "choose one of trend and robust"),
     ("{design: '~ g', contrasts: {a: g}, method: welch, robust: true}",
-     "trend and robust belong to the moderated method"),
+     "trend and robust belong to the moderated and voom methods"),
     ("{design: '~ g', contrasts: {a: g}, preprocess: [{step: log10}]}",
      "found step 'log10' in analysis.proteomics.preprocess.0; expected one of 'log2', "
      "'median_normalise', 'quantile_normalise'"),
