@@ -126,3 +126,57 @@ def test_tcga_rsem_example_with_voom_matches_edger_and_limma(tmp_path):
     assert line.startswith("Transcriptome rnaseq tumour_vs_normal (limma voom): 441 genes at "
                            "FDR < 0.05 (15,920 of 20,530 genes tested; 4,610 removed by "
                            "preprocessing filters) (146 up, 295 down)")
+
+
+def test_gse1992_example_matches_limma_and_coxph(tmp_path):
+    """examples/gse1992: log2 ratios analysed as they are, the 2 tumours without ER status
+    left out (and said so), R limma's t and calls for ER- vs ER+, and each gene's Cox hazard
+    ratio per SD as R ``coxph`` (ANXA6 1.07, p 0.69: no survival association)."""
+    from omics.io.study import load_study
+    from omics.stats.design import design_matrix
+    from omics.steps.analysis import differential_transcriptomics
+    from omics.steps.clinical import clinical_analysis
+    from omics.steps.ingest import ingest_study
+    from omics.steps.summary import findings
+    from omics.store.reader import open_transcriptomics
+    from omics.store.results import read_result
+    from tests.conftest import shared_data
+    from tests.rlimma import rscript_limma
+    from tests.rscript import run_r
+
+    shared_data("transcriptomics_clinical/gse1992_breast_expression_survival.csv.gz")
+    study = load_study(EXAMPLES / "gse1992" / "study.yaml")
+    store = ingest_study(study.path, tmp_path / "s.zarr")
+    plan = study.analysis.transcriptomics["array"]
+    summary = differential_transcriptomics(store, "array", plan)
+    genes = {row["gene"]: row for row in clinical_analysis(store, study.analysis.clinical)
+             ["genes"]}
+
+    expression = open_transcriptomics(store, "array")
+    er = expression.obs["fac_er_positive"].astype(str)
+    chosen = (er != "missing").to_numpy()
+    assert chosen.sum() == 122
+    samples = pd.DataFrame({"fac_er_positive": er[chosen].to_numpy()})
+    design = design_matrix(samples, "~ 0 + fac_er_positive")
+    values = expression.X[chosen].T
+    reference = rscript_limma(tmp_path, values, design, np.array([1.0, -1.0]))
+    ours = read_result(store, "differential_transcriptomics_array", "er_negative_vs_positive")
+    np.testing.assert_allclose(ours["t"], reference["t"], rtol=1e-8, atol=1e-8)
+    called = (ours["fdr"] < 0.05).to_numpy()
+    np.testing.assert_array_equal(called, (reference["fdr"] < 0.05).to_numpy())
+    assert summary["er_negative_vs_positive"]["significant_fdr_0.05"] == called.sum() == 3903
+    assert "(limma; 122 of 124 samples: fac_er_positive != 'missing')" in findings(store, {})[0]
+
+    names = list(genes)
+    table = pd.DataFrame(expression[:, names].X, columns=names).assign(
+        time=expression.obs["time"].to_numpy(), event=expression.obs["event"].to_numpy())
+    r = run_r(tmp_path, table, "for (g in c(" + ",".join(f"'{g}'" for g in names) + ")) { "
+              "f <- coxph(Surv(time, event) ~ scale(d[[g]]), data = d); "
+              "cat(sprintf('%.15g', c(exp(coef(f)), summary(f)$coefficients[1, 5])), '\\n') }",
+              packages=("survival",))
+    hazard = np.array(r).reshape(-1, 2)
+    np.testing.assert_allclose([genes[g]["cox_hazard_ratio_per_sd"] for g in names],
+                               hazard[:, 0], rtol=1e-7)  # R coxph converges to 1e-9
+    np.testing.assert_allclose([genes[g]["cox_p"] for g in names], hazard[:, 1], rtol=1e-6)
+    assert round(genes["ANXA6"]["cox_hazard_ratio_per_sd"], 2) == 1.07
+    assert round(genes["ANXA6"]["cox_p"], 2) == 0.69

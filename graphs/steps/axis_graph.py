@@ -45,7 +45,9 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     for modality in modalities:
         analysis = differential_transcriptomics_name(modality)
         for contrast in result_names(store, analysis):
-            attach_node_table(graph, read_result(store, analysis, contrast), "feature",
+            table = read_result(store, analysis, contrast)
+            key = "gene" if "gene" in table else "feature"
+            attach_node_table(graph, table.dropna(subset=[key]).drop_duplicates(key), key,
                               {"log2_fc": flat_name("mrna_log2_fc", contrast),
                                "fdr": flat_name("mrna_fdr", contrast)})
     if "correlation" in result_names(store, "protein_mrna"):
@@ -58,11 +60,12 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
             attach_node_table(graph, classes.reset_index(), "gene", {
                 "protein_mrna_class": flat_name("protein_mrna_class", contrast)})
     if "genes" in result_names(store, "clinical"):
-        attach_node_table(graph, read_result(store, "clinical", "genes"), "gene",
-                          {"jonckheere_tau": "clinical_response_tau",
-                           "jonckheere_p": "clinical_response_p",
-                           "cox_hazard_ratio_per_sd": "clinical_cox_hr_per_sd",
-                           "cox_p": "clinical_cox_p"})
+        genes = read_result(store, "clinical", "genes")
+        names = {"jonckheere_tau": "clinical_response_tau",
+                 "jonckheere_p": "clinical_response_p",
+                 "cox_hazard_ratio_per_sd": "clinical_cox_hr_per_sd", "cox_p": "clinical_cox_p"}
+        attach_node_table(graph, genes, "gene",
+                          {k: v for k, v in names.items() if k in genes.columns})
     if has_proteomics:
         attach_edge_correlation(graph, protein_matrix_by_gene(store), "protein_corr")
     return graph

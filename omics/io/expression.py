@@ -6,8 +6,9 @@ column per sample or per feature. The orientation is detected: with a sample she
 which side holds its sample ids; without one, the longer side holds the features. Values may
 be negative (log-scale, z-scores); missing values are NaN. With ``value_prefix``, only the
 columns starting with it are values (e.g. ``num_HS_`` in a table that also holds clinical
-columns) and the prefix is removed from their names. An HGNC map adds a ``symbol`` column to
-``var``.
+columns) and the prefix is removed from their names; without a sample sheet, the other
+columns become the samples' ``obs`` (one row per sample) or the features' ``var`` (one row
+per feature), typed as a sample sheet. An HGNC map adds a ``symbol`` column to ``var``.
 
 Examples
 --------
@@ -33,7 +34,7 @@ from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
 from omics.io.options import ReaderOptions, hgnc_map, register
-from omics.io.sample_sheet import read_sample_sheet
+from omics.io.sample_sheet import read_sample_sheet, typed_columns
 
 __all__ = ["ORIENTATIONS", "Scale", "read_10x", "read_expression_matrix", "read_h5ad"]
 
@@ -80,9 +81,15 @@ def read_expression_matrix(
     names = [c[len(value_prefix):] if value_prefix else c for c in value_columns]
     sheet = read_sample_sheet(samples) if samples is not None else None
     values = parse_numeric_columns(frame, value_columns, table, allow_negative=True)
+    annotations = typed_columns(frame[[c for c in header[1:] if c not in value_columns]]
+                                .set_axis(pd.Index(ids, dtype=object)))
+    var = pd.DataFrame(index=pd.Index(names, dtype=object))
+    obs = pd.DataFrame(index=pd.Index(ids, dtype=object))
     if _orientation(ids, names, sheet, orientation, table) == "features_by_samples":
         values, ids, names = values.T, names, ids
-    obs = pd.DataFrame(index=pd.Index(ids, dtype=object))
+        var, obs = annotations, pd.DataFrame(index=pd.Index(ids, dtype=object))
+    else:
+        obs = annotations
     if sheet is not None:
         missing = [s for s in ids if s not in sheet.index]
         if missing:
@@ -90,7 +97,6 @@ def read_expression_matrix(
                                   f"a sample listed in {Path(sheet.attrs['path']).name}")
         obs = sheet.loc[ids].copy()
         obs.index = pd.Index(ids, dtype=object)
-    var = pd.DataFrame(index=pd.Index(names, dtype=object))
     if hgnc is not None:
         var["symbol"] = [s or "" for s in hgnc.symbols(names)]
     return ad.AnnData(X=values.astype(np.float64), obs=obs, var=var)

@@ -10,7 +10,7 @@ from omics.errors import OmicsInputError
 from omics.io.delimited import line_of, read_text_table
 from omics.io.spreadsheet import read_spreadsheet
 
-__all__ = ["read_sample_sheet", "match_samples"]
+__all__ = ["match_samples", "read_sample_sheet", "typed_columns"]
 
 _BOOLEAN = {"true": True, "false": False}
 
@@ -40,17 +40,30 @@ def read_sample_sheet(path: str | Path) -> pd.DataFrame:
         raise OmicsInputError(path, f"sample id {frame['sample'].iloc[i]!r} a second time",
                               "unique sample ids", line=line_of(frame, i),
                               column=list(frame.columns).index("sample") + 1)
-    sheet = frame.set_index("sample")
-    for column in sheet.columns:
-        values = sheet[column]
-        lowered = values.str.lower()
-        if lowered.isin(_BOOLEAN).all():
-            sheet[column] = lowered.map(_BOOLEAN).astype(bool)
-            continue
-        numbers = pd.to_numeric(values, errors="coerce")
-        sheet[column] = numbers if numbers.notna().all() else values.astype(str)
+    sheet = typed_columns(frame.set_index("sample"))
     sheet.attrs = {"line_numbers": frame.attrs["line_numbers"], "path": str(path)}
     return sheet
+
+
+def typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns typed as a sample sheet's: all ``True``/``False`` become booleans, all
+    numbers become numbers, everything else stays text.
+
+    Examples
+    --------
+    >>> typed_columns(pd.DataFrame({"a": ["1", "2"], "b": ["1", "missing"]})).dtypes.tolist()
+    [dtype('int64'), dtype('O')]
+    """
+    typed = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column].astype(str)
+        lowered = values.str.lower()
+        if lowered.isin(_BOOLEAN).all():
+            typed[column] = lowered.map(_BOOLEAN).astype(bool)
+            continue
+        numbers = pd.to_numeric(values, errors="coerce")
+        typed[column] = numbers if numbers.notna().all() else values
+    return typed
 
 
 def match_samples(

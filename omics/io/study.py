@@ -164,25 +164,47 @@ class SurvivalPlan(_Strict):
 
 
 class GeneClinicalPlan(_Strict):
-    """Genes whose expression in one transcriptomics modality (samples linked to clinical
-    subjects by ``subject_column`` of its sample sheet) is tested against the outcome."""
+    """Genes whose expression in one transcriptomics modality is tested against the response
+    and survival. Its samples link to clinical subjects by ``subject_column`` of its sample
+    sheet, or with ``subject_column: null`` by the sample ids themselves (a table whose
+    rows are the patients)."""
 
     modality: str
-    genes: list[str]
-    subject_column: str = "subject_id"
+    genes: list[str] = Field(min_length=1)
+    subject_column: str | None = "subject_id"
 
 
 class ClinicalPlan(_Strict):
     """Biomarker versus response (group tests, ROC, logistic regression), tissue score
-    correlations, survival and the clinical association of genes."""
+    correlations, survival and the clinical association of genes. Each part runs when the
+    plan names what it needs: ``biomarker`` and ``response`` for the response tests,
+    ``survival`` with a ``biomarker`` for Kaplan-Meier and Cox on it, ``genes`` for each
+    gene's expression against the response (when given) and survival (when given)."""
 
-    biomarker: str
-    response: str
+    biomarker: str | None = None
+    response: str | None = None
     positive: list[str] = Field(default_factory=list)  # default: the last response level
     covariates: list[str] = Field(default_factory=list)
     score_pairs: list[tuple[str, str]] = Field(default_factory=list)
     survival: SurvivalPlan | None = None
     genes: GeneClinicalPlan | None = None
+
+    @model_validator(mode="after")
+    def _something_to_analyse(self) -> ClinicalPlan:
+        if (self.biomarker is None) != (self.response is None) and not (
+                self.biomarker is not None and self.survival is not None):
+            raise ValueError("give biomarker and response together (or a biomarker with "
+                             "survival)")
+        if self.biomarker is None and self.genes is None:
+            raise ValueError("nothing to analyse: give biomarker and response, or genes")
+        if self.genes is not None and self.response is None and self.survival is None:
+            raise ValueError("genes need a response or survival to be tested against")
+        return self
+
+    @property
+    def tests_response(self) -> bool:
+        """Whether the biomarker-versus-response tests run."""
+        return self.biomarker is not None and self.response is not None
 
 
 class CombinationPlan(_Strict):

@@ -156,6 +156,34 @@ def kaplan_meier(groups: dict, p_value: float) -> Figure:
     return figure
 
 
+def hazard_ratio_forest(table: pd.DataFrame, title: str) -> Figure:
+    """Forest plot of hazard ratios per SD with 95% intervals (one row per gene, columns
+    ``gene, cox_hazard_ratio_per_sd, cox_ci_low, cox_ci_high, cox_p``) on a log axis.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"gene": ["ANXA6", "EGFR"], "cox_hazard_ratio_per_sd": [1.1, 0.8],
+    ...                       "cox_ci_low": [0.8, 0.6], "cox_ci_high": [1.5, 1.0],
+    ...                       "cox_p": [0.6, 0.04]})
+    >>> [t.get_text() for t in hazard_ratio_forest(table, "OS").axes[0].get_yticklabels()]
+    ['ANXA6 (p 0.6)', 'EGFR (p 0.04)']
+    """
+    rows = table.reset_index(drop=True)
+    figure, axes = new_figure(figsize=(5.5, 1.2 + 0.32 * len(rows)))
+    position = np.arange(len(rows))[::-1]
+    axes.errorbar(rows["cox_hazard_ratio_per_sd"], position,
+                  xerr=[rows["cox_hazard_ratio_per_sd"] - rows["cox_ci_low"],
+                        rows["cox_ci_high"] - rows["cox_hazard_ratio_per_sd"]],
+                  fmt="s", color="#2c3e50", ecolor="#7f8c8d", capsize=3, markersize=5)
+    axes.axvline(1.0, color="#c0392b", linewidth=0.8, linestyle="--")
+    axes.set_xscale("log")
+    axes.set_yticks(position, [f"{g} (p {p:.2g})" for g, p in
+                               zip(rows["gene"], rows["cox_p"], strict=True)])
+    axes.set_xlabel("hazard ratio per SD of expression (95% CI)")
+    axes.set_title(title, fontsize=10)
+    return figure
+
+
 def dose_response_curves(table: pd.DataFrame, fits: pd.DataFrame, condition: str, dose: str,
                          response: str) -> Figure:
     """Replicate means and fitted 4PL curves per condition on a log dose axis."""

@@ -119,7 +119,7 @@ def _differential(store: Path) -> list[dict]:
                 "analysis": analysis.replace("_", " "), "contrast": contrast,
                 **{k: overview[k] for k in ("tested", "total", "untestable", "filtered",
                                             "samples", "non_estimable", "method",
-                                            "preprocessing")},
+                                            "preprocessing", "n_samples", "n_samples_total")},
                 "counts": {level: int((table["fdr"] < level).sum()) for level in
                            (0.01, 0.05, 0.1)},
                 "uri": plots.to_data_uri(plots.volcano(table, contrast, set(AXIS_GENES))),
@@ -145,13 +145,36 @@ def _protein_mrna(store: Path) -> list[dict]:
 
 
 def _clinical(store: Path) -> list[dict]:
-    if "roc" not in result_names(store, "clinical"):
+    names = result_names(store, "clinical")
+    if not names:
         return []
-    from omics.stats.survival import kaplan_meier_by_group
+    plan = recorded_parameters(store, "clinical", names[0])
+    clinical = open_table(store, layout.CLINICAL)
+    figures = _response_figures(store, clinical, plan) if "roc" in names else []
+    survival = plan.get("survival")
+    if survival and plan.get("biomarker"):
+        from omics.stats.survival import kaplan_meier_by_group
+
+        km = kaplan_meier_by_group(clinical, plan["biomarker"], survival["time"],
+                                   survival["event"], survival.get("cutoff"))
+        figures.append(_figure(plots.kaplan_meier(km.groups, km.logrank_p),
+                               f"Kaplan-Meier by {plan['biomarker']} (cut-off {km.cutoff:.3g})"))
+    if "genes" in names:
+        genes = read_result(store, "clinical", "genes")
+        if "cox_hazard_ratio_per_sd" in genes:
+            tested = genes.dropna(subset=["cox_hazard_ratio_per_sd"])
+            untested = sorted(set(genes["gene"]) - set(tested["gene"]))
+            title = (f"Survival ({survival['time']}) by each gene's "
+                     f"{plan['genes']['modality']} expression: univariable Cox")
+            if untested:
+                title += f"; not measured: {', '.join(untested)}"
+            figures.append(_figure(plots.hazard_ratio_forest(tested, "Cox per gene"), title))
+    return figures
+
+
+def _response_figures(store: Path, clinical: pd.DataFrame, plan: dict) -> list[dict]:
     from omics.steps.clinical import positive_outcome
 
-    plan = recorded_parameters(store, "clinical", "roc")
-    clinical = open_table(store, layout.CLINICAL)
     marker = clinical[plan["biomarker"]].to_numpy(float)
     response = clinical[plan["response"]]
     figures = [_figure(plots.biomarker_by_response(marker, response.array, plan["biomarker"]),
@@ -163,12 +186,6 @@ def _clinical(store: Path) -> list[dict]:
     figures.append(_figure(plots.roc_curve_figure(fpr, tpr, roc["auc"],
                                                   (roc["ci_low"], roc["ci_high"])),
                            f"ROC of {plan['biomarker']} ({roc['ci_method']} CI)"))
-    survival = plan.get("survival")
-    if survival:
-        km = kaplan_meier_by_group(clinical, plan["biomarker"], survival["time"],
-                                   survival["event"], survival.get("cutoff"))
-        figures.append(_figure(plots.kaplan_meier(km.groups, km.logrank_p),
-                               f"Kaplan-Meier by {plan['biomarker']} (cut-off {km.cutoff:.3g})"))
     return figures
 
 

@@ -98,19 +98,25 @@ class CoxResult:
     ph_violated: list[str]  # covariates with PH test p < 0.05
 
 
+_COX_PRECISION = 1e-12
+
+
 def cox_model(table: pd.DataFrame, time: str, event: str, covariates: list[str],
               standardise: list[str] | tuple[str, ...] = ()) -> CoxResult:
     """Cox PH of ``time``/``event`` on ``covariates`` (categoricals dummy-coded), with
     lifelines' Schoenfeld-residual test of proportional hazards (rank-transformed time).
 
-    Columns in ``standardise`` are scaled to unit SD first (hazard ratio per SD).
+    Columns in ``standardise`` are scaled to unit SD first (hazard ratio per SD). Newton
+    steps run to a tolerance of 1e-12 (lifelines' default 1e-7 stops up to 6e-5 away from
+    R ``coxph`` in the hazard ratio).
     """
     data = _complete(table, [time, event, *covariates])
     design = pd.get_dummies(data[covariates], drop_first=True, dtype=float)
     for column in standardise:
         design[column] = design[column] / design[column].std(ddof=1)
     frame = pd.concat([design, data[[time, event]].astype(float)], axis=1)
-    fitter = CoxPHFitter().fit(frame, duration_col=time, event_col=event)
+    fitter = CoxPHFitter().fit(frame, duration_col=time, event_col=event,
+                               fit_options={"precision": _COX_PRECISION})
     ph = proportional_hazard_test(fitter, frame, time_transform="rank").summary
     return CoxResult(fitter.summary, float(fitter.concordance_index_), int(len(frame)),
                      int(frame[event].sum()), ph, sorted(ph.index[ph["p"] < 0.05].tolist()))

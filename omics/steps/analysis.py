@@ -132,7 +132,10 @@ def _summarise(table: pd.DataFrame, n_top: int = 10) -> dict:
 
 
 def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], sources: list,
-                        plan: DifferentialPlan, preprocess: str) -> dict:
+                        plan: DifferentialPlan, preprocess: str,
+                        samples: tuple[int, int]) -> dict:
+    """Write each contrast's table with its plan, preprocessing and ``samples`` (analysed,
+    of all in the modality) as provenance; 0 features tested is an error."""
     summaries = {}
     for name, table in tables.items():
         if table["p_value"].notna().sum() == 0:
@@ -146,6 +149,7 @@ def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], s
             "preprocessing_applied": preprocess,
             "df_prior": table.attrs.get("df_prior"), "s2_prior": table.attrs.get("s2_prior"),
             "non_estimable": table.attrs.get("non_estimable", []),
+            "n_samples": samples[0], "n_samples_total": samples[1],
         })
         attrs["source_files"] = json.dumps(sources)
         write_table(store, layout.result_group(analysis, name), table, dim="feature",
@@ -163,6 +167,7 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
     normalisation), then run its model for every contrast."""
     dataset = open_proteomics(store)
     values, chosen = analysed_view(dataset, plan)
+    n_samples = (len(chosen), dataset.sizes["sample"])
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
     gene_of = dict(zip(np.asarray(dataset["feature"].values).astype(str),
@@ -171,7 +176,7 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
         table.insert(1, "gene", table["feature"].map(gene_of))
     sources = _source_files(dataset["intensity"].attrs)
     return _write_differential(store, DIFFERENTIAL_PROTEOMICS, tables, sources, plan,
-                               values.attrs["preprocess"])
+                               values.attrs["preprocess"], n_samples)
 
 
 def _limma_options(plan: DifferentialPlan) -> dict:
@@ -260,7 +265,7 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
         table.insert(1, "gene", table["feature"].map(gene_of))
     return _write_differential(store, differential_transcriptomics_name(modality), tables,
                                _source_files(dict(adata.uns.get("provenance", {}))), plan,
-                               described)
+                               described, (len(chosen), len(samples)))
 
 
 def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:

@@ -58,8 +58,22 @@ def _write(store, analysis: str, name: str, table: pd.DataFrame, index: str, pla
 
 
 def clinical_analysis(store: str | Path, plan: ClinicalPlan) -> dict:
-    """Every clinical analysis the plan asks for; see the module docstring."""
+    """Every clinical analysis the plan asks for; see the module docstring and
+    :class:`~omics.io.study.ClinicalPlan` for which parts run."""
     clinical = open_table(store, layout.CLINICAL)
+    summary: dict = {"biomarker": plan.biomarker, "response": plan.response}
+    if plan.tests_response:
+        summary.update(_response_tests(store, clinical, plan))
+    if plan.survival and plan.biomarker:
+        summary["survival"] = _survival(store, clinical, plan, plan.survival)
+    if plan.genes:
+        summary["genes"] = _gene_association(store, clinical, plan, plan.genes)
+    return summary
+
+
+def _response_tests(store, clinical: pd.DataFrame, plan: ClinicalPlan) -> dict:
+    """Biomarker against the response: group tests, trend, ROC, logistic regression, and
+    the tissue score correlations."""
     marker = clinical[plan.biomarker].to_numpy(float)
     response = clinical[plan.response]
     groups = compare_response_groups(marker, response.array)
@@ -94,9 +108,8 @@ def clinical_analysis(store: str | Path, plan: ClinicalPlan) -> dict:
     logistic = logistic_regression(logistic_table, "_outcome", plan.biomarker, plan.covariates)
     odds = logistic["odds_ratios"].rename_axis("term").reset_index()
     _write(store, "clinical", "logistic", odds, "term", plan)
-    summary = {
-        "biomarker": plan.biomarker, "response": plan.response, "n": groups["n"],
-        "median_by_level": groups["median_by_level"],
+    return {
+        "n": groups["n"], "median_by_level": groups["median_by_level"],
         "spearman_rho": spearman["spearman_rho"], "spearman_p": spearman["spearman_p"],
         "kruskal_p": groups["kruskal"]["p_value"], "jonckheere_p": trend.p_value,
         "jonckheere_tau": trend.tau, "score_pairs": score_rows,
@@ -104,11 +117,6 @@ def clinical_analysis(store: str | Path, plan: ClinicalPlan) -> dict:
         "odds_ratio_per_sd": logistic["or_per_sd"], "odds_ratio_per_sd_ci": logistic["ci_per_sd"],
         "positive": plan.positive or [str(response.cat.categories[-1])],
     }
-    if plan.survival:
-        summary["survival"] = _survival(store, clinical, plan, plan.survival)
-    if plan.genes:
-        summary["genes"] = _gene_association(store, clinical, plan, plan.genes)
-    return summary
 
 
 def _survival(store, clinical: pd.DataFrame, plan: ClinicalPlan, survival: SurvivalPlan
@@ -138,29 +146,40 @@ def _survival(store, clinical: pd.DataFrame, plan: ClinicalPlan, survival: Survi
 def _gene_association(store, clinical: pd.DataFrame, plan: ClinicalPlan,
                       genes: GeneClinicalPlan) -> list[dict]:
     """Tumour expression (on the modality's log scale: log-CPM of counts, log2 values as
-    they are) of each gene against the response and survival."""
+    they are) of each gene against the response (Jonckheere-Terpstra trend) and survival
+    (univariable Cox per SD of expression)."""
     values, _, samples, _ = expression_dataarray(store, genes.modality)
-    subjects = samples[genes.subject_column].astype(str).to_numpy()
+    subjects = samples.index.astype(str).to_numpy() if genes.subject_column is None \
+        else samples[genes.subject_column].astype(str).to_numpy()
     linked = clinical.reindex(subjects)
-    response = linked[plan.response]
+    measured = set(np.asarray(values["feature"].values).astype(str))
     rows = []
     for gene in genes.genes:
-        if gene not in values["feature"].values:
+        if gene not in measured:
+            rows.append({"gene": gene, "modality": genes.modality, "measured": False})
             continue
         expression = values.sel(feature=gene).values
-        trend = compare_response_groups(expression, response.array)["jonckheere"]
-        row = {"gene": gene, "modality": genes.modality, "jonckheere_tau": trend.tau,
-               "jonckheere_p": trend.p_value}
+        row = {"gene": gene, "modality": genes.modality, "measured": True}
+        if plan.response is not None:
+            trend = compare_response_groups(expression, linked[plan.response].array)
+            row.update({"jonckheere_tau": trend["jonckheere"].tau,
+                        "jonckheere_p": trend["jonckheere"].p_value})
         if plan.survival:
-            table = linked.assign(_expression=expression)
-            cox = cox_model(table, plan.survival.time, plan.survival.event, ["_expression"],
-                            standardise=["_expression"]).summary.loc["_expression"]
-            row.update({"cox_hazard_ratio_per_sd": float(cox["exp(coef)"]),
-                        "cox_p": float(cox["p"])})
+            row.update(_gene_cox(linked.assign(_expression=expression), plan.survival))
         rows.append(row)
-    if rows:
-        _write(store, "clinical", "genes", pd.DataFrame(rows), "gene", plan)
+    _write(store, "clinical", "genes", pd.DataFrame(rows), "gene", plan)
     return rows
+
+
+def _gene_cox(table: pd.DataFrame, survival: SurvivalPlan) -> dict:
+    """Univariable Cox model of survival on one gene's expression, per SD."""
+    complete = table.dropna(subset=["_expression", survival.time, survival.event])
+    cox = cox_model(complete, survival.time, survival.event, ["_expression"],
+                    standardise=["_expression"]).summary.loc["_expression"]
+    return {"cox_hazard_ratio_per_sd": float(cox["exp(coef)"]),
+            "cox_ci_low": float(cox["exp(coef) lower 95%"]),
+            "cox_ci_high": float(cox["exp(coef) upper 95%"]), "cox_p": float(cox["p"]),
+            "cox_n": len(complete), "cox_events": int(complete[survival.event].sum())}
 
 
 def dose_response_analysis(store: str | Path, plan: DoseResponsePlan) -> dict:

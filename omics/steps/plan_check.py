@@ -171,14 +171,25 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
         if clinical is None:
             raise _Problem(key, "a clinical analysis", "a clinical input in the study")
         section = plan.clinical
-        names = [section.biomarker, section.response, *section.covariates,
-                 *[c for pair in section.score_pairs for c in pair]]
+        names = [c for c in (section.biomarker, section.response) if c is not None]
+        names += [*section.covariates, *[c for pair in section.score_pairs for c in pair]]
         if section.survival:
             names += [section.survival.time, section.survival.event]
         _columns(clinical, names, key)
         if section.genes:
-            _genes(modality(section.genes.modality, f"{key}.genes.modality"),
-                   section.genes.genes, f"{key}.genes.genes")
+            expression = modality(section.genes.modality, f"{key}.genes.modality")
+            _genes(expression, section.genes.genes, f"{key}.genes.genes")
+            sheet, _ = _sheet_and_matrix(expression)
+            column = section.genes.subject_column
+            subjects = sheet.index if column is None else (
+                _columns(sheet, [column], f"{key}.genes.subject_column") or sheet[column])
+            id_column = getattr(study.clinical, "id_column", None)
+            ids = clinical[id_column] if id_column in clinical.columns else clinical.index
+            if not pd.Index(subjects.astype(str)).isin(pd.Index(ids).astype(str)).any():
+                raise _Problem(f"{key}.genes.subject_column", "no sample linked to a clinical "
+                               f"subject by {'the sample ids' if column is None else column}",
+                               "sample ids (subject_column: null) or a sample column holding "
+                               "the clinical ids")
     if plan.gene_pairs:
         key = "analysis.gene_pairs"
         _genes(modality(plan.gene_pairs.modality, f"{key}.modality"),

@@ -89,6 +89,7 @@ def differential_overview(store: str | Path, analysis: str, contrast: str) -> di
         "method": plan.get("method", "moderated"),
         "preprocessing": [step.get("step", "?") for step in steps if isinstance(step, dict)],
         "samples": plan.get("samples"), "non_estimable": plan.get("non_estimable") or [],
+        "n_samples": plan.get("n_samples"), "n_samples_total": plan.get("n_samples_total"),
     }
 
 
@@ -119,6 +120,9 @@ def _differential_line(store, analysis: str, contrast: str) -> str:
         unit = "genes"
     method = {"voom": "limma voom", "moderated": "limma"}.get(overview["method"],
                                                               overview["method"])
+    if overview["n_samples"] is not None and overview["n_samples"] < overview["n_samples_total"]:
+        method += (f"; {overview['n_samples']} of {overview['n_samples_total']} samples: "
+                   f"{overview['samples']}")
     return (f"{what} {contrast} ({method}): {len(significant):,} {unit} at FDR < 0.05"
             f"{_tested_words(overview, unit)} ({int((significant['log2_fc'] > 0).sum()):,} up, "
             f"{int((significant['log2_fc'] < 0).sum()):,} down); "
@@ -151,6 +155,24 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
 
 
 def clinical_findings(clinical: dict) -> list[str]:
+    """Lines on the biomarker's response tests, survival, and each planned gene."""
+    lines = _response_lines(clinical) if "roc" in clinical else []
+    survival = clinical.get("survival")
+    if survival:
+        months = survival["median_months"]
+        hr_low, hr_high = survival["hazard_ratio_ci"]
+        lines.append(f"Survival by {clinical['biomarker']} (high vs low at "
+                     f"{survival['cutoff']:.3g}): median {months['high']:.3g} vs "
+                     f"{months['low']:.3g} months, log-rank p "
+                     f"{_fmt(survival['logrank_p'])}; Cox HR per SD "
+                     f"{survival['hazard_ratio_per_sd']:.2f} ({hr_low:.2f}-{hr_high:.2f}), "
+                     f"PH violated for: {', '.join(survival['ph_violated']) or 'none'}")
+    for gene in clinical.get("genes", []):
+        lines.append(_gene_line(gene, clinical.get("response")))
+    return lines
+
+
+def _response_lines(clinical: dict) -> list[str]:
     medians = ", ".join(f"{k} {v:.3g}" for k, v in clinical["median_by_level"].items())
     roc = clinical["roc"]
     low, high = clinical["odds_ratio_per_sd_ci"]
@@ -166,25 +188,24 @@ def clinical_findings(clinical: dict) -> list[str]:
         lines.append(f"{pair['a']} vs {pair['b']}: Spearman rho {pair['spearman_rho']:.2f} "
                      f"(95% CI {pair['ci_low']:.2f}-{pair['ci_high']:.2f}, "
                      f"p {_fmt(pair['spearman_p'])}, n {pair['n']})")
-    survival = clinical.get("survival")
-    if survival:
-        months = survival["median_months"]
-        hr_low, hr_high = survival["hazard_ratio_ci"]
-        lines.append(f"Survival by {clinical['biomarker']} (high vs low at "
-                     f"{survival['cutoff']:.3g}): median {months['high']:.3g} vs "
-                     f"{months['low']:.3g} months, log-rank p "
-                     f"{_fmt(survival['logrank_p'])}; Cox HR per SD "
-                     f"{survival['hazard_ratio_per_sd']:.2f} ({hr_low:.2f}-{hr_high:.2f}), "
-                     f"PH violated for: {', '.join(survival['ph_violated']) or 'none'}")
-    for gene in clinical.get("genes", []):
-        if gene["gene"] in AXIS_GENES:
-            text = (f"{gene['gene']} tumour mRNA vs response: tau {gene['jonckheere_tau']:.2f} "
-                    f"(p {_fmt(gene['jonckheere_p'])})")
-            if "cox_hazard_ratio_per_sd" in gene:
-                text += (f"; Cox HR per SD {gene['cox_hazard_ratio_per_sd']:.2f} "
-                         f"(p {_fmt(gene['cox_p'])})")
-            lines.append(text)
     return lines
+
+
+def _gene_line(gene: dict, response: str | None) -> str:
+    if not gene.get("measured", True):
+        return f"{gene['gene']}: not measured in {gene['modality']} (not tested)"
+    parts = []
+    if "jonckheere_tau" in gene:
+        parts.append(f"vs {response}: tau {gene['jonckheere_tau']:.2f} "
+                     f"(p {_fmt(gene['jonckheere_p'])})")
+    if "cox_hazard_ratio_per_sd" in gene:
+        interval = (f" ({gene['cox_ci_low']:.2f}-{gene['cox_ci_high']:.2f})"
+                    if "cox_ci_low" in gene else "")
+        counts = (f", n {gene['cox_n']}, {gene['cox_events']} events"
+                  if "cox_n" in gene else "")
+        parts.append(f"Cox HR per SD {gene['cox_hazard_ratio_per_sd']:.2f}{interval} "
+                     f"(p {_fmt(gene['cox_p'])}{counts})")
+    return f"{gene['gene']} {gene['modality']} expression: " + "; ".join(parts)
 
 
 def dose_response_findings(dose: dict) -> list[str]:

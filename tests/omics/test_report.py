@@ -111,4 +111,7 @@ def test_report_says_how_many_features_were_tested_and_on_which_samples(small_st
     assert 0 < tested < len(table) == 674 and summary[contrast]["tested"] == tested
     html = build_report(small_store, tmp_path / "report.html").read_text()
     assert (f"Tested: {tested} of 674 features; {674 - tested} not testable (too few observed "
-            f"values in the compared groups); samples: {plan.samples}.") in html
+            f"values in the compared groups); samples: {plan.samples} (") in html
+    used, total = map(int, re.search(rf"samples: {re.escape(plan.samples)} \((\d+) of (\d+)\)",
+                                     html).groups())
+    assert 0 < used < total  # the reference channels are left out
