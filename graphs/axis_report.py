@@ -12,8 +12,8 @@ Examples
 >>> g.add_edge("EGFR", "CBL", evidence="curated;database", string_score=0.999)
 >>> print(gene_sentence(g, "EGFR"))
 EGFR (epidermal growth factor receptor): protein up 1.9× in res vs sens (FDR 1e-04), mRNA \
-unchanged (FDR >= 0.05); interacts with ANXA6 (seed study: co-immunoprecipitation and GST \
-pulldown) and CBL (curated; STRING 0.999).
+unchanged (FDR >= 0.05); interacts with ANXA6 (prior knowledge: seed study: \
+co-immunoprecipitation and GST pulldown) and CBL (prior knowledge: curated; STRING 0.999).
 """
 
 from __future__ import annotations
@@ -61,17 +61,19 @@ def _changes(data: dict, layer: str, alpha: float) -> str | None:
 
 
 def _edge_phrase(data: dict) -> str:
+    """Which layer each piece of an edge's support comes from: prior knowledge (the seed
+    publication's experiments, curation), databases, or this study's data."""
     parts = []
     if "experimental" in data.get("evidence", "") and data.get("source_ref"):
-        parts.append(data["source_ref"])
+        parts.append(f"prior knowledge: {data['source_ref']}")
     elif "curated" in data.get("evidence", ""):
-        parts.append("curated")
+        parts.append("prior knowledge: curated")
     if "string_score" in data:
         parts.append(f"STRING {data['string_score']:.3f}")
     if "biogrid_publications" in data:
         parts.append(f"BioGRID {data['biogrid_publications']} publication(s)")
     if "protein_corr_r" in data and data.get("protein_corr_p", 1) < 0.05:
-        parts.append(f"protein r {data['protein_corr_r']:.2f}")
+        parts.append(f"this study: protein r {data['protein_corr_r']:.2f}")
     return "; ".join(parts)
 
 

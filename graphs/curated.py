@@ -50,14 +50,16 @@ class AxisLayer(BaseModel):
 def load_axis_layer() -> nx.Graph:
     """The curated axis network as an undirected graph with evidence on every edge.
 
+    It is prior knowledge, never a measurement of the study analysed: every edge has
+    ``layer="prior"``, and its ``experimental`` edges are the seed publication's experiments.
     Direction and sign are kept as edge attributes (``directed``, ``source``/``target``
     as curated, ``sign``).
 
     Examples
     --------
     >>> graph = load_axis_layer()
-    >>> graph.edges["ANXA6", "EGFR"]["evidence"]
-    'experimental'
+    >>> graph.edges["ANXA6", "EGFR"]["evidence"], graph.edges["ANXA6", "EGFR"]["layer"]
+    ('experimental', 'prior')
     """
     text = files("graphs").joinpath("data/axis.yaml").read_text()
     layer = AxisLayer.model_validate(yaml.safe_load(text))
@@ -65,7 +67,8 @@ def load_axis_layer() -> nx.Graph:
     for name, node in layer.nodes.items():
         graph.add_node(name, role=node.role, label=node.label, kind=node.kind)
     for edge in layer.edges:
-        graph.add_edge(edge.source, edge.target, evidence=edge.evidence, sign=edge.sign,
+        graph.add_edge(edge.source, edge.target, evidence=edge.evidence, layer="prior",
+                       sign=edge.sign,
                        directed=edge.directed, curated_source=edge.source,
                        curated_target=edge.target, source_ref=edge.source_ref, note=edge.note)
     return graph

@@ -1,4 +1,6 @@
-"""The axis graph of a study: curated layer + this study's evidence from the store."""
+"""A study's evidence on a network: fold changes, discordance and clinical associations on
+the nodes, protein correlations on the edges (:func:`attach_study_evidence`); the curated
+prior layer with it (:func:`build_axis_graph`)."""
 
 from __future__ import annotations
 
@@ -17,11 +19,18 @@ from omics.store import layout
 from omics.store.results import open_result, read_result, result_names
 from omics.store.variables import flat_name
 
-__all__ = ["build_axis_graph"]
+__all__ = ["attach_study_evidence", "build_axis_graph"]
 
 
 def build_axis_graph(store: str | Path) -> nx.Graph:
-    """Curated axis network with omics evidence from a study store's results.
+    """The curated axis layer (prior knowledge) with a study's evidence
+    (:func:`attach_study_evidence`)."""
+    return attach_study_evidence(load_axis_layer(), store)
+
+
+def attach_study_evidence(graph: nx.Graph, store: str | Path) -> nx.Graph:
+    """``graph`` (changed in place and returned) with omics evidence from a study store's
+    results on its nodes and edges.
 
     Nodes get, per analysed contrast, ``protein_log2_fc``, ``protein_fdr``, ``mrna_log2_fc``,
     ``mrna_fdr`` and ``protein_mrna_class`` (flat attribute names made by
@@ -32,7 +41,6 @@ def build_axis_graph(store: str | Path) -> nx.Graph:
     ``clinical_cox_hr_per_sd``/``clinical_cox_p``.
     """
     store = Path(store)
-    graph = load_axis_layer()
     has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
     for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS):
         table = read_result(store, DIFFERENTIAL_PROTEOMICS, contrast)  # has a gene column

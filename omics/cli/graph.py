@@ -66,7 +66,9 @@ def graph_command(
         help="STRING protein.aliases for string_links.")] = None,
     hgnc: Annotated[Path | None, typer.Option(
         help="HGNC table: map network identifiers to approved symbols.")] = None,
-    seeds: Annotated[str, typer.Option(help="Comma-separated seed genes.")] = "ANXA6,EGFR",
+    seeds: Annotated[str, typer.Option(
+        help="Comma-separated seed genes, or 'results': the study store's hits.")
+    ] = "ANXA6,EGFR",
     gene_sets: Annotated[list[Path] | None, typer.Option(
         help="GMT file for over-representation (repeatable).")] = None,
     n_random: Annotated[int, typer.Option(help="Degree-preserving randomisations.")] = 1000,
@@ -98,7 +100,8 @@ def graph_command(
                                           ("aliases", aliases))
             if value is not None and key in NETWORK_OPTIONS.get(f, NETWORK_OPTIONS["string"])
             .model_fields}) for p, f in zip(network, formats, strict=True)),
-        seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()), n_random=n_random,
+        seeds=None if seeds.strip() == "results" else
+        tuple(s.strip() for s in seeds.split(",") if s.strip()), n_random=n_random,
         seed=seed, top=top, gene_sets=tuple(str(g) for g in gene_sets or ()),
         hgnc=str(hgnc) if hgnc else None)
     spec = AddressSpec(kind="address", address=address) if address else \

@@ -241,14 +241,32 @@ NetworkSource = Annotated[Union[tuple(NETWORK_OPTIONS.values())],  # noqa: UP007
 
 
 class NetworkAnalysisPlan(_Strict):
-    """The axis network: database layers, propagation seeds and randomisations, gene sets."""
+    """The network of the study's results: database layers, the curated prior layer,
+    propagation seeds and randomisations, gene sets.
+
+    ``seeds: results`` (the default) seeds the propagation with the study's own hits: the
+    ``seed_hits`` genes of the network with the smallest p-values among the genes at FDR <
+    0.05 in any differential contrast, weighted by -log10 p. A list of genes seeds it with a
+    hypothesis instead (the seed study's ``[ANXA6, EGFR]``). ``prior: axis`` adds the
+    curated ANXA6-EGFR-ubiquitin layer, labelled as prior knowledge; ``prior: none`` leaves
+    it out.
+    """
 
     networks: list[NetworkSource] = Field(default_factory=list)
-    seeds: list[str] = Field(default_factory=lambda: ["ANXA6", "EGFR"], min_length=1)
+    seeds: Literal["results"] | list[str] = "results"
+    seed_hits: int = Field(default=20, ge=1)
+    prior: Literal["axis", "none"] = "axis"
     n_random: int = Field(default=1000, ge=1)
     top: int = Field(default=30, ge=0)
     gene_sets: list[Path] = Field(default_factory=list)
     hgnc: Path | None = None
+
+    @field_validator("seeds")
+    @classmethod
+    def _some_seeds(cls, value):
+        if isinstance(value, list) and not value:
+            raise ValueError("give seed genes, or seeds: results")
+        return value
 
 
 class AnalysisPlan(_Strict):

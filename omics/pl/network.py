@@ -31,6 +31,11 @@ _EDGE_STYLE = {"experimental": ("#c0392b", 2.6, "solid"), "curated": ("#34495e",
                "database": ("#95a5a6", 0.8, "solid")}
 
 
+#: Legend labels: the curated layer is prior knowledge, not this study's measurement.
+_LEGEND = {"experimental": "prior: seed publication's experiments",
+           "curated": "prior: curated pathway", "database": "interaction database"}
+
+
 def _edge_style(evidence: str) -> tuple[str, float, str]:
     for kind in ("experimental", "curated", "database"):
         if kind in str(evidence):
@@ -43,7 +48,8 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str | No
     """Draw the network; node colour = ``colour_by`` (diverging, grey where missing).
 
     The first collection of the axes holds the nodes (one point per node row). Edges are
-    styled by evidence: experimental (thick red), curated (dashed), database (thin grey).
+    styled by evidence: the prior layer's experimental (thick red) and curated (dashed)
+    edges, database edges (thin grey).
     """
     graph = nx.Graph()
     graph.add_nodes_from(nodes.index)
@@ -74,7 +80,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str | No
                       fontweight="bold" if node in highlight else "normal", zorder=4)
     if colour_by in nodes:
         figure.colorbar(points, ax=axes, shrink=0.6, label=colour_by)
-    axes.legend(handles=[Line2D([], [], color=c, linewidth=w, linestyle=s, label=kind)
+    axes.legend(handles=[Line2D([], [], color=c, linewidth=w, linestyle=s, label=_LEGEND[kind])
                          for kind, (c, w, s) in _EDGE_STYLE.items()],
                 title="edge evidence", loc="lower left", fontsize=8, frameon=False)
     axes.set_title(colour_by or "network (no study evidence: nodes grey)")

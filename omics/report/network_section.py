@@ -46,11 +46,12 @@ def network_section(store: Path, seeds: list[str], colour: str | None = None) ->
     nodes = read_result(store, "network", "nodes").set_index("node")
     edges = read_result(store, "network", "edges")
     if colour not in nodes.columns:
-        colour = next((c for c in nodes.columns
-                       if (split_flat_name(c) or ("",))[0] == "protein_log2_fc"), None)
+        fold_changes = [c for c in nodes.columns
+                        if (split_flat_name(c) or ("",))[0] in ("protein_log2_fc", "mrna_log2_fc")]
+        colour = min(fold_changes, key=lambda c: not c.startswith("protein"), default=None)
     figures = [{"uri": plots.to_data_uri(network_figure(nodes, edges, colour, set(seeds))),
-                "title": "Axis context subnetwork (node colour: "
-                         f"{colour or 'no protein data'}; edges by evidence)"}]
+                "title": "Context subnetwork of the seeds (bold; node colour: "
+                         f"{colour or 'no fold change of this study'}; edges by evidence)"}]
     genes = [n for n in nodes.index if nodes.at[n, "kind"] == "gene"] if "kind" in nodes \
         else list(nodes.index)
     correlation = _axis_correlation(store, genes)

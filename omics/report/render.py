@@ -205,8 +205,12 @@ def _network(store: Path) -> dict | None:
         return None
     plan = recorded_parameters(store, "network", "nodes")
     contrast = plan.get("colour_contrast")
-    return network_section(store, plan.get("seeds", []),
-                           flat_name("protein_log2_fc", contrast) if contrast else None)
+    section = network_section(store, plan.get("seeds_used") or plan.get("seeds") or [],
+                              flat_name("protein_log2_fc", contrast) if contrast else None)
+    if section is not None:
+        section["seed_rule"] = plan.get("seed_rule", "")
+        section["prior"] = plan.get("prior", True)
+    return section
 
 
 def _methods(store: Path) -> list[str]:
@@ -233,15 +237,21 @@ def _methods(store: Path) -> list[str]:
                     "scale; drug combinations by Bliss excess and the Chou-Talalay index.")
     if "nodes" in result_names(store, "network"):
         plan = recorded_parameters(store, "network", "nodes")
-        layers = ", ".join(f"{n['format']} ({Path(n['path']).name}, score >= {n['min_score']})"
-                           for n in plan.get("networks", [])) or "no database layer"
-        text.append(f"The curated ANXA6-EGFR-ubiquitin layer was merged with {layers}. "
-                    f"Random walk with restart (restart {plan.get('restart')}) from "
-                    f"{', '.join(plan.get('seeds', []))}; empirical p-values from "
+        layers = ", ".join(
+            f"{n['format']} ({Path(n['path']).name}"
+            + (f", score >= {n['min_score']})" if "min_score" in n else ")")
+            for n in plan.get("networks", [])) or "no database layer"
+        prior = ("The curated ANXA6-EGFR-ubiquitin layer (prior knowledge, not measured in "
+                 f"this study) was merged with {layers}." if plan.get("prior", True)
+                 else f"Network: {layers} (no prior layer).")
+        seeds = plan.get("seed_rule") or ", ".join(plan.get("seeds") or [])
+        text.append(f"{prior} Random walk with restart (restart {plan.get('restart')}) from "
+                    f"{seeds}; empirical p-values from "
                     f"{plan.get('n_random')} degree-preserving randomised networks (seed "
                     f"{plan.get('seed')}); the context subnetwork holds the seeds, the "
-                    f"{plan.get('top')} highest-scoring genes with p <= {plan.get('alpha')} and "
-                    "the curated axis, joined by shortest paths; Louvain modules; "
+                    f"{plan.get('top')} highest-scoring genes with p <= {plan.get('alpha')}"
+                    + (" and the curated axis" if plan.get("prior", True) else "")
+                    + ", joined by shortest paths; Louvain modules; "
                     "over-representation by the hypergeometric test with BH FDR.")
     return text or ["No analysis results are in this store yet (run omics run)."]
 

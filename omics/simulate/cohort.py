@@ -218,6 +218,7 @@ def _study_description() -> dict:
                           "genes": ["ANXA6", "EGFR", "CBL", "RRM1", "DCK", "CDA", "SLC29A1"]},
             },
             "gene_pairs": {"modality": "tumours", "pairs": [["ANXA6", "EGFR"]]},
+            "network": {"seeds": ["ANXA6", "EGFR"]},  # the seed study's hypothesis
             "dose_response": {
                 "table": "viability",
                 "condition": "condition",

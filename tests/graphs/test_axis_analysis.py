@@ -92,7 +92,8 @@ def test_axis_neighbourhood_on_string_is_the_egfr_downregulation_machinery(tmp_p
                            "string", shared_data("ppi/string_hc0.9_symbols.csv"), min_score=0.9),),
                        n_random=100, gene_sets=(
                            str(shared_data("pathways/reactome_pathways.gmt")),
-                           str(shared_data("pathways/msigdb_c2_kegg_186.gmt"))))
+                           str(shared_data("pathways/msigdb_c2_kegg_186.gmt"))),
+                       seeds=("ANXA6", "EGFR"))
     summary = analyse_axis_network(plan, tmp_path)
     assert summary["network_nodes"] > 12000
     reactome = pd.read_csv(tmp_path / "enrichment_reactome_pathways.csv", index_col="set")
@@ -118,8 +119,8 @@ def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
     plan = load_study(small_cohort).analysis
     analysis.differential_proteomics(small_store, plan.proteomics)
     contrast = "resistant_vs_sensitive_cells"
-    summary = analyse_axis_network(NetworkPlan(n_random=50, colour_contrast=contrast), tmp_path,
-                                   small_store)
+    summary = analyse_axis_network(NetworkPlan(n_random=50, colour_contrast=contrast,
+                                               seeds=("ANXA6", "EGFR")), tmp_path, small_store)
     assert summary["colour"] == f"protein_log2_fc__{contrast}"
     table = results.read_result(small_store, "differential_proteomics",
                                  contrast).set_index("feature")
@@ -129,12 +130,45 @@ def test_axis_report_from_the_study_store(small_store, small_cohort, tmp_path):
     assert egfr.startswith("EGFR (epidermal growth factor receptor): protein up ")
     assert f"up {fold:.1f}× in resistant vs sensitive cells (FDR {table.at['EGFR', 'fdr']:.0e})" \
         in egfr
-    assert "ANXA6 (seed study: co-immunoprecipitation and GST pulldown" in egfr
+    assert "ANXA6 (prior knowledge: seed study: co-immunoprecipitation and GST pulldown" in egfr
     stored = results.read_result(small_store, "network", "nodes").set_index("node")
     assert stored.at["EGFR", "summary"] == egfr
     assert summary["files"]["report"].endswith("axis_report.md")
     report = (tmp_path / "axis_report.md").read_text()
     assert egfr in report
+
+
+def test_seeds_from_the_study_hits_and_the_prior_layer_left_out(small_store, small_cohort,
+                                                                 tmp_path):
+    """Without given seeds the propagation starts from the study's own hits (smallest p at
+    FDR < 0.05, weights -log10 p); with prior=False no curated edge enters the network."""
+    from graphs.steps.analysis import study_seeds
+
+    plan = load_study(small_cohort).analysis
+    analysis.differential_proteomics(small_store, plan.proteomics)
+    edges = tmp_path / "edges.tsv"
+    table = results.read_result(small_store, "differential_proteomics",
+                                "resistant_vs_sensitive_cells")
+    hits = table[table["fdr"] < 0.05].sort_values("p_value")
+    genes = hits["gene"].head(8).tolist()
+    edges.write_text("a\tb\n" + "".join(f"{a}\t{b}\n" for a, b in zip(genes, genes[1:])))
+    with_prior = analyse_axis_network(NetworkPlan(n_random=20, seed_hits=5, networks=(
+        network_options("edges", edges),)), tmp_path / "a", small_store)
+    weights, rule = study_seeds(small_store, nx.path_graph(genes), top=5)
+    assert with_prior["seeds"] == list(weights) and len(weights) == 5
+    assert with_prior["seed_rule"] == rule and rule.startswith(
+        "this study's hits: the 5 genes of the network with the smallest p among ")
+    best = {g: p for g, p in zip(hits["gene"], hits["p_value"], strict=True)}
+    assert weights[genes[0]] == pytest.approx(-np.log10(min(
+        p for g, p in best.items() if g == genes[0])))
+    without = analyse_axis_network(NetworkPlan(n_random=20, seed_hits=5, prior=False, networks=(
+        network_options("edges", edges),)), tmp_path / "b", small_store)
+    assert without["prior"] == "none" and without["seeds"] == with_prior["seeds"]
+    nodes = pd.read_csv(tmp_path / "b" / "axis_report_nodes.csv", index_col="node")
+    assert set(nodes.index) <= set(genes)  # no curated axis gene without the prior layer
+    assert "prior knowledge" not in " ".join(nodes["summary"])
+    report = (tmp_path / "a" / "axis_report.md").read_text()
+    assert "prior knowledge" in report and rule in report
 
 
 def test_enrichment_universe_is_the_measured_genes_of_the_study(small_store, small_cohort,
@@ -145,7 +179,7 @@ def test_enrichment_universe_is_the_measured_genes_of_the_study(small_store, sma
     gmt.write_text("EGFR_AXIS\tna\tEGFR\tANXA6\tCBL\tGRB2\tNOT_MEASURED_1\n")
     edges = tmp_path / "edges.tsv"
     edges.write_text("a\tb\nEGFR\tNOT_MEASURED_1\nNOT_MEASURED_1\tNOT_MEASURED_2\n")
-    plan = NetworkPlan(n_random=20, gene_sets=(str(gmt),),
+    plan = NetworkPlan(n_random=20, gene_sets=(str(gmt),), seeds=("ANXA6", "EGFR"),
                        networks=(network_options("edges", edges),))
     with_store = analyse_axis_network(plan, tmp_path / "a", small_store)
     without = analyse_axis_network(plan, tmp_path / "b")
