@@ -28,14 +28,19 @@ from collections.abc import Callable
 
 import anndata as ad
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from omics import preprocess
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import feature_matrix
 from omics.preprocess.steps import record_step, steps
+from omics.stats.design import design_matrix
+from omics.stats.voom import counts_values
+from omics.stats.voom import voom as _voom
 
 __all__ = [
+    "filter_by_expr",
     "filter_expressed",
     "filter_min_valid",
     "history",
@@ -45,6 +50,8 @@ __all__ = [
     "log_cpm",
     "median_normalise",
     "quantile_normalise",
+    "tmm_normalise",
+    "voom",
 ]
 
 Data = ad.AnnData | xr.DataArray
@@ -324,25 +331,40 @@ def impute_down_shifted(data: Data, *, shift: float = 1.8, width: float = 0.3, s
                   layer=layer, key_added=key_added, copy=copy)
 
 
-def _counts(matrix: xr.DataArray) -> np.ndarray:
-    values = np.asarray(matrix.values, dtype=np.float64)
-    finite = values[np.isfinite(values)]
-    if finite.size and (finite.min() < 0 or not np.allclose(finite, np.round(finite))):
-        raise OmicsInputError("counts", "negative or non-integer values",
-                              "raw counts (non-negative integers) for log-CPM")
-    return values
+def _samples_of(data: Data) -> pd.DataFrame:
+    """The sample sheet of an AnnData (``obs``) or a DataArray (its sample coordinates)."""
+    return feature_matrix(data)[1]
+
+
+def _design_array(data: Data, design: str | pd.DataFrame | np.ndarray | None
+                  ) -> np.ndarray | None:
+    """A design as a samples x columns array: a formula over the sample sheet, or a matrix."""
+    if design is None:
+        return None
+    if isinstance(design, str):
+        return design_matrix(_samples_of(data), design).to_numpy(dtype=np.float64)
+    return np.asarray(design, dtype=np.float64)
+
+
+def _with_norm_factors(data: Data, matrix: xr.DataArray) -> xr.DataArray:
+    """``matrix`` with the TMM ``norm_factor`` of :func:`tmm_normalise`, when there is one."""
+    if isinstance(data, ad.AnnData) and "norm_factor" in data.obs.columns:
+        return matrix.assign_coords(norm_factor=("sample", data.obs["norm_factor"].to_numpy(
+            dtype=np.float64)))
+    return matrix
 
 
 @_shared_docs
 def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
             key_added: str | None = None, copy: bool = False) -> Data | None:
-    """edgeR's ``cpm(log=TRUE)`` of raw counts (log2 counts per million, prior count scaled
-    by library size). Values that are not counts are refused.
+    """edgeR's ``cpm(log=TRUE)`` of counts (log2 counts per million, prior count scaled by
+    library size), on the effective library sizes after :func:`tmm_normalise`. Values that
+    cannot be counts are refused (negative, missing, or non-integers all below 50).
 
     Parameters
     ----------
     data
-        AnnData (or DataArray) of raw counts (non-negative integers).
+        AnnData (or DataArray) of raw or expected counts.
     prior_count
         Average count added to each value (scaled by library size), as edgeR.
     {matrix_options}
@@ -354,11 +376,9 @@ def log_cpm(data: Data, *, prior_count: float = 2.0, layer: str | None = None,
     >>> adata.layers["log_cpm"].round(2).tolist()
     [[14.23, 19.9], [16.82, 19.75]]
     """
-    def transform(matrix: xr.DataArray) -> xr.DataArray:
-        out = matrix.copy(data=preprocess.log_cpm(_counts(matrix), prior_count))
-        return record_step(out, matrix, "log_cpm", prior_count=prior_count)
-
-    return _apply(data, transform, layer=layer, key_added=key_added, copy=copy)
+    return _apply(data, lambda m: preprocess.log_cpm_counts(_with_norm_factors(data, m),
+                                                            prior_count),
+                  layer=layer, key_added=key_added, copy=copy)
 
 
 @_shared_docs
@@ -383,10 +403,147 @@ def filter_expressed(data: Data, *, min_cpm: float = 1.0, min_samples: int = 3,
     ['1', '2']
     """
     def transform(matrix: xr.DataArray) -> xr.DataArray:
-        keep = preprocess.expressed_genes(_counts(matrix), min_cpm, min_samples)
+        keep = preprocess.expressed_genes(counts_values(matrix), min_cpm, min_samples)
         removed = np.asarray(matrix["feature"].values)[~keep].astype(str).tolist()
         return record_step(matrix.isel(feature=np.flatnonzero(keep)), matrix,
                            "filter_expressed", min_cpm=min_cpm, min_samples=min_samples,
                            removed=removed)
 
     return _apply(data, transform, layer=layer, key_added=None, copy=copy)
+
+
+@_shared_docs
+def filter_by_expr(data: Data, *, group_key: str | None = None,
+                   design: str | pd.DataFrame | np.ndarray | None = None,
+                   min_count: float = 10, min_total_count: float = 15, large_n: int = 10,
+                   min_prop: float = 0.7, layer: str | None = None,
+                   copy: bool = False) -> Data | None:
+    """edgeR's ``filterByExpr``: keep genes with enough counts to be tested.
+
+    A gene is kept when its CPM reaches ``min_count`` at the median library size in as many
+    samples as the smallest group, and its total count reaches ``min_total_count``. The
+    removed genes are listed in ``uns["preprocess"]`` (:func:`history`).
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of raw or expected counts.
+    group_key
+        The ``obs`` column of the sample groups.
+    design
+        Instead of ``group_key``: a formula over ``obs`` or a design matrix (R's
+        ``filterByExpr(y, design)``). With neither, all samples form one group.
+    min_count, min_total_count, large_n, min_prop
+        edgeR's ``min.count``, ``min.total.count``, ``large.n`` and ``min.prop``.
+    {filter_options}
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"g": list("aabb")}, index=list("wxyz"))
+    >>> adata = ad.AnnData(np.array([[900.0, 0, 5], [800, 0, 0], [950, 40, 0], [700, 0, 0]]),
+    ...                    obs=obs)
+    >>> filter_by_expr(adata, group_key="g", min_count=5)
+    >>> adata.var_names.tolist(), history(adata)[-1]["removed"]
+    (['0'], ['1', '2'])
+    """
+    groups = _per_sample(data, group_key) if group_key is not None else None
+    matrix_design = _design_array(data, design)
+    return _apply(data, lambda m: preprocess.filter_by_expr(
+        m, group=groups, design=matrix_design, min_count=min_count,
+        min_total_count=min_total_count, large_n=large_n, min_prop=min_prop),
+        layer=layer, key_added=None, copy=copy)
+
+
+def tmm_normalise(data: Data, *, layer: str | None = None, copy: bool = False
+                  ) -> Data | None:
+    """edgeR's TMM normalisation factors (``calcNormFactors``), for :func:`log_cpm` and
+    :func:`voom`. The counts are not changed.
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of raw or expected counts.
+    layer
+        Use ``layers[layer]`` instead of ``X``.
+    copy
+        Return a changed copy instead of changing ``data``.
+
+    Returns
+    -------
+    AnnData or DataArray or None
+        The factors go to ``obs["norm_factor"]`` (``None`` returned, or the copy with
+        ``copy=True``); a DataArray is returned with a ``norm_factor`` sample coordinate.
+
+    Examples
+    --------
+    >>> adata = ad.AnnData(np.array([[10.0, 20, 30, 40, 1], [20, 40, 60, 80, 2]]))
+    >>> tmm_normalise(adata)
+    >>> adata.obs["norm_factor"].round(3).tolist()
+    [1.0, 1.0]
+    """
+    if isinstance(data, xr.DataArray):
+        return preprocess.tmm_normalise(data)
+    adata = data.copy() if copy else data
+    matrix, _ = feature_matrix(adata, layer)
+    out = preprocess.tmm_normalise(matrix)
+    adata.obs["norm_factor"] = np.asarray(out["norm_factor"].values)
+    adata.uns["preprocess"] = json.dumps([*history(adata), {**steps(out)[-1], "layer": layer}])
+    return adata if copy else None
+
+
+def voom(data: Data, design: str | pd.DataFrame | np.ndarray, *, layer: str | None = None,
+         span: float = 0.5, key_added: str = "voom", copy: bool = False
+         ) -> Data | xr.Dataset | None:
+    """limma's ``voom``: log2-CPM and precision weights for a linear model of counts.
+
+    The library sizes are the effective ones after :func:`tmm_normalise`. Fit the result
+    with :func:`omics.tl.differential` (``layer=key_added, weights=key_added +
+    "_weights"``).
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of raw or expected counts.
+    design
+        The design of the model to be fitted: a formula over ``obs`` or a matrix.
+    layer
+        Use ``layers[layer]`` instead of ``X``.
+    span
+        Lowess span of the mean-variance trend.
+    key_added
+        ``layers[key_added]`` gets the log2-CPM and ``layers[key_added + "_weights"]`` the
+        weights.
+    copy
+        Return a changed copy instead of changing ``data``.
+
+    Returns
+    -------
+    AnnData or Dataset or None
+        ``None`` (AnnData changed in place), the copy with ``copy=True``, or for a DataArray
+        a Dataset of ``values`` and ``weights``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> obs = pd.DataFrame({"g": list("aaabbb")}, index=[f"s{i}" for i in range(6)])
+    >>> adata = ad.AnnData(rng.poisson(60, size=(6, 200)).astype(float), obs=obs)
+    >>> voom(adata, "~ g")
+    >>> adata.layers["voom"].shape, bool((adata.layers["voom_weights"] > 0).all())
+    ((6, 200), True)
+    """
+    matrix, _ = feature_matrix(data, layer)
+    matrix = _with_norm_factors(data, matrix)
+    from omics.stats.voom import effective_library_sizes
+
+    result = _voom(counts_values(matrix), _design_array(data, design),
+                   lib_size=effective_library_sizes(matrix), span=span)
+    if isinstance(data, xr.DataArray):
+        return xr.Dataset({"values": (matrix.dims, result.values),
+                           "weights": (matrix.dims, result.weights)}, coords=matrix.coords)
+    adata = data.copy() if copy else data
+    adata.layers[key_added] = result.values.T
+    adata.layers[f"{key_added}_weights"] = result.weights.T
+    adata.uns["preprocess"] = json.dumps([*history(adata), {
+        "step": "voom", "layer": layer, "key_added": key_added, "span": span,
+        "tmm": "norm_factor" in matrix.coords}])
+    return adata if copy else None

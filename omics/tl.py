@@ -110,6 +110,7 @@ def differential(
     samples: Sequence | np.ndarray | pd.Series | None = None,
     trend: bool = False,
     robust: bool = False,
+    weights: str | xr.DataArray | None = None,
     inplace: bool = False,
     key_added: str = "differential",
 ) -> LimmaFit:
@@ -135,6 +136,9 @@ def differential(
         Samples to model: a boolean mask or sample names (default all).
     trend, robust
         limma's ``eBayes(trend=TRUE)`` / ``eBayes(robust=TRUE)``.
+    weights
+        Precision weights: a layer name (e.g. ``"voom_weights"`` of :func:`omics.pp.voom`)
+        or a ``(feature, sample)`` DataArray; each feature is then a weighted fit.
     inplace
         Also store ``varm[f"{key_added}_{stat}"]`` (features x coefficients; ``log2_fc, t,
         p_value, fdr, log_odds``) and the model in ``uns[key_added]``.
@@ -161,7 +165,12 @@ def differential(
     matrix, sheet = _selected(data, samples, layer)
     x = design.loc[sheet.index] if isinstance(design, pd.DataFrame) \
         else design_matrix(sheet, design)
-    fit = lm_fit(matrix.data, x, features=np.asarray(matrix["feature"].values).astype(str))
+    weight_matrix = None
+    if weights is not None:
+        weight_matrix = (_selected(weights, samples, None) if isinstance(weights, xr.DataArray)
+                         else _selected(data, samples, weights))[0].values
+    fit = lm_fit(matrix.data, x, features=np.asarray(matrix["feature"].values).astype(str),
+                 weights=weight_matrix)
     if contrasts:
         fit = fit.contrasts_fit(contrasts)
     fit = fit.ebayes(trend=trend, robust=robust)

@@ -123,8 +123,8 @@ def test_tcga_rsem_example_with_voom_matches_edger_and_limma(tmp_path):
     assert summary["tumour_vs_normal"]["significant_fdr_0.05"] == called.sum() == 441
     assert ours.loc["EGFR|1956", "gene"] == "EGFR"
     (line,) = findings(store, {})
-    assert line.startswith("Transcriptome rnaseq tumour_vs_normal (limma voom): 441 genes at "
-                           "FDR < 0.05 (15,920 of 20,530 genes tested; 4,610 removed by "
+    assert line.startswith("Expression rnaseq tumour_vs_normal (limma voom): 441 features at "
+                           "FDR < 0.05 (15,920 of 20,530 features tested; 4,610 removed by "
                            "preprocessing filters) (146 up, 295 down)")
 
 
@@ -180,3 +180,39 @@ def test_gse1992_example_matches_limma_and_coxph(tmp_path):
     np.testing.assert_allclose([genes[g]["cox_p"] for g in names], hazard[:, 1], rtol=1e-6)
     assert round(genes["ANXA6"]["cox_hazard_ratio_per_sd"], 2) == 1.07
     assert round(genes["ANXA6"]["cox_p"], 2) == 0.69
+
+
+def test_tcga_mixomics_example_rppa_and_mrna_match_limma(tmp_path):
+    """examples/tcga_brca_mixomics: log2 mRNA and RPPA by PAM50 subtype equal R limma; the
+    RPPA antibodies carry HGNC genes and modifications; protein pairs with mRNA by sample id
+    on total-protein antibodies only."""
+    from omics.io.study import load_study
+    from omics.stats.design import design_matrix
+    from omics.steps.analysis import differential_transcriptomics, protein_mrna
+    from omics.steps.ingest import ingest_study
+    from omics.store.reader import open_transcriptomics
+    from omics.store.results import read_result
+    from tests.conftest import shared_data
+    from tests.rlimma import rscript_limma
+
+    shared_data("transcriptomics_clinical/tcga_brca_mixomics/data.train_protein.csv")
+    study = load_study(EXAMPLES / "tcga_brca_mixomics" / "study.yaml")
+    store = ingest_study(study.path, tmp_path / "s.zarr")
+    for modality in ("mrna", "rppa"):
+        differential_transcriptomics(store, modality, study.analysis.transcriptomics[modality])
+        adata = open_transcriptomics(store, modality)
+        design = design_matrix(adata.obs, "~ 0 + subtype")
+        assert list(design.columns) == ["subtype[Basal]", "subtype[Her2]", "subtype[LumA]"]
+        for contrast, weights in [("basal_vs_luma", [1.0, 0, -1]),
+                                  ("her2_vs_luma", [0, 1.0, -1])]:
+            reference = rscript_limma(tmp_path, adata.X.T, design, np.array(weights))
+            ours = read_result(store, f"differential_transcriptomics_{modality}", contrast)
+            np.testing.assert_allclose(ours["t"], reference["t"], rtol=1e-8, atol=1e-8)
+            np.testing.assert_array_equal(ours["fdr"] < 0.05, reference["fdr"] < 0.05)
+    rppa = read_result(store, "differential_transcriptomics_rppa", "basal_vs_luma")
+    rppa = rppa.set_index("feature")
+    assert rppa.loc[["EGFR", "EGFR_pY1068", "HER2", "Akt"], "gene"].tolist() == [
+        "EGFR", "EGFR", "ERBB2", "AKT1;AKT2;AKT3"]
+    assert rppa.at["EGFR", "fdr"] < 0.001 and rppa.at["EGFR", "log2_fc"] > 0  # EGFR up in Basal
+    paired = protein_mrna(store, study.analysis.protein_mrna)
+    assert paired["genes"] == 2 and paired["pairs"] == 150  # COL6A1, STAT5A

@@ -34,6 +34,7 @@ from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.features import checked_feature_ids
 from omics.io.hgnc import HgncMap
 from omics.io.options import ReaderOptions, hgnc_map, register
+from omics.io.reference import feature_gene_map
 from omics.io.sample_sheet import read_sample_sheet, typed_columns
 
 __all__ = ["ORIENTATIONS", "Scale", "read_10x", "read_expression_matrix", "read_h5ad"]
@@ -64,8 +65,12 @@ def read_expression_matrix(
     orientation: str = "auto",
     value_prefix: str | None = None,
     hgnc: HgncMap | None = None,
+    feature_map: str | Path | None = None,
 ) -> ad.AnnData:
-    """Read a delimited expression matrix (see the module docstring)."""
+    """Read a delimited expression matrix (see the module docstring). ``feature_map``
+    (``"rppa"`` or a file, :func:`omics.io.reference.feature_gene_map`) adds the genes of
+    each feature to ``var["gene"]`` and its ``var["modification"]``; every feature must be
+    in the map."""
     table = Path(table)
     if orientation not in ORIENTATIONS:
         raise OmicsInputError("orientation", repr(orientation), "one of "
@@ -99,6 +104,15 @@ def read_expression_matrix(
         obs.index = pd.Index(ids, dtype=object)
     if hgnc is not None:
         var["symbol"] = [s or "" for s in hgnc.symbols(names)]
+    if feature_map is not None:
+        genes = feature_gene_map(feature_map)
+        unmapped = [n for n in names if n not in genes.index]
+        if unmapped:
+            raise OmicsInputError(table, f"feature {unmapped[0]!r}, which the feature map "
+                                  f"{feature_map} does not list",
+                                  "features of the map (add a row feature,genes)", line=1)
+        var["gene"] = genes.loc[names, "genes"].to_numpy(dtype=object)
+        var["modification"] = genes.loc[names, "modification"].to_numpy(dtype=object)
     return ad.AnnData(X=values.astype(np.float64), obs=obs, var=var)
 
 
@@ -148,17 +162,19 @@ class ExpressionMatrixOptions(ReaderOptions):
     either orientation (detected unless given); ``scale`` says which (never guessed)."""
 
     kind = "expression"
-    file_fields = ("table", "samples", "hgnc")
+    file_fields = ("table", "samples", "hgnc", "feature_map")
     reader: Literal["expression_matrix"] = "expression_matrix"
     scale: Scale | None = None
     samples: Path | None = None
     orientation: Literal["auto", "features_by_samples", "samples_by_features"] = "auto"
     value_prefix: str | None = None
     hgnc: Path | None = None
+    feature_map: Literal["rppa"] | Path | None = None
 
     def read(self) -> ad.AnnData:
         return read_expression_matrix(self.table, self.samples, orientation=self.orientation,
-                                      value_prefix=self.value_prefix, hgnc=hgnc_map(self.hgnc))
+                                      value_prefix=self.value_prefix, hgnc=hgnc_map(self.hgnc),
+                                      feature_map=self.feature_map)
 
 
 @register

@@ -41,13 +41,13 @@ class InputOptions(BaseModel):
     def files(self) -> list[Path]:
         """The input files this source names (set fields of :attr:`file_fields`)."""
         return [getattr(self, name) for name in self.file_fields
-                if getattr(self, name, None) is not None]
+                if isinstance(getattr(self, name, None), Path)]
 
     def resolve(self, base: Path) -> None:
         """Make relative file paths absolute against ``base`` (the study file's folder)."""
         for name in self.file_fields:
             value = getattr(self, name, None)
-            if value is not None and not value.is_absolute():
+            if isinstance(value, Path) and not value.is_absolute():
                 setattr(self, name, (base / value).resolve())
 
 

@@ -147,11 +147,17 @@ class DifferentialPlan(_Strict):
 
 
 class ProteinMrnaPlan(_Strict):
-    """How proteome and transcriptome samples pair for the protein-mRNA comparison."""
+    """How protein and mRNA samples pair for the protein-mRNA comparison.
+
+    The protein side is the study's proteomics, or with ``protein_modality`` an expression
+    modality of protein values (RPPA) whose features carry genes (``feature_map``); only its
+    total-protein features of one gene are paired. Samples pair by the sample-sheet column
+    ``pair_by``, or with ``pair_by: null`` by identical sample ids."""
 
     rna_modality: str
-    pair_by: str
+    pair_by: str | None
     protein_samples: str | None = None
+    protein_modality: str | None = None
 
 
 class SurvivalPlan(_Strict):

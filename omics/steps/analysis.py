@@ -276,16 +276,18 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     (FDR < 0.05) while its mRNA does not (FDR >= 0.05): the signature of changed protein
     stability, as for EGFR in the seed study.
     """
-    protein, protein_samples = normalised_proteomics(store)
+    protein, protein_samples, symbol, protein_analysis = _protein_side(store, plan)
     chosen = select_samples(protein_samples, plan.protein_samples).to_numpy()
     protein_samples = protein_samples.loc[chosen]
     rna, _, rna_samples, _ = expression_dataarray(store, plan.rna_modality)
+    key = plan.pair_by or "_sample_id"
     pairs = pd.merge(
-        protein_samples.reset_index(names="protein_sample")[["protein_sample", plan.pair_by]],
-        rna_samples.reset_index(names="rna_sample")[["rna_sample", plan.pair_by]],
-        on=plan.pair_by,
+        protein_samples.assign(_sample_id=protein_samples.index).reset_index(
+            names="protein_sample")[["protein_sample", key]],
+        rna_samples.assign(_sample_id=rna_samples.index).reset_index(
+            names="rna_sample")[["rna_sample", key]],
+        on=key,
     )
-    symbol = gene_symbols(protein)
     rna_genes = pd.Index(np.asarray(rna["feature"].values).astype(str))
     shared = np.flatnonzero(rna_genes.get_indexer(symbol) >= 0)
     protein_values = protein.sel(sample=pairs["protein_sample"].to_numpy()).values[shared]
@@ -293,8 +295,8 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
         rna_genes.get_indexer(symbol[shared])]
     r, n, p = paired_row_correlation(protein_values, rna_values, "pearson")
     genes = symbol[shared].astype(object)
-    contrasts = _shared_contrasts(store, plan.rna_modality)
-    proteins = open_differential(store, DIFFERENTIAL_PROTEOMICS).sel(
+    contrasts = _shared_contrasts(store, protein_analysis, plan.rna_modality)
+    proteins = open_differential(store, protein_analysis).sel(
         contrast=contrasts).reindex(feature=np.asarray(protein["feature"].values)[shared])
     mrna = open_differential(store, differential_transcriptomics_name(plan.rna_modality)).sel(
         contrast=contrasts).reindex(feature=genes)
@@ -332,9 +334,29 @@ def gene_symbols(proteomics: xr.Dataset | xr.DataArray) -> np.ndarray:
     return np.asarray(proteomics[name].values).astype(str)
 
 
-def _shared_contrasts(store, modality: str) -> list[str]:
-    return sorted(set(result_names(store, DIFFERENTIAL_PROTEOMICS))
+def _shared_contrasts(store, protein_analysis: str, modality: str) -> list[str]:
+    return sorted(set(result_names(store, protein_analysis))
                   & set(result_names(store, differential_transcriptomics_name(modality))))
+
+
+def _protein_side(store, plan: ProteinMrnaPlan
+                  ) -> tuple[xr.DataArray, pd.DataFrame, np.ndarray, str]:
+    """Protein values, their sample sheet, the gene of each feature and the differential
+    analysis of the protein side: the analysed proteomics view, or an expression modality
+    of protein values restricted to its total-protein features of one gene."""
+    if plan.protein_modality is None:
+        protein, samples = normalised_proteomics(store)
+        return protein, samples, gene_symbols(protein), DIFFERENTIAL_PROTEOMICS
+    adata = open_transcriptomics(store, plan.protein_modality)
+    values, _, samples, _ = expression_dataarray(store, plan.protein_modality)
+    genes = adata.var["gene"].astype(str) if "gene" in adata.var else \
+        pd.Series(adata.var_names, index=adata.var_names)
+    modification = adata.var["modification"].astype(str) if "modification" in adata.var \
+        else pd.Series("", index=adata.var_names)
+    total = ((modification == "") & ~genes.str.contains(";")).to_numpy()
+    values = values.isel(feature=np.flatnonzero(total))
+    return (values, samples, genes.to_numpy()[total].astype(str),
+            differential_transcriptomics_name(plan.protein_modality))
 
 
 def _discordance(protein_fdr: np.ndarray, mrna_fdr: np.ndarray) -> np.ndarray:

@@ -55,11 +55,16 @@ def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str,
         name = differential_transcriptomics_name(modality)
         keys[name] = entry(name, section, [layout.transcriptomics_group(modality)])
     if plan.protein_mrna:
-        rna = differential_transcriptomics_name(plan.protein_mrna.rna_modality)
+        section = plan.protein_mrna
+        rna = differential_transcriptomics_name(section.rna_modality)
+        protein_group, protein_analysis = (
+            (layout.PROTEOMICS, "differential_proteomics") if section.protein_modality is None
+            else (layout.transcriptomics_group(section.protein_modality),
+                  differential_transcriptomics_name(section.protein_modality)))
         keys["protein_mrna"] = entry(
-            "protein_mrna", plan.protein_mrna,
-            [layout.PROTEOMICS, layout.transcriptomics_group(plan.protein_mrna.rna_modality)],
-            more=tuple(keys[k][1] for k in ("differential_proteomics", rna) if k in keys))
+            "protein_mrna", section,
+            [protein_group, layout.transcriptomics_group(section.rna_modality)],
+            more=tuple(keys[k][1] for k in (protein_analysis, rna) if k in keys))
     if plan.clinical:
         keys["clinical"] = entry("clinical", plan.clinical, [
             layout.CLINICAL, SAMPLE_MAP, *_groups(store, layout.TRANSCRIPTOMICS)])

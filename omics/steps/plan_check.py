@@ -159,12 +159,24 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
         _differential(key, section, modality(name, key), study.transcriptomics[name].scale)
     if plan.protein_mrna:
         key = "analysis.protein_mrna"
-        rna_sheet, _ = _sheet_and_matrix(modality(plan.protein_mrna.rna_modality,
-                                                  f"{key}.rna_modality"))
-        protein_sheet, _ = _sheet_and_matrix(inputs.get(layout.PROTEOMICS))
-        _columns(protein_sheet, [plan.protein_mrna.pair_by], f"{key}.pair_by")
-        _columns(rna_sheet, [plan.protein_mrna.pair_by], f"{key}.pair_by")
-        _selection(protein_sheet, plan.protein_mrna.protein_samples, f"{key}.protein_samples")
+        section = plan.protein_mrna
+        rna_sheet, _ = _sheet_and_matrix(modality(section.rna_modality, f"{key}.rna_modality"))
+        if section.protein_modality is None:
+            if layout.PROTEOMICS not in inputs:
+                raise _Problem(key, "a protein-mRNA comparison without proteomics",
+                               "a proteomics input, or protein_modality: <modality>")
+            protein_sheet, _ = _sheet_and_matrix(inputs[layout.PROTEOMICS])
+        else:
+            protein_sheet, _ = _sheet_and_matrix(modality(section.protein_modality,
+                                                          f"{key}.protein_modality"))
+        if section.pair_by is None:
+            if not protein_sheet.index.astype(str).isin(rna_sheet.index.astype(str)).any():
+                raise _Problem(f"{key}.pair_by", "no sample id shared by the protein and mRNA "
+                               "samples", "pair_by: <a sample-sheet column of both>")
+        else:
+            _columns(protein_sheet, [section.pair_by], f"{key}.pair_by")
+            _columns(rna_sheet, [section.pair_by], f"{key}.pair_by")
+        _selection(protein_sheet, section.protein_samples, f"{key}.protein_samples")
     if plan.clinical:
         key = "analysis.clinical"
         clinical = inputs.get(layout.CLINICAL)

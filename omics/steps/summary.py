@@ -116,8 +116,8 @@ def _differential_line(store, analysis: str, contrast: str) -> str:
     if analysis == DIFFERENTIAL_PROTEOMICS:
         what, unit = "Proteome", "proteins"
     else:
-        what = "Transcriptome " + analysis.removeprefix("differential_transcriptomics_")
-        unit = "genes"
+        what = "Expression " + analysis.removeprefix("differential_transcriptomics_")
+        unit = "features"
     method = {"voom": "limma voom", "moderated": "limma"}.get(overview["method"],
                                                               overview["method"])
     if overview["n_samples"] is not None and overview["n_samples"] < overview["n_samples_total"]:
@@ -139,8 +139,10 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
     if protein_mrna:
         for contrast, genes in protein_mrna["protein_only"].items():
             named = [g for g in genes if g in AXIS_GENES] or genes[:5]
-            lines.append(f"Protein changes without mRNA change ({contrast}): "
-                         f"{len(genes)} genes, e.g. {', '.join(named)}")
+            example = f", e.g. {', '.join(named)}" if named else ""
+            lines.append(f"Protein changes without mRNA change ({contrast}): {len(genes)} of "
+                         f"{protein_mrna['genes']} genes paired on {protein_mrna['pairs']} "
+                         f"samples{example}")
     clinical = analyses.get("clinical")
     if clinical:
         lines += clinical_findings(clinical)

@@ -151,7 +151,8 @@ def test_seeds_from_the_study_hits_and_the_prior_layer_left_out(small_store, sma
                                 "resistant_vs_sensitive_cells")
     hits = table[table["fdr"] < 0.05].sort_values("p_value")
     genes = hits["gene"].head(8).tolist()
-    edges.write_text("a\tb\n" + "".join(f"{a}\t{b}\n" for a, b in zip(genes, genes[1:])))
+    edges.write_text("a\tb\n" + "".join(f"{a}\t{b}\n" for a, b in
+                                        zip(genes[:-1], genes[1:], strict=True)))
     with_prior = analyse_axis_network(NetworkPlan(n_random=20, seed_hits=5, networks=(
         network_options("edges", edges),)), tmp_path / "a", small_store)
     weights, rule = study_seeds(small_store, nx.path_graph(genes), top=5)

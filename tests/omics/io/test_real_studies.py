@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from omics.steps.ingest import ingest_study
@@ -138,3 +139,16 @@ def test_ensembl_ids_are_mapped_to_symbols(tmp_path):
     adata = read_expression_matrix(tmp_path / "m.tsv", orientation="features_by_samples",
                                    hgnc=hgnc)
     assert adata.var["symbol"].tolist() == ["EGFR", "ANXA6"]
+
+
+def test_rppa_antibody_map_names_approved_hgnc_symbols():
+    from omics.io.reference import rppa_antibodies
+
+    hgnc = pd.read_csv(shared_data("idmap/hgnc_entries.tsv.gz"), sep="\t",
+                       usecols=["Approved symbol"])
+    approved = set(hgnc["Approved symbol"])
+    table = rppa_antibodies()
+    genes = {g for entry in table["genes"] for g in entry.split(";")}
+    assert len(table) == 142 and genes <= approved
+    phospho = table[table["modification"].str.startswith("p")]
+    assert set(phospho["antibody"]) >= {"EGFR_pY1068", "EGFR_pY1173", "HER2_pY1248"}

@@ -112,3 +112,27 @@ def test_log_values_are_refused_as_counts():
         counts_values(logged)
     with pytest.raises(OmicsInputError, match="negative values"):
         counts_values(xr.DataArray([[-1.0, 2.0]]))
+
+
+def test_the_public_api_voom_workflow_equals_r(tmp_path):
+    """ox.pp.filter_by_expr -> ox.pp.tmm_normalise -> ox.pp.voom -> ox.tl.differential with
+    the voom weights: R's filterByExpr, calcNormFactors, voom, lmFit, eBayes."""
+    import anndata as ad
+
+    import omics as ox
+
+    counts, samples = _simulated_counts(seed=21)
+    obs = samples.set_axis([f"s{i}" for i in range(len(samples))])
+    adata = ad.AnnData(counts.T.copy(), obs=obs,
+                       var=pd.DataFrame(index=[f"g{i}" for i in range(len(counts))]))
+    ox.pp.filter_by_expr(adata, design="~ batch + group")
+    ox.pp.tmm_normalise(adata)
+    ox.pp.voom(adata, "~ batch + group")
+    fit = ox.tl.differential(adata, "~ batch + group", layer="voom", weights="voom_weights")
+    table = fit.top_table("group[T.b]", sort_by="none")
+    r = rscript_voom(tmp_path, counts, samples, "~ batch + group", [0, 0, 1])
+    assert list(adata.var_names) == list(r["top"].index)
+    np.testing.assert_allclose(adata.obs["norm_factor"], r["norm_factors"], rtol=1e-12)
+    np.testing.assert_allclose(table["t"], r["top"]["t"], rtol=1e-8, atol=1e-8)
+    assert [step["step"] for step in ox.pp.history(adata)] == [
+        "filter_by_expr", "tmm_normalise", "voom"]
