@@ -216,3 +216,36 @@ def test_tcga_mixomics_example_rppa_and_mrna_match_limma(tmp_path):
     assert rppa.at["EGFR", "fdr"] < 0.001 and rppa.at["EGFR", "log2_fc"] > 0  # EGFR up in Basal
     paired = protein_mrna(store, study.analysis.protein_mrna)
     assert paired["genes"] == 2 and paired["pairs"] == 150  # COL6A1, STAT5A
+
+
+def test_msstatstmt_pd_example_matches_limma(tmp_path):
+    """examples/msstatstmt_pd: PD PSMs summed per protein, mixture and channel, Norm channels
+    left out, mixture as a block; R limma's t on the same values. The 10 proteins of this
+    MSstatsTMT example are HeLa background (unchanged): no call is the right answer."""
+    from omics.io.study import load_study
+    from omics.stats.design import design_matrix
+    from omics.steps.analysis import analysed_view, differential_proteomics
+    from omics.steps.ingest import ingest_study
+    from omics.store.reader import open_proteomics
+    from omics.store.results import read_result
+    from tests.conftest import shared_data
+    from tests.rlimma import rscript_limma
+
+    shared_data("proteomics/msstatstmt_pd22_psm_tmt10.tsv")
+    shared_data("idmap/hgnc_entries.tsv.gz")
+    study = load_study(EXAMPLES / "msstatstmt_pd" / "study.yaml")
+    store = ingest_study(study.path, tmp_path / "s.zarr")
+    plan = study.analysis.proteomics
+    summary = differential_proteomics(store, plan)
+    values, samples = analysed_view(open_proteomics(store), plan)
+    assert values.shape == (10, 40) and "Norm" not in set(samples["Condition"].astype(str))
+    design = design_matrix(samples, plan.design)
+    for name, level in [("c1_vs_c0125", "Condition[1]"), ("c05_vs_c0125", "Condition[0.5]")]:
+        weights = np.array([1.0 * (c == level) - 1.0 * (c == "Condition[0.125]")
+                            for c in design.columns])
+        reference = rscript_limma(tmp_path, np.asarray(values.values), design, weights)
+        ours = read_result(store, "differential_proteomics", name)
+        np.testing.assert_allclose(ours["t"], reference["t"], rtol=1e-8, atol=1e-8)
+        assert summary[name]["significant_fdr_0.05"] == int((reference["fdr"] < 0.05).sum()) == 0
+    genes = read_result(store, "differential_proteomics", "c1_vs_c0125").set_index("feature")
+    assert genes.loc[["P04406", "P06576"], "gene"].tolist() == ["GAPDH", "ATP5F1B"]  # HGNC
