@@ -19,3 +19,7 @@ def test_api_reference_builds_without_warnings(tmp_path):
                  "omics.stats.limma_fit.LimmaFit.f_test", "omics.pp.median_normalise",
                  "omics.store.study.read_store", "omics.datasets.builtin_cohort"):
         assert f'id="{name}"' in page, name
+    schema = (tmp_path / "study_schema.html").read_text(encoding="utf-8")
+    for key in ("filter_by_expr", "tmm_normalise", "seed_hits", "protein_modality",
+                "feature_map", "expected_counts", "DifferentialPlan"):
+        assert key in schema, key
