@@ -131,7 +131,7 @@ def test_report_has_every_section(pipeline_run):
     html = Path(summary["paths"]["report"]).read_text()
     assert re.findall(r"<h2>(.*?)</h2>", html) == [
         "Study overview", "Quality control", "Differential abundance", "Protein versus mRNA",
-        "Clinical biomarker", "Dose-response", "Axis network", "Methods"]
+        "Clinical biomarker", "Dose-response", "Network context", "Methods"]
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
     assert len(images) >= 15
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
@@ -167,7 +167,7 @@ def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-1000:]
     for title in ("Study overview", "Differential abundance", "Clinical biomarker",
-                  "Dose-response", "Axis network", "Methods"):
+                  "Dose-response", "Network context", "Methods"):
         assert f"<h2>{title}</h2>" in dom.stdout
     assert 'data-broken-images="0"' in dom.stdout
     assert ":CONSOLE(" not in dom.stderr  # the page logs nothing, errors included

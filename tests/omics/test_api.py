@@ -93,6 +93,11 @@ def test_protein_mrna_pairs_samples_by_culture():
 def test_log_cpm_refuses_log_values():
     prot = ox.datasets.builtin_cohort(scale="small")["proteomics"]
     ox.pp.log2(prot)
-    with pytest.raises(OmicsInputError, match="found negative or non-integer values; "
-                                              "expected raw counts"):
+    with pytest.raises(OmicsInputError, match="found missing or infinite counts; "
+                                              "expected complete counts"):
         ox.pp.log_cpm(prot)
+    complete = prot[:, np.isfinite(prot.X).all(axis=0)].copy()
+    with pytest.raises(OmicsInputError, match=r"found non-integer values no larger than "
+                                              r"[0-9.]+ \(log values\?\); expected raw or "
+                                              "expected counts"):
+        ox.pp.log_cpm(complete)
