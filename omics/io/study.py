@@ -107,7 +107,8 @@ class DifferentialPlan(_Strict):
     design: str
     contrasts: dict[str, str]
     samples: str | None = Field(
-        default=None, description="pandas query over the sample sheet selecting samples"
+        default=None, description="selection over the sample sheet, e.g. \"load != 'empty'\" "
+        "(comparisons joined by and/or/not; never evaluated as code)"
     )
     preprocess: list[PreprocessStep] | None = None
     method: Literal["moderated", "voom", "welch", "wilcoxon"] = "moderated"

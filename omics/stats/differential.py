@@ -30,6 +30,7 @@ from omics.errors import OmicsInputError
 from omics.stats.design import contrast_matrix, design_matrix
 from omics.stats.limma_fit import lm_fit
 from omics.stats.multiple_testing import adjust_p_values
+from omics.stats.selection import select_samples
 from omics.stats.two_group import TwoGroupTest, welch_t, wilcoxon_rank_sum
 from omics.stats.voom import counts_values, effective_library_sizes, voom
 
@@ -39,7 +40,6 @@ __all__ = [
     "contrast_sample_groups",
     "differential",
     "moderated_t",
-    "select_samples",
     "two_group_test",
     "voom_t",
 ]
@@ -51,19 +51,6 @@ METHODS = ("moderated", "voom", "welch", "wilcoxon")
 RESULT_COLUMNS = [
     "feature", "log2_fc", "ci_low", "ci_high", "mean_expr", "t", "p_value", "fdr", "df_total",
 ]
-
-
-def select_samples(samples: pd.DataFrame, query: str | None) -> pd.Series:
-    """Boolean mask of the samples selected by a pandas ``query`` (all when ``None``)."""
-    if not query:
-        return pd.Series(True, index=samples.index)
-    try:
-        chosen = samples.query(query)
-    except Exception as exc:  # pandas raises many types for a user query
-        raise OmicsInputError("samples", f"sample query {query!r} ({exc})",
-                              f"a pandas query over the columns {list(samples.columns)}"
-                              ) from None
-    return pd.Series(samples.index.isin(chosen.index), index=samples.index)
 
 
 def moderated_t(
@@ -92,7 +79,8 @@ def moderated_t(
     contrasts
         ``{name: expression over design columns}``.
     sample_query
-        pandas query selecting the samples to model (e.g. ``"not reference"``).
+        Selection of the samples to model (e.g. ``"not reference"``;
+        :func:`omics.stats.selection.select_samples`).
     confidence
         Level of the fold-change confidence interval.
     trend

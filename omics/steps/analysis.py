@@ -31,7 +31,8 @@ from omics.stats import (
     paired_row_correlation,
     score_correlation,
 )
-from omics.stats.differential import differential, select_samples
+from omics.stats.differential import differential
+from omics.stats.selection import select_samples
 from omics.steps.preprocessing import apply_steps
 from omics.store import layout
 from omics.store.provenance import provenance

@@ -39,8 +39,8 @@ from omics.io.plan_steps import COUNTS_STEPS
 from omics.io.registry import read_source
 from omics.io.study import DifferentialPlan, StudyConfig, load_study
 from omics.stats.design import contrast_matrix, design_matrix
-from omics.stats.differential import select_samples
 from omics.stats.limma import estimable_columns
+from omics.stats.selection import select_samples
 from omics.steps.ingest import ingest_source, plan_ingest
 from omics.steps.preprocessing import feature_mask
 from omics.store import layout
