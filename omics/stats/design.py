@@ -14,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections.abc import Iterable
 
 import numpy as np
@@ -22,7 +24,55 @@ from formulaic import model_matrix
 
 from omics.errors import OmicsInputError
 
-__all__ = ["contrast_matrix", "design_matrix"]
+__all__ = ["check_formula", "contrast_matrix", "design_matrix"]
+
+#: Formula functions allowed besides sample-sheet columns: formulaic's categorical coding.
+FORMULA_FUNCTIONS = frozenset({"C"})
+_FORMULA_OPERATORS = frozenset({"~", "+", "-", ":", "*", "(", ")", ","})
+
+
+def check_formula(formula: str, columns: Iterable[str]) -> None:
+    """Refuse a design formula that is more than columns, ``0``/``1``, ``+ - : *``,
+    parentheses and ``C(column)``: formulaic evaluates Python (``I(...)``, any function,
+    ``{...}``), and nothing from a study file may run as code.
+
+    Parameters
+    ----------
+    formula
+        The formula, e.g. ``"~ 0 + condition + plex"``.
+    columns
+        The sample-sheet columns it may name.
+
+    Raises
+    ------
+    OmicsInputError
+        One line naming the first token that is not allowed.
+
+    Examples
+    --------
+    >>> check_formula("~ 0 + group + C(batch)", ["group", "batch"])
+    >>> check_formula("~ I(__import__('os').getpid())", ["group"])
+    Traceback (most recent call last):
+    omics.errors.OmicsInputError: design: found "~ I(__import__('os').getpid())", which uses \
+'I'; expected a formula of sample-sheet columns (group), 0/1, + - : * and C(column)
+    """
+    allowed_names = set(map(str, columns)) | FORMULA_FUNCTIONS
+    expected = (f"a formula of sample-sheet columns ({', '.join(map(str, columns))}), 0/1, "
+                "+ - : * and C(column)")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(formula).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        raise OmicsInputError("design", f"{formula!r}, which does not parse", expected) from None
+    for token in tokens:
+        if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
+                          tokenize.INDENT, tokenize.DEDENT):
+            continue
+        text = token.string
+        ok = ((token.type == tokenize.NAME and text in allowed_names)
+              or (token.type == tokenize.NUMBER and text in ("0", "1"))
+              or (token.type == tokenize.OP and text in _FORMULA_OPERATORS))
+        if not ok:
+            raise OmicsInputError("design", f"{formula!r}, which uses {text!r}", expected)
 
 
 def design_matrix(samples: pd.DataFrame, formula: str) -> pd.DataFrame:
@@ -34,8 +84,11 @@ def design_matrix(samples: pd.DataFrame, formula: str) -> pd.DataFrame:
     Raises
     ------
     OmicsInputError
-        The formula names a column the sample sheet lacks, or cannot be parsed.
+        The formula names a column the sample sheet lacks, uses anything but columns,
+        ``0``/``1``, ``+ - : *`` and ``C(column)`` (:func:`check_formula`), or cannot be
+        parsed.
     """
+    check_formula(formula, samples.columns)
     samples = samples.copy()
     for name, column in samples.items():
         if isinstance(column.dtype, pd.CategoricalDtype):

@@ -51,3 +51,27 @@ def test_anything_else_is_refused_in_one_line_and_nothing_runs(tmp_path, express
         found in message, message
     assert "expected comparisons of sample-sheet columns (condition, plex, reference, dose)" \
         in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("formula", "token"), [
+    ("~ I(__import__('os').system('touch /tmp/omics-owned'))", "I"),
+    ("~ 0 + condition + np.log(dose)", "np"),
+    ("~ {dose * 2}", "{"),
+    ("~ condition + dose ** 2", "**"),
+    ("~ C(condition, contr.treatment)", "contr"),
+])
+def test_design_formulas_are_checked_before_formulaic_sees_them(formula, token):
+    from omics.stats.design import design_matrix
+
+    with pytest.raises(OmicsInputError) as caught:
+        design_matrix(SHEET.dropna(), formula)
+    assert str(caught.value) == (
+        f"design: found {formula!r}, which uses {token!r}; expected a formula of sample-sheet "
+        "columns (condition, plex, reference, dose), 0/1, + - : * and C(column)")
+
+
+def test_allowed_formulas_still_build_their_designs():
+    from omics.stats.design import design_matrix
+
+    design = design_matrix(SHEET.dropna(), "~ 0 + condition + C(plex) + dose + condition:dose")
+    assert design.shape[0] == 3 and "C(plex)[T.2]" in design.columns
