@@ -25,7 +25,7 @@ from omics.io.plan_steps import (
     TmmNormaliseStep,
 )
 from omics.io.study import DifferentialPlan, GenePairPlan, ProteinMrnaPlan
-from omics.preprocess import expressed_genes, log2_intensity, log_cpm
+from omics.preprocess import expressed_genes, log2_intensity, log_cpm, log_cpm_counts
 from omics.stats import (
     bh_fdr,
     paired_row_correlation,
@@ -50,9 +50,12 @@ __all__ = [
     "expression_dataarray",
     "modality_scale",
     "on_log_scale",
+    "analysed_expression",
     "analysed_view",
     "normalised_proteomics",
+    "recorded_plan",
     "recorded_proteomics_plan",
+    "transcriptomics_view",
     "protein_matrix_by_gene",
     "protein_mrna",
 ]
@@ -76,15 +79,21 @@ def differential_transcriptomics_name(modality: str) -> str:
     return f"differential_transcriptomics_{modality}"
 
 
+def recorded_plan(store: str | Path, analysis: str) -> DifferentialPlan | None:
+    """The differential plan recorded with an analysis' results (its sample selection,
+    preprocessing and model), or ``None`` before the analysis ran."""
+    names = result_names(store, analysis)
+    if not names:
+        return None
+    recorded = recorded_parameters(store, analysis, names[0])
+    return DifferentialPlan.model_validate(
+        {k: v for k, v in recorded.items() if k in DifferentialPlan.model_fields})
+
+
 def recorded_proteomics_plan(store: str | Path) -> DifferentialPlan | None:
     """The proteomics analysis plan recorded with the store's differential results (its
     sample selection and preprocessing steps), or ``None`` before any analysis."""
-    names = result_names(store, DIFFERENTIAL_PROTEOMICS)
-    if not names:
-        return None
-    recorded = recorded_parameters(store, DIFFERENTIAL_PROTEOMICS, names[0])
-    return DifferentialPlan.model_validate(
-        {k: v for k, v in recorded.items() if k in DifferentialPlan.model_fields})
+    return recorded_plan(store, DIFFERENTIAL_PROTEOMICS)
 
 
 def analysed_view(dataset: xr.Dataset, plan: DifferentialPlan | None
@@ -225,16 +234,12 @@ def expression_dataarray(store, modality: str) -> tuple[xr.DataArray, str, pd.Da
             dict(adata.uns.get("provenance", {})))
 
 
-def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
-                                 ) -> dict:
-    """Select the plan's samples, then its preprocessing steps, or by default the
-    modality's declared scale: with ``method: voom`` counts get edgeR's ``filterByExpr`` on
-    the design and TMM factors, then voom; otherwise counts are log-CPM'd (edgeR prior
-    count 2) with the genes below 1 CPM in fewer samples than the smallest group kept in the
-    result with NaN statistics (reported, not dropped); log2 values are used as they are;
-    linear values and ratios get log2. Then the model.
-    """
-    adata = open_transcriptomics(store, modality)
+def transcriptomics_view(adata, plan: DifferentialPlan, modality: str = "?"
+                         ) -> tuple[xr.DataArray, pd.DataFrame, str]:
+    """What a transcriptomics plan models: its samples, then its preprocessing steps, or
+    the default of the declared scale (see :func:`differential_transcriptomics`). Returns
+    the values (counts for voom, else log scale), the chosen samples' sheet and a
+    description of the preprocessing."""
     scale = modality_scale(adata)
     raw, samples = feature_matrix(adata)
     keep = select_samples(samples, plan.samples).to_numpy()
@@ -247,17 +252,48 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
     if plan.preprocess is not None or plan.method == "voom":
         steps = DEFAULT_VOOM_STEPS if plan.preprocess is None else plan.preprocess
         values = apply_steps(raw, chosen, steps, plan.design)
-        described = values.attrs["preprocess"]
-    elif scale == "counts":
+        return values, chosen, values.attrs["preprocess"]
+    if scale == "counts":
         group_sizes = chosen.groupby(list(chosen.columns[:1]), observed=True).size()
         smallest = int(group_sizes.min())
         expressed = expressed_genes(raw.values, min_samples=smallest)
         values = on_log_scale(raw, scale).where(xr.DataArray(expressed, dims=("feature",)))
-        described = f"log_cpm(prior_count=2); expressed: >= 1 CPM in >= {smallest} samples"
-    else:
-        values = on_log_scale(raw, scale)
-        described = "none (declared scale log2)" if scale == "log2" \
-            else f"log2 (declared scale {scale})"
+        return values, chosen, (f"log_cpm(prior_count=2); expressed: >= 1 CPM in >= "
+                                f"{smallest} samples")
+    described = "none (declared scale log2)" if scale == "log2" \
+        else f"log2 (declared scale {scale})"
+    return on_log_scale(raw, scale), chosen, described
+
+
+def analysed_expression(store: str | Path, modality: str
+                        ) -> tuple[xr.DataArray, pd.DataFrame]:
+    """A transcriptomics modality as its recorded differential analysis saw it (samples
+    and preprocessing), on a log scale: counts left by voom's steps become log-CPM on the
+    TMM-effective library sizes. Before any analysis, all samples on the declared scale's
+    log values (:func:`expression_dataarray`)."""
+    plan = recorded_plan(store, differential_transcriptomics_name(modality))
+    if plan is None:
+        values, _, samples, _ = expression_dataarray(store, modality)
+        return values, samples
+    adata = open_transcriptomics(store, modality)
+    values, chosen, _ = transcriptomics_view(adata, plan, modality)
+    still_counts = modality_scale(adata) == "counts" and (
+        plan.method == "voom" or (plan.preprocess is not None
+                                  and all(step.step != "log_cpm" for step in plan.preprocess)))
+    return (log_cpm_counts(values) if still_counts else values), chosen
+
+
+def differential_transcriptomics(store: str | Path, modality: str, plan: DifferentialPlan
+                                 ) -> dict:
+    """Select the plan's samples, then its preprocessing steps, or by default the
+    modality's declared scale: with ``method: voom`` counts get edgeR's ``filterByExpr`` on
+    the design and TMM factors, then voom; otherwise counts are log-CPM'd (edgeR prior
+    count 2) with the genes below 1 CPM in fewer samples than the smallest group kept in the
+    result with NaN statistics (reported, not dropped); log2 values are used as they are;
+    linear values and ratios get log2. Then the model.
+    """
+    adata = open_transcriptomics(store, modality)
+    values, chosen, described = transcriptomics_view(adata, plan, modality)
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
     gene_of = adata.var["gene"].astype(object) if "gene" in adata.var.columns \
@@ -266,7 +302,7 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
         table.insert(1, "gene", table["feature"].map(gene_of))
     return _write_differential(store, differential_transcriptomics_name(modality), tables,
                                _source_files(dict(adata.uns.get("provenance", {}))), plan,
-                               described, (len(chosen), len(samples)))
+                               described, (len(chosen), adata.n_obs))
 
 
 def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
@@ -280,7 +316,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     protein, protein_samples, symbol, protein_analysis = _protein_side(store, plan)
     chosen = select_samples(protein_samples, plan.protein_samples).to_numpy()
     protein_samples = protein_samples.loc[chosen]
-    rna, _, rna_samples, _ = expression_dataarray(store, plan.rna_modality)
+    rna, rna_samples = analysed_expression(store, plan.rna_modality)
     key = plan.pair_by or "_sample_id"
     pairs = pd.merge(
         protein_samples.assign(_sample_id=protein_samples.index).reset_index(
@@ -349,7 +385,8 @@ def _protein_side(store, plan: ProteinMrnaPlan
         protein, samples = normalised_proteomics(store)
         return protein, samples, gene_symbols(protein), DIFFERENTIAL_PROTEOMICS
     adata = open_transcriptomics(store, plan.protein_modality)
-    values, _, samples, _ = expression_dataarray(store, plan.protein_modality)
+    values, samples = analysed_expression(store, plan.protein_modality)
+    adata = adata[:, np.asarray(values["feature"].values).astype(str)]
     genes = adata.var["gene"].astype(str) if "gene" in adata.var else \
         pd.Series(adata.var_names, index=adata.var_names)
     modification = adata.var["modification"].astype(str) if "modification" in adata.var \

@@ -236,3 +236,32 @@ def test_qc_network_and_protein_mrna_see_the_analysed_samples(small_cohort, smal
     assert protein_matrix_by_gene(small_store).shape[1] == len(chosen)
     medians = np.nanmedian(values.values, axis=0)
     np.testing.assert_allclose(medians, medians.mean(), atol=1e-9)  # normalised on these
+
+
+def test_protein_mrna_sees_the_samples_and_preprocessing_of_the_rna_analysis(small_cohort,
+                                                                            small_store):
+    """One selected-sample view: the mRNA side of protein-mRNA is the RNA analysis' own
+    selection (here one culture left out) and its preprocessing (TMM + voom's counts, shown
+    as log-CPM), as recorded with its results."""
+    from omics.steps.analysis import (
+        analysed_expression,
+        differential_transcriptomics,
+        protein_mrna,
+    )
+
+    study = load_study(small_cohort)
+    rna_plan = study.analysis.transcriptomics["cells"]
+    differential_proteomics(small_store, study.analysis.proteomics)
+    differential_transcriptomics(small_store, "cells", rna_plan)
+    everything = protein_mrna(small_store, study.analysis.protein_mrna)
+    _, all_samples = analysed_expression(small_store, "cells")
+    dropped = all_samples[study.analysis.protein_mrna.pair_by].iloc[0]
+    narrowed = rna_plan.model_copy(update={
+        "samples": f"{study.analysis.protein_mrna.pair_by} != {dropped!r}",
+        "method": "voom", "preprocess": None})
+    differential_transcriptomics(small_store, "cells", narrowed)
+    values, samples = analysed_expression(small_store, "cells")
+    assert dropped not in set(samples[study.analysis.protein_mrna.pair_by])
+    assert values.attrs["preprocess"].count("tmm_normalise") == 1
+    fewer = protein_mrna(small_store, study.analysis.protein_mrna)
+    assert fewer["pairs"] < everything["pairs"]
