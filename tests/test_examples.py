@@ -137,8 +137,9 @@ def test_gse1992_example_matches_limma_and_coxph(tmp_path):
     from omics.steps.analysis import differential_transcriptomics
     from omics.steps.clinical import clinical_analysis
     from omics.steps.ingest import ingest_study
+    from omics.steps.plan_check import validate_study
     from omics.steps.summary import findings
-    from omics.store.reader import open_transcriptomics
+    from omics.store.reader import open_table, open_transcriptomics
     from omics.store.results import read_result
     from tests.conftest import shared_data
     from tests.rlimma import rscript_limma
@@ -146,7 +147,13 @@ def test_gse1992_example_matches_limma_and_coxph(tmp_path):
 
     shared_data("transcriptomics_clinical/gse1992_breast_expression_survival.csv.gz")
     study = load_study(EXAMPLES / "gse1992" / "study.yaml")
+    assert validate_study(study.path) == [
+        {"input": "transcriptomics/array", "reader": "expression_matrix",
+         "shape": (124, 15528)}, {"input": "clinical", "reader": "table", "shape": (124, 7)}]
     store = ingest_study(study.path, tmp_path / "s.zarr")
+    clinical = open_table(store, "clinical")
+    assert clinical["event"].sum() == 35
+    assert list(clinical.index) == list(open_transcriptomics(store, "array").obs_names)
     plan = study.analysis.transcriptomics["array"]
     summary = differential_transcriptomics(store, "array", plan)
     genes = {row["gene"]: row for row in clinical_analysis(store, study.analysis.clinical)
@@ -249,3 +256,56 @@ def test_msstatstmt_pd_example_matches_limma(tmp_path):
         assert summary[name]["significant_fdr_0.05"] == int((reference["fdr"] < 0.05).sum()) == 0
     genes = read_result(store, "differential_proteomics", "c1_vs_c0125").set_index("feature")
     assert genes.loc[["P04406", "P06576"], "gene"].tolist() == ["GAPDH", "ATP5F1B"]  # HGNC
+
+
+def test_protein_and_mrna_pair_through_hgnc_from_uniprot_and_ensembl_ids(tmp_path):
+    """UniProt accessions (the PD example's proteins) and Ensembl gene ids (an RNA matrix of
+    the same samples) meet on HGNC symbols; the ids of neither side need to be symbols."""
+    from omics.io.study import load_study
+    from omics.steps.analysis import (
+        differential_proteomics,
+        differential_transcriptomics,
+        protein_mrna,
+    )
+    from omics.steps.ingest import ingest_study
+    from omics.store.reader import open_proteomics
+    from tests.conftest import shared_data
+
+    shared_data("proteomics/msstatstmt_pd22_psm_tmt10.tsv")
+    hgnc = shared_data("idmap/hgnc_entries.tsv.gz")
+    example = load_study(EXAMPLES / "msstatstmt_pd" / "study.yaml")
+    store = ingest_study(example.path, tmp_path / "p.zarr")
+    samples = [str(s) for s in open_proteomics(store)["sample"].values]
+    ensembl = {"GAPDH": "ENSG00000111640", "SFN": "ENSG00000175793", "NONO": "ENSG00000147140",
+               "CKB": "ENSG00000166165"}
+    rng = np.random.default_rng(4)
+    rows = ["gene_id\t" + "\t".join(samples)]
+    rows += [f"{eid}.7\t" + "\t".join(f"{v:.4f}" for v in rng.normal(10, 1, len(samples)))
+             for eid in ensembl.values()]
+    (tmp_path / "rna.tsv").write_text("\n".join(rows) + "\n")
+    sheet = pd.read_csv(example.proteomics.annotation, sep="\t").drop_duplicates(
+        ["Mixture", "Channel"])
+    sheet = sheet.assign(sample=sheet["Mixture"] + "_" + sheet["Channel"].astype(str))
+    sheet[["sample", "Condition"]].to_csv(tmp_path / "rna_samples.csv", index=False)
+    text = example.path.read_text().replace("../../../shared/data", str(hgnc.parents[1]))
+    text = text.replace("analysis:\n", f"""transcriptomics:
+  rna: {{reader: expression_matrix, table: {tmp_path / 'rna.tsv'}, scale: log2,
+         samples: {tmp_path / 'rna_samples.csv'}, hgnc: {hgnc},
+         orientation: features_by_samples}}
+analysis:
+  protein_mrna: {{rna_modality: rna, pair_by: null}}
+  transcriptomics:
+    rna:
+      samples: "Condition != 'Norm'"
+      design: "~ 0 + Condition"
+      contrasts: {{c1_vs_c0125: "Condition[1] - Condition[0.125]"}}
+""", 1)
+    (tmp_path / "study.yaml").write_text(text)
+    study = load_study(tmp_path / "study.yaml")
+    store = ingest_study(study.path, tmp_path / "s.zarr")
+    differential_proteomics(store, study.analysis.proteomics)
+    differential_transcriptomics(store, "rna", study.analysis.transcriptomics["rna"])
+    paired = protein_mrna(store, study.analysis.protein_mrna)
+    # the 40 non-Norm samples both analyses selected
+    assert paired["genes"] == 4 and paired["pairs"] == 40 and paired["contrasts"] == [
+        "c1_vs_c0125"]

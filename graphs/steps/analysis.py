@@ -41,7 +41,7 @@ from omics.io.hgnc import HgncMap
 from omics.io.options import NetworkOptions
 from omics.io.study import NetworkAnalysisPlan
 from omics.pl.network import network_figure
-from omics.steps.analysis import gene_symbols
+from omics.steps.analysis import expression_genes, gene_symbols
 from omics.steps.summary import differential_analyses
 from omics.store import layout
 from omics.store.reader import open_proteomics, open_transcriptomics
@@ -97,7 +97,8 @@ def measured_genes(store: str | Path) -> set[str]:
     folder = store / layout.TRANSCRIPTOMICS
     for modality in (p.name for p in folder.iterdir() if (p / "zarr.json").exists()) \
             if folder.exists() else []:
-        genes |= set(map(str, open_transcriptomics(store, modality).var_names))
+        genes |= {str(g) for g in expression_genes(open_transcriptomics(store, modality))
+                  if g is not None}
     return genes
 
 

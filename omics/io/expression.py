@@ -86,7 +86,8 @@ def read_expression_matrix(
     names = [c[len(value_prefix):] if value_prefix else c for c in value_columns]
     sheet = read_sample_sheet(samples) if samples is not None else None
     values = parse_numeric_columns(frame, value_columns, table, allow_negative=True)
-    annotations = typed_columns(frame[[c for c in header[1:] if c not in value_columns]]
+    is_value = set(value_columns)
+    annotations = typed_columns(frame[[c for c in header[1:] if c not in is_value]]
                                 .set_axis(pd.Index(ids, dtype=object)))
     var = pd.DataFrame(index=pd.Index(names, dtype=object))
     obs = pd.DataFrame(index=pd.Index(ids, dtype=object))

@@ -48,6 +48,7 @@ __all__ = [
     "gene_pair_correlation",
     "gene_symbols",
     "expression_dataarray",
+    "expression_genes",
     "modality_scale",
     "on_log_scale",
     "analysed_expression",
@@ -193,6 +194,17 @@ def _limma_options(plan: DifferentialPlan) -> dict:
     return {"trend": plan.trend, "robust": plan.robust} if plan.method == "moderated" else {}
 
 
+def expression_genes(adata) -> pd.Series:
+    """The gene symbol of each feature of an expression modality, indexed by feature id:
+    ``var["gene"]`` (a feature map, TCGA ids), else ``var["symbol"]`` (an HGNC map of
+    Ensembl or other ids), else the feature id itself. Missing symbols are ``None``."""
+    for column in ("gene", "symbol"):
+        if column in adata.var.columns:
+            genes = adata.var[column].astype(object)
+            return genes.where(genes.notna() & (genes.astype(str) != ""), None)
+    return pd.Series(np.asarray(adata.var_names, dtype=object), index=adata.var_names)
+
+
 def modality_scale(adata) -> str:
     """The value scale declared for a stored expression modality (its reader's ``scale``).
 
@@ -296,8 +308,7 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
     values, chosen, described = transcriptomics_view(adata, plan, modality)
     tables = differential(values, chosen, plan.design, plan.contrasts, method=plan.method,
                           fdr_method=plan.fdr, **_limma_options(plan))
-    gene_of = adata.var["gene"].astype(object) if "gene" in adata.var.columns \
-        else pd.Series(adata.var_names, index=adata.var_names)
+    gene_of = expression_genes(adata)
     for table in tables.values():
         table.insert(1, "gene", table["feature"].map(gene_of))
     return _write_differential(store, differential_transcriptomics_name(modality), tables,
@@ -325,18 +336,24 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
             names="rna_sample")[["rna_sample", key]],
         on=key,
     )
-    rna_genes = pd.Index(np.asarray(rna["feature"].values).astype(str))
+    rna_ids = np.asarray(rna["feature"].values).astype(str)
+    rna_symbols = expression_genes(open_transcriptomics(store, plan.rna_modality)).reindex(
+        rna_ids).astype(str)
+    first = ~rna_symbols.duplicated().to_numpy()
+    rna_genes = pd.Index(rna_symbols.to_numpy()[first])
+    rna_rows = np.flatnonzero(first)
     shared = np.flatnonzero(rna_genes.get_indexer(symbol) >= 0)
     protein_values = protein.sel(sample=pairs["protein_sample"].to_numpy()).values[shared]
     rna_values = rna.sel(sample=pairs["rna_sample"].to_numpy()).values[
-        rna_genes.get_indexer(symbol[shared])]
+        rna_rows[rna_genes.get_indexer(symbol[shared])]]
     r, n, p = paired_row_correlation(protein_values, rna_values, "pearson")
     genes = symbol[shared].astype(object)
     contrasts = _shared_contrasts(store, protein_analysis, plan.rna_modality)
     proteins = open_differential(store, protein_analysis).sel(
         contrast=contrasts).reindex(feature=np.asarray(protein["feature"].values)[shared])
     mrna = open_differential(store, differential_transcriptomics_name(plan.rna_modality)).sel(
-        contrast=contrasts).reindex(feature=genes)
+        contrast=contrasts).reindex(feature=rna_ids[rna_rows[rna_genes.get_indexer(
+            symbol[shared])]])
     per_contrast = {
         "protein_log2_fc": proteins["log2_fc"].values.T,
         "protein_fdr": proteins["fdr"].values.T,
@@ -387,8 +404,7 @@ def _protein_side(store, plan: ProteinMrnaPlan
     adata = open_transcriptomics(store, plan.protein_modality)
     values, samples = analysed_expression(store, plan.protein_modality)
     adata = adata[:, np.asarray(values["feature"].values).astype(str)]
-    genes = adata.var["gene"].astype(str) if "gene" in adata.var else \
-        pd.Series(adata.var_names, index=adata.var_names)
+    genes = expression_genes(adata).astype(str)
     modification = adata.var["modification"].astype(str) if "modification" in adata.var \
         else pd.Series("", index=adata.var_names)
     total = ((modification == "") & ~genes.str.contains(";")).to_numpy()

@@ -9,36 +9,8 @@ import pandas as pd
 import pytest
 
 from omics.steps.ingest import ingest_study
-from omics.steps.plan_check import validate_study
 from omics.store import open_table, open_transcriptomics
 from tests.conftest import shared_data
-
-
-def test_gse1992_expression_and_survival_as_one_study(tmp_path):
-    table = shared_data("transcriptomics_clinical/gse1992_breast_expression_survival.csv.gz")
-    (tmp_path / "study.yaml").write_text(f"""
-name: gse1992
-transcriptomics:
-  tumours: {{reader: expression_matrix, table: '{table}', value_prefix: num_HS_}}
-clinical:
-  table: '{table}'
-  id_column: pid
-  keep_columns: [event, time, num_age, fac_er_positive]
-  columns:
-    time: {{unit: months}}
-    num_age: {{unit: years, minimum: 18}}
-  survival: [[time, event]]
-""")
-    report = validate_study(tmp_path / "study.yaml")
-    assert report == [{"input": "transcriptomics/tumours", "reader": "expression_matrix",
-                       "shape": (124, 15528)},
-                      {"input": "clinical", "reader": "table", "shape": (124, 5)}]
-    store = ingest_study(tmp_path / "study.yaml", tmp_path / "s.zarr")
-    expression = open_transcriptomics(store, "tumours")
-    clinical = open_table(store, "clinical")
-    assert expression.shape == (124, 15528) and "ANXA6" in expression.var_names
-    assert clinical["event"].sum() == 35
-    assert list(clinical.index) == list(expression.obs_names)
 
 
 def test_tcga_breast_multi_omics_as_one_study(tmp_path):
