@@ -42,6 +42,7 @@ __all__ = [
     "IrsNormaliseStep",
     "Log2Step",
     "LogCpmStep",
+    "ORGANISMS",
     "MedianNormaliseStep",
     "PreprocessStep",
     "QuantileNormaliseStep",
@@ -53,13 +54,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: Organisms a reference selector can name: their UniProt mnemonic and species name, as
+#: they appear in entry names (``ANXA6_HUMAN``) and descriptions (``OS=Homo sapiens``).
+ORGANISMS = {"human": ("HUMAN", "Homo sapiens"), "mouse": ("MOUSE", "Mus musculus"),
+             "rat": ("RAT", "Rattus norvegicus"), "bovine": ("BOVIN", "Bos taurus"),
+             "yeast": ("YEAST", "Saccharomyces cerevisiae"),
+             "ecoli": ("ECOLI", "Escherichia coli")}
+
+
 class FeatureSelector(_Strict):
     """Features chosen by a feature column (``feature`` = the ids, or an annotation such as
-    ``gene``): those matching ``regex`` (searched, case-sensitive) or listed in ``values``."""
+    ``gene``): those matching ``regex`` (searched, case-sensitive) or listed in ``values``;
+    or by ``organism`` (``human``, ``mouse``, ``rat``, ``bovine``, ``yeast``, ``ecoli``):
+    features whose id or any text annotation holds the UniProt mnemonic (``_HUMAN``) or
+    the species (``OS=Homo sapiens``)."""
 
     column: str = "feature"
     regex: str | None = None
     values: list[str] | None = None
+    organism: Literal["human", "mouse", "rat", "bovine", "yeast", "ecoli"] | None = None
 
     @field_validator("regex")
     @classmethod
@@ -73,13 +86,18 @@ class FeatureSelector(_Strict):
 
     @model_validator(mode="after")
     def _one_rule(self) -> FeatureSelector:
-        if (self.regex is None) == (self.values is None):
-            raise ValueError("give exactly one of 'regex' or 'values'")
+        if sum(rule is not None for rule in (self.regex, self.values, self.organism)) != 1:
+            raise ValueError("give exactly one of 'regex', 'values' or 'organism'")
         return self
 
     def mask(self, labels: pd.Index) -> np.ndarray:
-        """Boolean mask over ``labels`` (the selector's column)."""
+        """Boolean mask over ``labels`` (the selector's column; for ``organism``, any text
+        of the feature)."""
         text = pd.Series(np.asarray(labels).astype(str))
+        if self.organism is not None:
+            mnemonic, species = ORGANISMS[self.organism]
+            pattern = rf"_{mnemonic}\b|OS={re.escape(species)}"
+            return text.str.contains(pattern, regex=True).to_numpy()
         if self.regex is not None:
             return text.str.contains(self.regex, regex=True).to_numpy()
         return text.isin(self.values).to_numpy()

@@ -44,14 +44,24 @@ __all__ = ["apply_steps", "feature_mask"]
 
 
 def feature_mask(values: xr.DataArray, selector: FeatureSelector) -> np.ndarray:
-    """The features a plan's selector chooses; choosing none is an error."""
-    if selector.column not in values.coords or values[selector.column].dims != ("feature",):
-        names = [n for n, c in values.coords.items() if c.dims == ("feature",)]
-        raise OmicsInputError("reference", f"no feature column {selector.column!r}",
-                              "one of " + ", ".join(names))
-    mask = selector.mask(pd.Index(values[selector.column].values))
+    """The features a plan's selector chooses; choosing none is an error. An ``organism``
+    selector looks at the feature ids and every text feature annotation."""
+    names = [n for n, c in values.coords.items() if c.dims == ("feature",)]
+    if selector.organism is not None:
+        mask = np.zeros(values.sizes["feature"], dtype=bool)
+        for name in names:
+            column = values[name].values
+            if column.dtype.kind in "OUS":
+                mask |= selector.mask(pd.Index(column))
+        rule = f"organism {selector.organism}"
+    else:
+        if selector.column not in names:
+            raise OmicsInputError("reference", f"no feature column {selector.column!r}",
+                                  "one of " + ", ".join(names))
+        mask = selector.mask(pd.Index(values[selector.column].values))
+        rule = f"regex {selector.regex!r}" if selector.regex is not None \
+            else "the listed values"
     if not mask.any():
-        rule = f"regex {selector.regex!r}" if selector.regex is not None else "the listed values"
         raise OmicsInputError("reference", f"no feature whose {selector.column} matches {rule}",
                               "a selector that chooses some features")
     return mask
