@@ -25,7 +25,10 @@ keep <- if (args[4] == "design") filterByExpr(y, design) else
   filterByExpr(y, group = samples[[args[4]]])
 y <- y[keep, , keep.lib.sizes = FALSE]
 y <- calcNormFactors(y)
-v <- voom(y, design)
+v <- if (args[6] == "TRUE") voomWithQualityWeights(y, design) else voom(y, design)
+aw <- if (is.null(v$targets$sample.weights)) rep(1, ncol(y)) else v$targets$sample.weights
+write.table(format(data.frame(aw = aw), digits = 17), file.path(out, "sample_weights.tsv"),
+            sep = "\t", quote = FALSE, row.names = FALSE)
 fit <- eBayes(contrasts.fit(lmFit(v, design), matrix(contrast, ncol = 1)),
               robust = args[5] == "TRUE")
 tab <- topTable(fit, coef = 1, number = Inf, sort.by = "none", confint = TRUE)
@@ -39,12 +42,13 @@ write.table(format(tab, digits = 17), file.path(out, "top.tsv"), sep = "\t", quo
 
 
 def rscript_voom(tmp_path: Path, counts: np.ndarray, samples: pd.DataFrame, design: str,
-                 contrast: list[float], *, filter_by: str = "design", robust: bool = False
-                 ) -> dict[str, pd.DataFrame | np.ndarray]:
+                 contrast: list[float], *, filter_by: str = "design", robust: bool = False,
+                 quality_weights: bool = False) -> dict[str, pd.DataFrame | np.ndarray]:
     """edgeR ``filterByExpr`` (by ``filter_by``: a sample column, or the design) ->
     ``calcNormFactors`` -> limma ``voom`` -> ``lmFit`` -> ``contrasts.fit`` -> ``eBayes`` ->
-    ``topTable``. Returns ``keep``, ``norm_factors``, ``weights`` and ``top`` (rows
-    ``g<i>``). Skips without R edgeR."""
+    ``topTable`` (``voomWithQualityWeights`` with ``quality_weights``). Returns ``keep``,
+    ``norm_factors``, ``sample_weights``, ``weights`` and ``top`` (rows ``g<i>``). Skips
+    without R edgeR."""
     if shutil.which("Rscript") is None or subprocess.run(
             ["Rscript", "-e", "library(edgeR)"], capture_output=True).returncode:
         pytest.skip("R edgeR not installed (.ci/run installs r-bioc-edger)")
@@ -52,11 +56,14 @@ def rscript_voom(tmp_path: Path, counts: np.ndarray, samples: pd.DataFrame, desi
     samples.to_csv(tmp_path / "samples.tsv", sep="\t", index=False)
     (tmp_path / "run.R").write_text(_SCRIPT)
     subprocess.run(["Rscript", str(tmp_path / "run.R"), str(tmp_path), design,
-                    ",".join(map(str, contrast)), filter_by, str(robust).upper()],
+                    ",".join(map(str, contrast)), filter_by, str(robust).upper(),
+                    str(quality_weights).upper()],
                    check=True, capture_output=True)
     return {
         "keep": pd.read_csv(tmp_path / "keep.tsv", sep="\t")["keep"].to_numpy(bool),
         "norm_factors": pd.read_csv(tmp_path / "norm_factors.tsv", sep="\t")["nf"].to_numpy(),
         "weights": np.loadtxt(tmp_path / "weights.tsv", ndmin=2),
+        "sample_weights": pd.read_csv(tmp_path / "sample_weights.tsv", sep="\t")["aw"]
+        .to_numpy(),
         "top": pd.read_csv(tmp_path / "top.tsv", sep="\t", index_col=0),
     }

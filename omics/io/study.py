@@ -114,6 +114,7 @@ class DifferentialPlan(_Strict):
     method: Literal["moderated", "voom", "welch", "wilcoxon"] = "moderated"
     trend: bool = False
     robust: bool = False
+    sample_weights: bool = False
     fdr: Literal["bh", "storey"] = "bh"
 
     @field_validator("contrasts")
@@ -131,6 +132,8 @@ class DifferentialPlan(_Strict):
             raise ValueError("choose one of trend and robust")
         if self.method not in ("moderated", "voom") and (self.trend or self.robust):
             raise ValueError("trend and robust belong to the moderated and voom methods")
+        if self.sample_weights and self.method != "voom":
+            raise ValueError("sample_weights belong to method voom (voomWithQualityWeights)")
         if self.method == "voom" and self.trend:
             raise ValueError("voom's weights model the mean-variance trend: use robust, or "
                              "method moderated with trend")

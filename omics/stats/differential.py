@@ -32,7 +32,12 @@ from omics.stats.limma_fit import lm_fit
 from omics.stats.multiple_testing import adjust_p_values
 from omics.stats.selection import select_samples
 from omics.stats.two_group import TwoGroupTest, welch_t, wilcoxon_rank_sum
-from omics.stats.voom import counts_values, effective_library_sizes, voom
+from omics.stats.voom import (
+    counts_values,
+    effective_library_sizes,
+    voom,
+    voom_with_quality_weights,
+)
 
 __all__ = [
     "METHODS",
@@ -124,6 +129,7 @@ def voom_t(
     sample_query: str | None = None,
     robust: bool = False,
     span: float = 0.5,
+    sample_weights: bool = False,
     **options,
 ) -> dict[str, pd.DataFrame]:
     """limma's ``voom`` on counts, then :func:`moderated_t` with its precision weights.
@@ -140,6 +146,9 @@ def voom_t(
         limma's ``eBayes(robust=TRUE)``.
     span
         Lowess span of voom's mean-variance trend.
+    sample_weights
+        limma's ``voomWithQualityWeights``: sample weights down-weight samples that fit the
+        model worse (recorded in the tables' ``attrs["sample_weights"]``).
     **options
         ``confidence`` and ``fdr_method`` of :func:`moderated_t`.
 
@@ -164,14 +173,22 @@ def voom_t(
     counts = data.isel(sample=keep)
     chosen = samples.iloc[keep]
     x = design_matrix(chosen, design)
-    voomed = voom(counts_values(counts), x.to_numpy(dtype=np.float64),
-                  lib_size=effective_library_sizes(counts), span=span)
+    arguments = (counts_values(counts), x.to_numpy(dtype=np.float64))
+    options_voom = {"lib_size": effective_library_sizes(counts), "span": span}
+    weights_by_sample = None
+    if sample_weights:
+        voomed, weights_by_sample = voom_with_quality_weights(*arguments, **options_voom)
+    else:
+        voomed = voom(*arguments, **options_voom)
     tables = moderated_t(counts.copy(data=voomed.values), chosen, design, contrasts,
                          robust=robust, weights=voomed.weights, **options)
+    name = "voomWithQualityWeights" if sample_weights else "voom"
     for table in tables.values():
-        table.attrs.update(method="limma voom (voom, lmFit with weights, contrasts.fit, "
-                           "eBayes)", voom_span=span,
-                           tmm="norm_factor" in counts.coords)
+        table.attrs.update(method=f"limma {name} (lmFit with weights, contrasts.fit, eBayes)",
+                           voom_span=span, tmm="norm_factor" in counts.coords)
+        if weights_by_sample is not None:
+            table.attrs["sample_weights"] = dict(zip(
+                map(str, chosen.index), np.round(weights_by_sample, 6).tolist(), strict=True))
     return tables
 
 

@@ -38,6 +38,7 @@ from omics.stats.limma import estimable_columns, lm_fit_block
 
 __all__ = [
     "VoomResult",
+    "array_weights",
     "check_counts",
     "counts_values",
     "effective_library_sizes",
@@ -45,6 +46,7 @@ __all__ = [
     "library_sizes",
     "tmm_factors",
     "voom",
+    "voom_with_quality_weights",
 ]
 
 
@@ -265,7 +267,7 @@ class VoomResult:
 
 
 def voom(counts: np.ndarray, design: np.ndarray, *, lib_size: np.ndarray | None = None,
-         span: float = 0.5) -> VoomResult:
+         span: float = 0.5, sample_weights: np.ndarray | None = None) -> VoomResult:
     """limma's ``voom``: log2-CPM and precision weights from the mean-variance trend.
 
     Parameters
@@ -278,6 +280,9 @@ def voom(counts: np.ndarray, design: np.ndarray, *, lib_size: np.ndarray | None 
         Library sizes, e.g. ``counts.sum(0) * tmm_factors(counts)`` (default column sums).
     span
         Lowess span of the trend.
+    sample_weights
+        Sample (array) weights of the fit behind the trend (voom's ``weights``), as
+        :func:`voom_with_quality_weights` passes them.
 
     Returns
     -------
@@ -299,7 +304,8 @@ def voom(counts: np.ndarray, design: np.ndarray, *, lib_size: np.ndarray | None 
     lib_size = library_sizes(counts) if lib_size is None \
         else np.asarray(lib_size, np.float64)
     values = np.log2((counts + 0.5) / (lib_size + 1) * 1e6)
-    fit = lm_fit_block(values, design)
+    fit = lm_fit_block(values, design, None if sample_weights is None else
+                       np.broadcast_to(np.asarray(sample_weights, float), values.shape))
     if np.sum(fit.df_residual > 0) < 2:
         raise OmicsInputError("voom", "a design without replication",
                               "residual degrees of freedom for the mean-variance trend")
@@ -314,6 +320,118 @@ def voom(counts: np.ndarray, design: np.ndarray, *, lib_size: np.ndarray | None 
     fitted_log_count = np.log2(2**fitted * 1e-6 * (lib_size + 1))
     weights = 1 / np.interp(fitted_log_count, trend_x, trend_y) ** 4
     return VoomResult(values, weights, lib_size, trend_x, trend_y)
+
+
+def voom_with_quality_weights(counts: np.ndarray, design: np.ndarray, *,
+                              lib_size: np.ndarray | None = None, span: float = 0.5,
+                              prior_n: float = 10) -> tuple[VoomResult, np.ndarray]:
+    """limma's ``voomWithQualityWeights``: voom, sample weights (``arrayWeights``, gene by
+    gene), voom again with them, sample weights again; the precision weights are voom's
+    times the sample weights.
+
+    Parameters
+    ----------
+    counts, design, lib_size, span
+        As :func:`voom`.
+    prior_n
+        ``arrayWeights``' prior weight (in genes) towards equal sample weights.
+
+    Returns
+    -------
+    VoomResult, ndarray
+        The voom result whose ``weights`` include the sample weights, and the sample weights.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> counts = rng.poisson(80, size=(300, 6)).astype(float)
+    >>> counts[:, 5] = rng.poisson(rng.gamma(1.5, 55, size=300)).astype(float)  # a noisy sample
+    >>> design = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    >>> voomed, sample_weights = voom_with_quality_weights(counts, design)
+    >>> int(np.argmin(sample_weights))
+    5
+    """
+    first = voom(counts, design, lib_size=lib_size, span=span)
+    weights = array_weights(first.values, design, first.weights, prior_n=prior_n)
+    second = voom(counts, design, lib_size=lib_size, span=span, sample_weights=weights)
+    weights = array_weights(second.values, design, second.weights, prior_n=prior_n)
+    return (VoomResult(second.values, second.weights * weights[None, :], second.lib_size,
+                       second.trend_x, second.trend_y), weights)
+
+
+def array_weights(values: np.ndarray, design: np.ndarray, weights: np.ndarray | None = None,
+                  *, prior_n: float = 10) -> np.ndarray:
+    """limma's ``arrayWeights(method="genebygene")``: one weight per sample from how well it
+    fits the model, updated gene by gene (Ritchie et al. 2006), each sample its own
+    variance group.
+
+    Parameters
+    ----------
+    values
+        Genes x samples log values (NaN = missing).
+    design
+        Samples x columns design matrix.
+    weights
+        Genes x samples precision weights (e.g. voom's); 0 drops a value.
+    prior_n
+        Prior weight, in genes, towards equal sample weights.
+
+    Returns
+    -------
+    ndarray
+        One weight per sample (their geometric mean is 1).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.normal(size=(500, 6)); y[:, 0] *= 3  # sample 0 is noisy
+    >>> w = array_weights(y, np.ones((6, 1)))
+    >>> int(np.argmin(w)), bool(w[0] < 0.3)
+    (0, True)
+    """
+    values = np.asarray(values, dtype=np.float64).copy()
+    n_genes, n_samples = values.shape
+    design = np.asarray(design, dtype=np.float64)
+    design = design[:, estimable_columns(design)]
+    if n_genes < 2 or n_samples - design.shape[1] < 2:
+        return np.ones(n_samples)
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64).copy()
+        zero = weights == 0
+        values[zero] = np.nan
+        weights[zero] = 1.0
+    values[np.isinf(values)] = np.nan
+    contrast = np.vstack([np.eye(n_samples - 1), -np.ones((1, n_samples - 1))])  # contr.sum
+    z = np.column_stack([np.ones(n_samples), contrast])
+    gamma = np.zeros(n_samples - 1)
+    sample_weights = np.ones(n_samples)
+    info2 = prior_n * contrast.T @ contrast
+    for i in range(n_genes):
+        w = sample_weights if weights is None else sample_weights * weights[i]
+        observed = np.isfinite(values[i])
+        if observed.sum() <= 2:
+            continue
+        x, y, wo = design[observed], values[i, observed], w[observed]
+        root = np.sqrt(wo)
+        keep = estimable_columns(root[:, None] * x)
+        q, r = np.linalg.qr(root[:, None] * x[:, keep])
+        df = observed.sum() - keep.sum()
+        if df < 2:
+            continue
+        beta = np.linalg.solve(r, q.T @ (root * y))
+        residuals = y - x[:, keep] @ beta
+        d = np.zeros(n_samples)
+        h1 = np.zeros(n_samples)
+        d[observed] = wo * residuals**2
+        h1[observed] = 1 - (q**2).sum(axis=1)
+        s2 = d.sum() / df
+        if s2 < 1e-15:
+            continue
+        info = z.T @ (h1[:, None] * z)
+        info2 = info2 + info[1:, 1:] - np.outer(info[1:, 0], info[0, 1:]) / info[0, 0]
+        gamma = gamma + np.linalg.solve(info2, contrast.T @ (d / s2 - h1))
+        sample_weights = np.exp(contrast @ -gamma)
+    return sample_weights
 
 
 def _mean_over_ties(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -161,6 +161,7 @@ def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], s
             "df_prior": table.attrs.get("df_prior"), "s2_prior": table.attrs.get("s2_prior"),
             "non_estimable": table.attrs.get("non_estimable", []),
             "n_samples": samples[0], "n_samples_total": samples[1],
+            "sample_weights_estimated": table.attrs.get("sample_weights"),
         })
         attrs["source_files"] = json.dumps(sources)
         write_table(store, layout.result_group(analysis, name), table, dim="feature",
@@ -191,7 +192,11 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
 
 
 def _limma_options(plan: DifferentialPlan) -> dict:
-    return {"trend": plan.trend, "robust": plan.robust} if plan.method == "moderated" else {}
+    if plan.method == "moderated":
+        return {"trend": plan.trend, "robust": plan.robust}
+    if plan.method == "voom":
+        return {"robust": plan.robust, "sample_weights": plan.sample_weights}
+    return {}
 
 
 def expression_genes(adata) -> pd.Series:

@@ -136,3 +136,21 @@ def test_the_public_api_voom_workflow_equals_r(tmp_path):
     np.testing.assert_allclose(table["t"], r["top"]["t"], rtol=1e-8, atol=1e-8)
     assert [step["step"] for step in ox.pp.history(adata)] == [
         "filter_by_expr", "tmm_normalise", "voom"]
+
+
+def test_voom_with_sample_weights_equals_voom_with_quality_weights(tmp_path):
+    """One noisy sample: limma's voomWithQualityWeights down-weights it; ours gives the same
+    sample weights, precision weights and t (plan: method voom, sample_weights true)."""
+    counts, samples = _simulated_counts(seed=8)
+    rng = np.random.default_rng(1)
+    counts[:, 2] = rng.poisson(counts[:, 2] * rng.gamma(2, 0.5, size=len(counts)))
+    r = rscript_voom(tmp_path, counts, samples, "~ group", [0, 1], quality_weights=True)
+    data = xr.DataArray(counts[r["keep"]], dims=("feature", "sample"),
+                        coords={"feature": [f"g{i}" for i in np.flatnonzero(r["keep"])]})
+    data = data.assign_coords(norm_factor=("sample", tmm_factors(counts[r["keep"]])))
+    table = voom_t(data, samples, "~ group", {"b": "group[T.b]"}, sample_weights=True)["b"]
+    weights = np.array(list(table.attrs["sample_weights"].values()))
+    np.testing.assert_allclose(weights, r["sample_weights"], rtol=1e-6)
+    assert int(np.argmin(weights)) == 2
+    np.testing.assert_allclose(table["t"], r["top"]["t"], rtol=1e-8, atol=1e-8)
+    assert table.attrs["method"].startswith("limma voomWithQualityWeights")
