@@ -116,6 +116,7 @@ class DifferentialPlan(_Strict):
     robust: bool = False
     sample_weights: bool = False
     fdr: Literal["bh", "storey"] = "bh"
+    fdr_level: float = Field(default=0.05, gt=0, lt=1)
 
     @field_validator("contrasts")
     @classmethod

@@ -121,7 +121,8 @@ def _differential(store: Path) -> list[dict]:
                                             "samples", "non_estimable", "method",
                                             "preprocessing", "n_samples", "n_samples_total")},
                 "counts": {level: int((table["fdr"] < level).sum()) for level in
-                           (0.01, 0.05, 0.1)},
+                           sorted({0.01, 0.05, 0.1, overview["fdr_level"]})},
+                "fdr_level": overview["fdr_level"],
                 "uri": plots.to_data_uri(plots.volcano(table, contrast, set(AXIS_GENES))),
                 "top": top.astype({"gene": object}).fillna(""),
             })

@@ -127,13 +127,15 @@ def protein_matrix_by_gene(store: str | Path) -> pd.DataFrame:
     return frame[~frame.index.duplicated()]
 
 
-def _summarise(table: pd.DataFrame, n_top: int = 10) -> dict:
-    significant = table[table["fdr"] < FDR_THRESHOLD]
+def _summarise(table: pd.DataFrame, fdr_level: float, n_top: int = 10) -> dict:
+    significant = table[table["fdr"] < fdr_level]
     top = table.dropna(subset=["p_value"]).sort_values("p_value").head(n_top)
     return {
         "tested": int(table["p_value"].notna().sum()),
         "not_estimable": int(table["p_value"].isna().sum()),
-        "significant_fdr_0.05": int(len(significant)),
+        "fdr_level": fdr_level,
+        "significant": int(len(significant)),
+        "significant_fdr_0.05": int((table["fdr"] < FDR_THRESHOLD).sum()),
         "up": int((significant["log2_fc"] > 0).sum()),
         "down": int((significant["log2_fc"] < 0).sum()),
         "top": top[["feature", "log2_fc", "fdr"]].to_dict("records"),
@@ -166,7 +168,7 @@ def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], s
         attrs["source_files"] = json.dumps(sources)
         write_table(store, layout.result_group(analysis, name), table, dim="feature",
                     index="feature", attrs=attrs)
-        summaries[name] = _summarise(table)
+        summaries[name] = _summarise(table, plan.fdr_level)
     return summaries
 
 

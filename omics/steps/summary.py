@@ -90,6 +90,7 @@ def differential_overview(store: str | Path, analysis: str, contrast: str) -> di
         "preprocessing": [step.get("step", "?") for step in steps if isinstance(step, dict)],
         "samples": plan.get("samples"), "non_estimable": plan.get("non_estimable") or [],
         "n_samples": plan.get("n_samples"), "n_samples_total": plan.get("n_samples_total"),
+        "fdr_level": float(plan.get("fdr_level", 0.05)),
     }
 
 
@@ -107,7 +108,8 @@ def _tested_words(overview: dict, unit: str) -> str:
 def _differential_line(store, analysis: str, contrast: str) -> str:
     overview = differential_overview(store, analysis, contrast)
     table = overview["table"]
-    significant = table[table["fdr"] < 0.05]
+    level = overview["fdr_level"]
+    significant = table[table["fdr"] < level]
     by_gene = table.dropna(subset=["gene"]).drop_duplicates("gene").set_index("gene")
     axis = [f"{g} {2 ** by_gene.at[g, 'log2_fc']:.2f}x (FDR {_fmt(by_gene.at[g, 'fdr'])})"
             for g in AXIS_GENES if g in by_gene.index]
@@ -123,7 +125,7 @@ def _differential_line(store, analysis: str, contrast: str) -> str:
     if overview["n_samples"] is not None and overview["n_samples"] < overview["n_samples_total"]:
         method += (f"; {overview['n_samples']} of {overview['n_samples_total']} samples: "
                    f"{overview['samples']}")
-    return (f"{what} {contrast} ({method}): {len(significant):,} {unit} at FDR < 0.05"
+    return (f"{what} {contrast} ({method}): {len(significant):,} {unit} at FDR < {level:g}"
             f"{_tested_words(overview, unit)} ({int((significant['log2_fc'] > 0).sum()):,} up, "
             f"{int((significant['log2_fc'] < 0).sum()):,} down); "
             + "".join(f"{a}; " for a in axis) + "top: " + ", ".join(map(str, names)))

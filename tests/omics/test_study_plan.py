@@ -156,7 +156,7 @@ def test_unknown_keys_name_the_allowed_ones_and_the_schema_says_them(small_cohor
     done = subprocess.run([omics, "validate", str(study)], capture_output=True, text=True)
     assert done.stderr.strip().endswith(
         "found unknown key 'desing' in analysis.proteomics; expected one of design, contrasts, "
-        "samples, preprocess, method, trend, robust, fdr")
+        "samples, preprocess, method, trend, robust, sample_weights, fdr, fdr_level")
     schema = json.loads(subprocess.run([omics, "schema"], capture_output=True, text=True,
                                        check=True).stdout)
     jsonschema.validate(yaml.safe_load(small_cohort.read_text()), schema)
@@ -265,3 +265,17 @@ def test_protein_mrna_sees_the_samples_and_preprocessing_of_the_rna_analysis(sma
     assert values.attrs["preprocess"].count("tmm_normalise") == 1
     fewer = protein_mrna(small_store, study.analysis.protein_mrna)
     assert fewer["pairs"] < everything["pairs"]
+
+
+def test_the_fdr_level_of_the_plan_sets_what_is_called(small_cohort, small_store):
+    from omics.steps.summary import findings
+
+    plan = load_study(small_cohort).analysis.proteomics.model_copy(update={"fdr_level": 0.1})
+    summary = differential_proteomics(small_store, plan)
+    name = next(iter(plan.contrasts))
+    table = read_result(small_store, "differential_proteomics", name)
+    assert summary[name]["fdr_level"] == 0.1
+    assert summary[name]["significant"] == int((table["fdr"] < 0.1).sum()) > \
+        summary[name]["significant_fdr_0.05"]
+    line = next(line for line in findings(small_store, {}) if f"Proteome {name} " in line)
+    assert f"{summary[name]['significant']:,} proteins at FDR < 0.1" in line
