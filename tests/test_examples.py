@@ -309,3 +309,29 @@ analysis:
     # the 40 non-Norm samples both analyses selected
     assert paired["genes"] == 4 and paired["pairs"] == 40 and paired["contrasts"] == [
         "c1_vs_c0125"]
+
+
+def test_clinical_subject_selection_is_applied_and_said(tmp_path):
+    """analysis.clinical.subjects narrows every clinical analysis (GSE1992: node-negative
+    tumours only): the Cox models see only those subjects, and the summary says so."""
+    from omics.io.study import load_study
+    from omics.steps.clinical import clinical_analysis
+    from omics.steps.ingest import ingest_study
+    from omics.steps.summary import clinical_findings
+    from omics.store.reader import open_table
+    from tests.conftest import shared_data
+
+    shared_data("transcriptomics_clinical/gse1992_breast_expression_survival.csv.gz")
+    study = load_study(EXAMPLES / "gse1992" / "study.yaml")
+    store = ingest_study(study.path, tmp_path / "s.zarr")
+    plan = study.analysis.clinical.model_copy(update={
+        "subjects": "fac_node_status == '0'",
+        "genes": study.analysis.clinical.genes.model_copy(update={"genes": ["ANXA6"]})})
+    summary = clinical_analysis(store, plan)
+    clinical = open_table(store, "clinical")
+    negative = clinical[clinical["fac_node_status"].astype(str) == "0"]
+    assert summary["n_subjects"] == len(negative) == 51 and summary["n_subjects_total"] == 124
+    (gene,) = summary["genes"]
+    assert gene["cox_n"] == 51 and gene["cox_events"] == int(negative["event"].sum())
+    assert clinical_findings(summary)[0] == ("Clinical analyses on 51 of 124 subjects: "
+                                             "fac_node_status == '0'")

@@ -194,6 +194,9 @@ class ClinicalPlan(_Strict):
 
     biomarker: str | None = None
     response: str | None = None
+    subjects: str | None = Field(
+        default=None, description="selection over the clinical table, e.g. \"stage != 'IV'\" "
+        "(the same syntax as samples:)")
     positive: list[str] = Field(default_factory=list)  # default: the last response level
     covariates: list[str] = Field(default_factory=list)
     score_pairs: list[tuple[str, str]] = Field(default_factory=list)

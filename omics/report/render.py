@@ -34,6 +34,7 @@ from omics.io.anndata_convert import coordinate_frame
 from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
 from omics.report.network_section import network_section
+from omics.stats.selection import select_samples
 from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics
 from omics.steps.sample_map import subjects_missing
 from omics.steps.summary import AXIS_GENES, differential_analyses, differential_overview
@@ -151,6 +152,7 @@ def _clinical(store: Path) -> list[dict]:
         return []
     plan = recorded_parameters(store, "clinical", names[0])
     clinical = open_table(store, layout.CLINICAL)
+    clinical = clinical.loc[select_samples(clinical, plan.get("subjects")).to_numpy()]
     figures = _response_figures(store, clinical, plan) if "roc" in names else []
     survival = plan.get("survival")
     if survival and plan.get("biomarker"):
@@ -274,6 +276,7 @@ def build_report(store: str | Path, out: str | Path) -> Path:
         missing_subjects={m: len(s) for m, s in subjects_missing(store).items() if s},
         versions=versions, qc=_qc(store), differential=_differential(store),
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
+        clinical_biomarker="roc" in result_names(store, "clinical"),
         dose_response=_dose_response(store), network=_network(store),
         methods=_methods(store))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from omics.stats.dose_response import (
 )
 from omics.stats.logistic import logistic_regression
 from omics.stats.roc import roc_analysis
+from omics.stats.selection import select_samples
 from omics.stats.survival import cox_model, kaplan_meier_by_group
 from omics.steps.analysis import expression_dataarray
 from omics.store import layout
@@ -60,8 +61,11 @@ def _write(store, analysis: str, name: str, table: pd.DataFrame, index: str, pla
 def clinical_analysis(store: str | Path, plan: ClinicalPlan) -> dict:
     """Every clinical analysis the plan asks for; see the module docstring and
     :class:`~omics.io.study.ClinicalPlan` for which parts run."""
-    clinical = open_table(store, layout.CLINICAL)
-    summary: dict = {"biomarker": plan.biomarker, "response": plan.response}
+    everyone = open_table(store, layout.CLINICAL)
+    clinical = everyone.loc[select_samples(everyone, plan.subjects).to_numpy()]
+    summary: dict = {"biomarker": plan.biomarker, "response": plan.response,
+                     "subjects": plan.subjects, "n_subjects": len(clinical),
+                     "n_subjects_total": len(everyone)}
     if plan.tests_response:
         summary.update(_response_tests(store, clinical, plan))
     if plan.survival and plan.biomarker:

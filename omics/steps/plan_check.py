@@ -183,6 +183,7 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
         if clinical is None:
             raise _Problem(key, "a clinical analysis", "a clinical input in the study")
         section = plan.clinical
+        _selection(clinical, section.subjects, f"{key}.subjects")
         names = [c for c in (section.biomarker, section.response) if c is not None]
         names += [*section.covariates, *[c for pair in section.score_pairs for c in pair]]
         if section.survival:

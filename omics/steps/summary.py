@@ -161,6 +161,9 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
 def clinical_findings(clinical: dict) -> list[str]:
     """Lines on the biomarker's response tests, survival, and each planned gene."""
     lines = _response_lines(clinical) if "roc" in clinical else []
+    if clinical.get("subjects"):
+        lines.insert(0, f"Clinical analyses on {clinical['n_subjects']} of "
+                        f"{clinical['n_subjects_total']} subjects: {clinical['subjects']}")
     survival = clinical.get("survival")
     if survival:
         months = survival["median_months"]
