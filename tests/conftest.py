@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,10 +47,17 @@ def truth(small_cohort) -> dict:
     return json.loads((small_cohort.parent / "truth.json").read_text())
 
 
+@pytest.fixture(scope="session")
+def _small_store_template(small_cohort, tmp_path_factory) -> Path:
+    """The small cohort ingested once per session (copied for each test)."""
+    return ingest_study(small_cohort, tmp_path_factory.mktemp("template") / "study.zarr")
+
+
 @pytest.fixture()
-def small_store(small_cohort, tmp_path) -> Path:
-    """A fresh store ingested from the small cohort (function-scoped: tests may modify it)."""
-    return ingest_study(small_cohort, tmp_path / "study.zarr")
+def small_store(_small_store_template, tmp_path) -> Path:
+    """A fresh store of the small cohort (function-scoped: tests may modify it): a copy of the
+    session's ingest, byte for byte what ingesting again would write."""
+    return Path(shutil.copytree(_small_store_template, tmp_path / "study.zarr"))
 
 
 @pytest.fixture(scope="session")

@@ -188,6 +188,20 @@ def test_gse1992_example_matches_limma_and_coxph(tmp_path):
     assert round(genes["ANXA6"]["cox_hazard_ratio_per_sd"], 2) == 1.07
     assert round(genes["ANXA6"]["cox_p"], 2) == 0.69
 
+    # analysis.clinical.subjects narrows every clinical analysis, and the summary says so
+    from omics.steps.summary import clinical_findings
+
+    narrowed = study.analysis.clinical.model_copy(update={
+        "subjects": "fac_node_status == '0'",
+        "genes": study.analysis.clinical.genes.model_copy(update={"genes": ["ANXA6"]})})
+    selected = clinical_analysis(store, narrowed)
+    negative = clinical[clinical["fac_node_status"].astype(str) == "0"]
+    assert selected["n_subjects"] == len(negative) == 51 and selected["n_subjects_total"] == 124
+    (gene,) = selected["genes"]
+    assert gene["cox_n"] == 51 and gene["cox_events"] == int(negative["event"].sum())
+    assert clinical_findings(selected)[0] == ("Clinical analyses on 51 of 124 subjects: "
+                                              "fac_node_status == '0'")
+
 
 def test_tcga_mixomics_example_rppa_and_mrna_match_limma(tmp_path):
     """examples/tcga_brca_mixomics: log2 mRNA and RPPA by PAM50 subtype equal R limma; the
@@ -309,29 +323,3 @@ analysis:
     # the 40 non-Norm samples both analyses selected
     assert paired["genes"] == 4 and paired["pairs"] == 40 and paired["contrasts"] == [
         "c1_vs_c0125"]
-
-
-def test_clinical_subject_selection_is_applied_and_said(tmp_path):
-    """analysis.clinical.subjects narrows every clinical analysis (GSE1992: node-negative
-    tumours only): the Cox models see only those subjects, and the summary says so."""
-    from omics.io.study import load_study
-    from omics.steps.clinical import clinical_analysis
-    from omics.steps.ingest import ingest_study
-    from omics.steps.summary import clinical_findings
-    from omics.store.reader import open_table
-    from tests.conftest import shared_data
-
-    shared_data("transcriptomics_clinical/gse1992_breast_expression_survival.csv.gz")
-    study = load_study(EXAMPLES / "gse1992" / "study.yaml")
-    store = ingest_study(study.path, tmp_path / "s.zarr")
-    plan = study.analysis.clinical.model_copy(update={
-        "subjects": "fac_node_status == '0'",
-        "genes": study.analysis.clinical.genes.model_copy(update={"genes": ["ANXA6"]})})
-    summary = clinical_analysis(store, plan)
-    clinical = open_table(store, "clinical")
-    negative = clinical[clinical["fac_node_status"].astype(str) == "0"]
-    assert summary["n_subjects"] == len(negative) == 51 and summary["n_subjects_total"] == 124
-    (gene,) = summary["genes"]
-    assert gene["cox_n"] == 51 and gene["cox_events"] == int(negative["event"].sum())
-    assert clinical_findings(summary)[0] == ("Clinical analyses on 51 of 124 subjects: "
-                                             "fac_node_status == '0'")
