@@ -88,6 +88,10 @@ def test_pxd013277_example_normalised_on_human_proteins_matches_r(tmp_path):
         assert summary[name]["significant_fdr_0.05"] == int(called.sum())
         if name == "ug15_vs_ug7pt5":
             assert abs(int(called.sum()) - 2175) <= 10 and int((called & human).sum()) <= 300
+    from omics.report.render import build_report
+
+    html = build_report(store, tmp_path / "report.html").read_text()
+    assert "PCA of the analysed samples (complete proteins; colour: load)" in html
 
 
 def test_tcga_rsem_example_with_voom_matches_edger_and_limma(tmp_path):

@@ -53,6 +53,19 @@ def test_cli_help_lists_subcommands():
         assert "Usage:" in sub.stdout
 
 
+def test_version_and_usage_errors_are_one_message_without_traceback():
+    from importlib.metadata import version
+
+    omics = Path(sys.executable).with_name("omics")
+    done = subprocess.run([str(omics), "--version"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, f"omics-axis {version('omics-axis')}")
+    for arguments, message in [(["frobnicate"], "No such command 'frobnicate'."),
+                               (["validate", "--study", "x"], "No such option: --study")]:
+        done = subprocess.run([str(omics), *arguments], capture_output=True, text=True)
+        assert done.returncode == 2 and message in done.stderr
+        assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) <= 5
+
+
 def test_inspect_reports_groups_and_sources(small_store):
     omics = Path(sys.executable).with_name("omics")
     out = subprocess.run([str(omics), "inspect", str(small_store)], capture_output=True,

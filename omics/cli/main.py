@@ -28,6 +28,23 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"omics-axis {version('omics-axis')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[bool, typer.Option(  # noqa: ARG001 - handled by the callback
+        "--version", help="Print the version and exit.", callback=_print_version,
+        is_eager=True)] = False,
+) -> None:
+    """omics-axis: multi-omics studies of cancer drug resistance."""
+
+
 @app.command()
 def simulate(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the cohort's files into.")],

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from datetime import UTC, datetime
 from importlib import metadata, resources
 from pathlib import Path
@@ -35,7 +36,11 @@ from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
 from omics.report.network_section import network_section
 from omics.stats.selection import select_samples
-from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS, normalised_proteomics
+from omics.steps.analysis import (
+    DIFFERENTIAL_PROTEOMICS,
+    normalised_proteomics,
+    recorded_proteomics_plan,
+)
 from omics.steps.sample_map import subjects_missing
 from omics.steps.summary import AXIS_GENES, differential_analyses, differential_overview
 from omics.store import layout
@@ -93,16 +98,28 @@ def _qc(store: Path) -> list[dict]:
                                f"lowest Pearson r between plexes' references {lowest:.3f})"))
     complete = matrix[np.isfinite(matrix).all(axis=1)]
     if complete.shape[0] > 3:
-        labels = samples["condition"] if "condition" in samples \
-            else pd.Series("samples", index=samples.index)
+        labels = _design_groups(samples, recorded_proteomics_plan(store))
         figures.append(_figure(plots.pca_scatter(complete, labels),
-                               "PCA of the analysed samples (complete proteins)"))
+                               "PCA of the analysed samples (complete proteins; colour: "
+                               f"{labels.name})"))
     return figures
 
 
 def _p_text(value: float) -> str:
     """A p-value or FDR as a biologist reads it: 3 significant digits, never rounded to 0."""
     return "NA" if not np.isfinite(value) else f"{value:.3g}"
+
+
+def _design_groups(samples: pd.DataFrame, plan) -> pd.Series:
+    """The samples' groups for colouring: the first sample column the analysis design names,
+    else ``condition``, else one group."""
+    formula = plan.design.split("~", 1)[-1] if plan is not None else ""
+    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", formula):
+        if word in samples.columns:
+            return samples[word].astype(str).rename(word)
+    if "condition" in samples:
+        return samples["condition"].astype(str).rename("condition")
+    return pd.Series("samples", index=samples.index, name="one group")
 
 
 def _differential(store: Path) -> list[dict]:
