@@ -39,6 +39,31 @@ def test_clinical_command_writes_the_store_and_tables(small_store, tmp_path):
     assert {"serum_exo_anxa6_ng_ml", "age", "stage_III", "stage_IV"} == set(cox.index)
 
 
+def test_clinical_command_invalidates_the_pipelines_cached_clinical_analysis(
+        small_store, small_cohort, tmp_path):
+    """After ``omics clinical`` on another biomarker, the pipeline's key no longer matches the
+    recorded one, so an unchanged ``omics run`` recomputes its clinical analysis instead of
+    reusing the cached task; ``--out`` holds only the tables this command wrote."""
+    from omics.io.study import load_study
+    from omics.steps.analysis_keys import analysis_keys
+    from omics.steps.clinical import clinical_analysis
+    from omics.store.input_keys import mark_group, recorded_key
+
+    plan = load_study(small_cohort).analysis
+    group, key = analysis_keys(small_store, plan)["clinical"]
+    clinical_analysis(small_store, plan.clinical)  # as the pipeline's task, then its mark
+    mark_group(small_store, group, key)
+    assert recorded_key(small_store, group) == key
+    done = _omics("clinical", str(small_store), "--biomarker", "ihc_anxa6_hscore",
+                  "--outcome", "response", "--out", "tables", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert recorded_key(small_store, group) not in (None, key)
+    assert sorted(p.stem for p in (tmp_path / "tables").iterdir()) == [
+        "association", "logistic", "pairwise", "roc"]  # not the pipeline's cox, genes, ...
+    roc = pd.read_csv(tmp_path / "tables" / "roc.tsv", sep="\t").iloc[0]
+    assert roc["biomarker"] == "ihc_anxa6_hscore"
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--biomarker", "serum", "--outcome", "response"],
      "clinical: found no column 'serum'; expected one of age, ihc_anxa6_hscore, "
