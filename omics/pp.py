@@ -36,7 +36,7 @@ from omics.errors import OmicsInputError
 from omics.io.anndata_convert import feature_matrix
 from omics.preprocess.steps import record_step, steps
 from omics.stats.design import design_matrix
-from omics.stats.voom import counts_values
+from omics.stats.voom import counts_values, effective_library_sizes
 from omics.stats.voom import voom as _voom
 
 __all__ = [
@@ -533,8 +533,6 @@ def voom(data: Data, design: str | pd.DataFrame | np.ndarray, *, layer: str | No
     """
     matrix, _ = feature_matrix(data, layer)
     matrix = _with_norm_factors(data, matrix)
-    from omics.stats.voom import effective_library_sizes
-
     result = _voom(counts_values(matrix), _design_array(data, design),
                    lib_size=effective_library_sizes(matrix), span=span)
     if isinstance(data, xr.DataArray):
