@@ -3,7 +3,8 @@ code edits.
 
 A clusters file names cluster specs; ``kind`` chooses how a run gets its scheduler:
 
-* ``local``: a LocalCluster of worker processes for the run (dashboard on a free port);
+* ``local``: a LocalCluster of worker processes for the run (dashboard on a free 127.0.0.1
+  port);
 * ``address``: an existing scheduler (``dask scheduler`` + ``dask worker``, a Kubernetes
   ``DaskCluster`` service, ...), optionally over TLS (distributed's ``Security``);
 * ``slurm``: a dask-jobqueue ``SLURMCluster`` started for the run and scaled to ``jobs``
@@ -118,7 +119,7 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
         cluster = LocalCluster(n_workers=spec.n_workers,
                                threads_per_worker=spec.threads_per_worker,
                                memory_limit=spec.memory_limit, processes=True,
-                               dashboard_address=":0")
+                               dashboard_address="127.0.0.1:0")
     else:
         from dask_jobqueue import SLURMCluster  # optional: omics-axis[hpc]
 

@@ -17,13 +17,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["free_port", "healthy", "prefect_api", "server_environment", "start_server",
-           "stop_process_group"]
+__all__ = ["free_port", "healthy", "is_loopback", "prefect_api", "redacted_url",
+           "server_environment", "start_server", "stop_process_group"]
 
 _STARTUP_TIMEOUT_S = 90
 
@@ -33,6 +34,44 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def redacted_url(url: str) -> str:
+    """``url`` safe to print: a password (``user:secret@``) and query values replaced by
+    ``***``.
+
+    Examples
+    --------
+    >>> redacted_url("http://user:s3cret@10.0.0.5:4200/api?token=abc")
+    'http://user:***@10.0.0.5:4200/api?token=***'
+    >>> redacted_url("http://127.0.0.1:4200/api")
+    'http://127.0.0.1:4200/api'
+    """
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username}:***@{netloc.rpartition('@')[2]}"
+    query = "&".join(f"{key}=***" for key, _ in urllib.parse.parse_qsl(
+        parts.query, keep_blank_values=True))
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` (a name or address to bind) is this machine only.
+
+    Examples
+    --------
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def healthy(api_url: str) -> bool:

@@ -12,13 +12,12 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
 
+from omics.cli.console import console
 from omics.errors import OmicsInputError
 
 __all__ = ["clinical_command", "dose_response_command"]
 
-console = Console()
 
 
 def _names(text: str | None) -> list[str]:

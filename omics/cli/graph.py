@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from omics.cli.console import console
 from omics.errors import OmicsInputError
 
 __all__ = ["graph_command", "network_app"]
 
-console = Console()
 network_app = typer.Typer(help="Interaction-database releases.", no_args_is_help=True)
 
 

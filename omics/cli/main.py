@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from omics.cli.clinical import clinical_command, dose_response_command
+from omics.cli.console import console, err_console
 from omics.cli.graph import graph_command, network_app
 from omics.cli.stats import correlate_command, differential_command
 from omics.errors import OmicsInputError
@@ -24,8 +24,6 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(help="omics-axis: multi-omics studies of cancer drug resistance.",
                   no_args_is_help=True, add_completion=False)
-console = Console()
-err_console = Console(stderr=True)
 
 
 def _print_version(value: bool) -> None:
@@ -139,7 +137,7 @@ def inspect(store: Annotated[Path, typer.Argument(help="A study store.")]) -> No
     from omics.store.reader import describe_groups, require_store
 
     root = zarr.open_group(str(require_store(store)), mode="r")
-    console.print(f"[bold]{store}[/bold] study {root.attrs.get('study', '?')!r}")
+    console.print(f"{store}: study {root.attrs.get('study', '?')!r}")
     for group in describe_groups(store):
         files = ", ".join(f["file"] for f in group["source_files"])
         console.print(f"  {group['group']}: shape {group['shape']}; step "
@@ -165,7 +163,7 @@ def run(
     the run (state under ./.omics/prefect) and stops it afterwards.
     """
     from flows.clusters import load_cluster_spec
-    from flows.prefect_api import prefect_api
+    from flows.prefect_api import prefect_api, redacted_url
 
     if cluster:
         load_cluster_spec(cluster, cluster_config)  # a bad name or spec stops here, in one line
@@ -175,7 +173,7 @@ def run(
 
         validate_study(study_yaml)  # inputs and plan checked before any server or cluster
     with prefect_api(Path(".omics/prefect")) as api_url:
-        console.print(f"Prefect API: {api_url}")
+        console.print(f"Prefect API: {redacted_url(api_url)}")
         from flows.pipeline import omics_pipeline
 
         summary = omics_pipeline(study_yaml=str(study_yaml.resolve()) if study_yaml else "",
@@ -184,10 +182,10 @@ def run(
         from prefect.logging.handlers import APILogWorker
 
         APILogWorker.drain_all(timeout=5)  # send the run's logs while the server still runs
-    console.rule("[bold]omics-axis results")
+    console.rule("omics-axis results")
     for line in summary["findings"]:
         console.print(f"- {line}")
-    console.print(f"\nReport [bold]{summary['paths']['report']}[/bold]; tables in "
+    console.print(f"\nReport {summary['paths']['report']}; tables in "
                   f"{summary['paths']['results']} (store {summary['paths']['store']}, summary "
                   f"{Path(out) / 'summary.md'}); wall time {time.monotonic() - started:.0f} s")
 
@@ -203,8 +201,16 @@ def serve(
 ) -> None:
     """Serve the Prefect deployments: server + UI, work pool, deployments, worker (Ctrl-C
     stops them all)."""
+    import os
+
+    from flows.prefect_api import is_loopback
     from flows.serve import serve as serve_deployments
 
+    if not is_loopback(host) and not os.environ.get("PREFECT_SERVER_API_AUTH_STRING"):
+        err_console.print(f"warning: serving the Prefect API and UI on {host}:{port} without "
+                          "authentication: anyone who reaches this port can run flows here "
+                          "(set PREFECT_SERVER_API_AUTH_STRING, see deploy/README.md)",
+                          soft_wrap=True)
     console.print(f"Starting the Prefect server on {host}:{port} (logs in {home}) ...")
     serve_deployments(project, home, host, port, on_ready=lambda url: console.print(
         f"Prefect UI: {url}  (API {url}/api; deployments of {project / 'prefect.yaml'}; "
@@ -230,7 +236,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except OmicsInputError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"error: {exc}", soft_wrap=True)
         sys.exit(2)
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))

@@ -16,6 +16,8 @@ from distributed import as_completed, get_client
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from omics.cli.console import err_console
+
 __all__ = ["compute_with_progress"]
 
 
@@ -27,7 +29,7 @@ def compute_with_progress(*delayed_objects, description: str = "computing",
     futures = client.compute(list(delayed_objects))
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    console = console or Console(stderr=True)
+    console = console or err_console
     with Progress(*columns, console=console, transient=True,
                   disable=not console.is_terminal) as progress:
         bar = progress.add_task(description, total=len(futures))

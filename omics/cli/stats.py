@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from omics.cli.console import console
 from omics.errors import OmicsInputError
 
 __all__ = ["correlate_command", "differential_command"]
 
-console = Console()
 
 
 def differential_command(

@@ -32,7 +32,8 @@ __all__ = ["coordinate_frame", "dataset_to_anndata", "feature_matrix", "study_mu
 
 def coordinate_frame(data: xr.Dataset | xr.DataArray, dim: str) -> pd.DataFrame:
     """The coordinates along ``dim`` (e.g. the sample sheet along ``sample``) as a table
-    indexed by ``dim``; text columns as ``str``.
+    indexed by ``dim``; text columns as ``str``, missing values (stored as ``""`` in Zarr's
+    string arrays) as NaN.
 
     Examples
     --------
@@ -44,8 +45,10 @@ def coordinate_frame(data: xr.Dataset | xr.DataArray, dim: str) -> pd.DataFrame:
                           if coord.dims == (dim,) and name != dim},
                          index=pd.Index(np.asarray(data[dim].values).astype(str)))
     for column in frame.columns:
-        if frame[column].dtype.kind not in "biuf":
-            frame[column] = frame[column].astype(str)
+        values = frame[column]
+        if values.dtype.kind not in "biuf":
+            text = values.astype(str)
+            frame[column] = text.where(values.notna() & (text != ""), np.nan)
     return frame
 
 

@@ -180,8 +180,8 @@ def read_text_table(path: str | Path, header_first_cell: str | None = None,
         header[0] = "row_name"
     if len(header) < 2:
         expected = "comma-separated columns" if delimiter == "," else "tab-separated columns"
-        raise OmicsInputError(path, f"a single column header {rows[0][0][:60]!r}", expected,
-                              line=1)
+        raise OmicsInputError(path, "a header line of a single column (its text is not "
+                              "shown: the file may not be a table)", expected, line=1)
     for col, name in enumerate(header, start=1):
         if not name:
             raise OmicsInputError(path, "an empty column name", "a name for every column",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from omics.errors import OmicsInputError
-from omics.io.delimited import line_of, read_text_table
+from omics.io.delimited import MISSING_TOKENS, line_of, read_text_table
 from omics.io.spreadsheet import read_spreadsheet
 
 __all__ = ["match_samples", "read_sample_sheet", "typed_columns"]
@@ -18,8 +19,10 @@ _BOOLEAN = {"true": True, "false": False}
 def read_sample_sheet(path: str | Path) -> pd.DataFrame:
     """Read a sample sheet (CSV, TSV or XLSX), indexed by ``sample``, with typed columns.
 
-    Columns whose values are all ``True``/``False`` become booleans, all-numeric columns
-    become numbers, everything else stays text.
+    Empty cells and missing tokens (``NA``, ``NaN``, ...) are missing values; columns whose
+    other values are all ``True``/``False`` become booleans, all-numeric columns become
+    numbers, everything else stays text. A design that uses a column with a missing value
+    for an analysed sample is refused (:func:`omics.stats.design.design_matrix`).
 
     Examples
     --------
@@ -46,23 +49,31 @@ def read_sample_sheet(path: str | Path) -> pd.DataFrame:
 
 
 def typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns typed as a sample sheet's: all ``True``/``False`` become booleans, all
-    numbers become numbers, everything else stays text.
+    """Text columns typed as a sample sheet's: empty cells and missing tokens become missing
+    values (never a level ``""`` of a factor), then columns of ``True``/``False`` become
+    booleans (nullable when a value is missing), all numbers become numbers, everything else
+    stays text.
 
     Examples
     --------
     >>> typed_columns(pd.DataFrame({"a": ["1", "2"], "b": ["1", "missing"]})).dtypes.tolist()
     [dtype('int64'), dtype('O')]
+    >>> typed_columns(pd.DataFrame({"dose": ["1.5", ""], "arm": ["x", "NA"]})).to_dict("list")
+    {'dose': [1.5, nan], 'arm': ['x', nan]}
     """
     typed = pd.DataFrame(index=frame.index)
     for column in frame.columns:
-        values = frame[column].astype(str)
-        lowered = values.str.lower()
-        if lowered.isin(_BOOLEAN).all():
-            typed[column] = lowered.map(_BOOLEAN).astype(bool)
+        values = frame[column].astype(str).str.strip()
+        present = ~(frame[column].isna() | values.isin(MISSING_TOKENS)).to_numpy()
+        values = values.where(present, np.nan)
+        lowered = values[present].str.lower()
+        if present.any() and lowered.isin(_BOOLEAN).all():
+            flags = values.str.lower().map(_BOOLEAN)
+            typed[column] = flags.astype(bool) if present.all() else flags.astype("boolean")
             continue
         numbers = pd.to_numeric(values, errors="coerce")
-        typed[column] = numbers if numbers.notna().all() else values
+        typed[column] = numbers if numbers.notna().eq(present).all() and present.any() \
+            else values
     return typed
 
 

@@ -390,7 +390,8 @@ def _described(error: dict) -> tuple[str, str]:
             f"{loc[-1]!r} (required)"
     if error["type"] == "extra_forbidden":
         keys = allowed_keys(loc[:-1])
-        return f"unknown key {loc[-1]!r} in {'.'.join(loc[:-1]) or 'the top level'}", \
+        key = str(loc[-1]) if len(str(loc[-1])) <= 24 else f"{str(loc[-1])[:8]}…"
+        return f"unknown key {key!r} in {'.'.join(loc[:-1]) or 'the top level'}", \
             "one of " + ", ".join(keys)
     if error["type"] == "union_tag_invalid":
         context = error["ctx"]

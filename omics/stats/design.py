@@ -85,10 +85,20 @@ def design_matrix(samples: pd.DataFrame, formula: str) -> pd.DataFrame:
     ------
     OmicsInputError
         The formula names a column the sample sheet lacks, uses anything but columns,
-        ``0``/``1``, ``+ - : *`` and ``C(column)`` (:func:`check_formula`), or cannot be
-        parsed.
+        ``0``/``1``, ``+ - : *`` and ``C(column)`` (:func:`check_formula`), cannot be
+        parsed, or uses a column with a missing value for one of ``samples`` (an empty cell
+        must not become a level of its own, nor turn a number column into a factor).
+
+    Examples
+    --------
+    >>> design_matrix(pd.DataFrame({"dose": [1.0, None]}, index=["s1", "s2"]), "~ dose")
+    Traceback (most recent call last):
+    omics.errors.OmicsInputError: design: found sample 's2' with no value in column 'dose', \
+which the design uses; expected a value for every sample analysed (or leave the sample out \
+with the analysis's samples: selection)
     """
     check_formula(formula, samples.columns)
+    _refuse_missing_values(samples, formula)
     samples = samples.copy()
     for name, column in samples.items():
         if isinstance(column.dtype, pd.CategoricalDtype):
@@ -101,6 +111,22 @@ def design_matrix(samples: pd.DataFrame, formula: str) -> pd.DataFrame:
     frame = pd.DataFrame(np.asarray(matrix, dtype=np.float64), columns=list(matrix.columns),
                          index=samples.index)
     return frame
+
+
+def _refuse_missing_values(samples: pd.DataFrame, formula: str) -> None:
+    named = {token.string for token in tokenize.generate_tokens(io.StringIO(formula).readline)
+             if token.type == tokenize.NAME}
+    for column in samples.columns:
+        if str(column) not in named:
+            continue
+        missing = samples[column].isna().to_numpy()
+        if missing.any():
+            sample = samples.index[int(missing.nonzero()[0][0])]
+            raise OmicsInputError(
+                samples.attrs.get("path", "design"),
+                f"sample {sample!r} with no value in column {column!r}, which the design uses",
+                "a value for every sample analysed (or leave the sample out with the "
+                "analysis's samples: selection)")
 
 
 class _Linear(ast.NodeVisitor):

@@ -100,3 +100,38 @@ def test_prefect_api_requires_its_auth_string(tmp_path):
             assert json.loads(response.read()) == []
     finally:
         stop_process_group(server)
+
+
+def test_local_cluster_dashboard_serves_on_loopback_only():
+    """The LocalCluster dashboard listened on 0.0.0.0 and showed only "Dask needs
+    bokeh>=3.1.0"."""
+    import psutil
+
+    from flows.clusters import LocalSpec
+
+    with open_cluster(LocalSpec(kind="local", n_workers=1)) as running:
+        assert running.dashboard.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(running.dashboard, timeout=30) as response:
+            page = response.read().decode()
+        assert response.status == 200 and "needs bokeh" not in page and "Dask" in page
+        ours = {os.getpid(), *(child.pid for child in psutil.Process().children(recursive=True))}
+        bound = {c.laddr.ip for c in psutil.net_connections("inet")
+                 if c.status == psutil.CONN_LISTEN and c.pid in ours}
+    assert bound == {"127.0.0.1"}
+
+
+def test_serve_beyond_loopback_without_auth_warns(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_API_AUTH_STRING"}
+    result = subprocess.run([str(BIN / "omics"), "serve", "--host", "0.0.0.0", "--project",
+                             str(tmp_path)], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 2  # no prefect.yaml there: stops before any server starts
+    assert result.stderr.splitlines() == [
+        "warning: serving the Prefect API and UI on 0.0.0.0:4200 without authentication: "
+        "anyone who reaches this port can run flows here (set PREFECT_SERVER_API_AUTH_STRING, "
+        "see deploy/README.md)",
+        f"error: {tmp_path / 'prefect.yaml'}: found no such file; expected the omics-axis "
+        "project folder (with prefect.yaml)"]
+    quiet = subprocess.run([str(BIN / "omics"), "serve", "--project", str(tmp_path)],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert "warning" not in quiet.stderr and quiet.returncode == 2

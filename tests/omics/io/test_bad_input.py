@@ -123,8 +123,8 @@ def test_sample_sheet_missing_a_table_column(tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     ("", "x.csv:1: found an empty file; expected a header line and data rows"),
     ("a,b\n", "x.csv:2: found a header but no data rows; expected at least one data row"),
-    ("a;b\n1;2\n", "x.csv:1: found a single column header 'a;b'; "
-                   "expected comma-separated columns"),
+    ("a;b\n1;2\n", "x.csv:1: found a header line of a single column (its text is not shown: "
+                   "the file may not be a table); expected comma-separated columns"),
     ("a,b\n1,2,3\n", "x.csv:2: found 3 fields; expected 2 fields as in the header"),
 ])
 def test_malformed_text_tables(tmp_path, text, message):
@@ -245,3 +245,48 @@ def test_a_line_beyond_the_limit_stops_the_read_early(tmp_path, monkeypatch):
         read_table(tmp_path / "one_line.csv")
     assert str(caught.value) == (f"{tmp_path}/one_line.csv:3: found a line longer than 1,000 "
                                  "bytes; expected a text table with line breaks")
+
+
+def _validate(study: Path) -> subprocess.CompletedProcess:
+    omics = Path(sys.executable).with_name("omics")
+    return subprocess.run([str(omics), "validate", str(study)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(("line", "column", "value", "sample", "name"), [
+    (3, 4, "", "P1_127C", "condition"),   # was the level '' of condition (6 hits, exit 0)
+    (4, 1 + 1, "NA", "P1_128N", "plex"),  # a missing token, not a level 'NA'
+])
+def test_empty_design_cell_is_refused_not_a_level(cohort_copy, line, column, value, sample,
+                                                   name):
+    _corrupt_cell(cohort_copy, "proteomics_samples.csv", line, column, value)
+    result = _validate(cohort_copy)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {cohort_copy}: found analysis.proteomics.design: sample {sample!r} with no "
+        f"value in column {name!r}, which the design uses; expected a value for every sample "
+        "analysed (or leave the sample out with the analysis's samples: selection)"]
+
+
+def test_missing_covariate_keeps_its_column_numeric(cohort_copy):
+    """One empty cell of a number column made it a 12-level factor, then a traceback."""
+    from omics.io.sample_sheet import read_sample_sheet
+
+    _corrupt_cell(cohort_copy, "proteomics_samples.csv", 5, 6, "")
+    sheet = read_sample_sheet(cohort_copy.parent / "proteomics_samples.csv")
+    assert sheet["replicate"].dtype == np.float64
+    assert np.isnan(sheet.loc["P1_128C", "replicate"])
+    assert sheet["replicate"].drop("P1_128C").notna().all()
+    _corrupt_cell(cohort_copy, "proteomics_samples.csv", 3, 8, "")
+    flags = read_sample_sheet(cohort_copy.parent / "proteomics_samples.csv")["reference"]
+    assert str(flags.dtype) == "boolean" and flags.isna().sum() == 1
+
+
+def test_sample_left_out_by_selection_is_not_refused(cohort_copy):
+    _corrupt_cell(cohort_copy, "proteomics_samples.csv", 3, 4, "")
+    study = cohort_copy.read_text().replace(
+        "samples: not reference",
+        "samples: not reference and condition in ['sens_cells', 'res_cells', 'sens_exo', "
+        "'res_exo', 'sens_cells_res_exo']")
+    cohort_copy.write_text(study)
+    result = _validate(cohort_copy)
+    assert result.returncode == 0, result.stderr
