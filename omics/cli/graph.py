@@ -38,15 +38,28 @@ def fetch_command(
     base_url: Annotated[str | None, typer.Option(help="A mirror of the download site.")] = None,
     sha256: Annotated[list[str] | None, typer.Option(
         help="Expected digest, FILE_NAME=HEX (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option(
+        help="Seconds without data before a download is given up.", min=1)] = 60.0,
 ) -> None:
     """Download a STRING or BioGRID release into the cache, verifying sha256 checksums."""
     from graphs.fetch import fetch_release
 
+    statuses: list[str] = []
+
+    def told(name: str, status: str) -> None:
+        statuses.append(status)
+        console.print(f"  {status}: {name}")
+
     files = fetch_release(database, version, species, cache=cache, base_url=base_url,
-                          sha256=_pairs(sha256 or [], "--sha256"),
-                          on_file=lambda name, status: console.print(f"  {status}: {name}"))
+                          sha256=_pairs(sha256 or [], "--sha256"), timeout=timeout,
+                          on_file=told)
     for kind, path in files.items():
         console.print(f"{kind}: {path}")
+    if "downloaded (unverified)" in statuses:
+        console.print("Not verified: STRING and BioGRID publish no checksums and no --sha256 "
+                      "was given; the files' sha256 are recorded in SHA256SUMS beside them "
+                      "(pass --sha256 NAME=HEX to check against a digest you trust).",
+                      soft_wrap=True)
 
 
 def graph_command(

@@ -8,8 +8,9 @@ import hashlib
 import subprocess
 import sys
 import threading
+import time
 import zipfile
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -117,10 +118,89 @@ def test_cli_fetch_and_missing_release(mirror, tmp_path):
     done = subprocess.run([*command, "--version", "12.0"], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "downloaded: 9606.protein.links.v12.0.txt.gz" in done.stdout
+    assert "downloaded (unverified): 9606.protein.links.v12.0.txt.gz" in done.stdout
+    assert "Not verified: STRING and BioGRID publish no checksums" in done.stdout
     missing = subprocess.run([*command, "--version", "11.5"], capture_output=True, text=True,
                              timeout=120)
     assert missing.returncode == 2
     assert missing.stderr.strip() == (
         f"error: {base}/string/protein.links.v11.5/9606.protein.links.v11.5.txt.gz: found HTTP "
         "404 File not found; expected the release file (check --version and --species)")
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """A mirror that cuts the body short of its Content-Length, or stalls."""
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.send_response(200)
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self.wfile.write(b"x" * 1000)
+        self.wfile.flush()
+        if "stall" in self.path:
+            time.sleep(4)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def hostile():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_short_body_is_refused_not_pinned(hostile, tmp_path):
+    """A body shorter than Content-Length was accepted and pinned as "cached"."""
+    with pytest.raises(OmicsInputError) as caught:
+        fetch_release("string", "12.0", cache=tmp_path, base_url=f"{hostile}/cut")
+    assert str(caught.value) == (
+        f"{hostile}/cut/protein.links.v12.0/9606.protein.links.v12.0.txt.gz: found 1,000 bytes "
+        "of the 100,000 the server announced (the download was cut short); expected the whole "
+        "file (run the command again)")
+    assert list((tmp_path / "string" / "12.0").iterdir()) == []
+
+
+def test_stalled_server_is_one_line_after_the_timeout(hostile, tmp_path):
+    command = [str(Path(sys.executable).with_name("omics")), "network", "fetch", "string",
+               "--version", "12.0", "--cache", str(tmp_path), "--base-url", f"{hostile}/stall",
+               "--timeout", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        f"error: {hostile}/stall/protein.links.v12.0/9606.protein.links.v12.0.txt.gz: found "
+        "no data for 1 s after 1,000 bytes; expected a responsive download server (or "
+        "--base-url of a mirror)")
+    assert list((tmp_path / "string" / "12.0").iterdir()) == []
+
+
+@pytest.mark.parametrize("version", ["../../x", "12.0/../../..", "..", "12..0", "/etc"])
+def test_version_cannot_leave_the_cache(tmp_path, version):
+    command = [str(Path(sys.executable).with_name("omics")), "network", "fetch", "string",
+               "--version", version, "--cache", str(tmp_path / "c"), "--base-url",
+               "http://127.0.0.1:9"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"error: --version: found {version!r}; expected a release number such as 12.0 or "
+        "4.4.240 (digits, letters, '_', '-' and single dots)")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_archive_member_beyond_the_size_limit_is_not_extracted(mirror, tmp_path):
+    base, _, _ = mirror
+    cache = tmp_path / "c"
+    with pytest.raises(OmicsInputError) as caught:
+        fetch_release("biogrid", "4.4.240", 9606, cache=cache, base_url=f"{base}/biogrid",
+                      max_extracted_bytes=100)
+    assert "found member BIOGRID-ORGANISM-Homo_sapiens-4.4.240.tab3.txt larger than 100 " \
+           "bytes; expected at most 100 bytes extracted" in str(caught.value)
+    assert sorted(p.name for p in (cache / "biogrid" / "4.4.240").iterdir()) == [
+        "BIOGRID-ORGANISM-4.4.240.tab3.zip", "SHA256SUMS"]
