@@ -4,10 +4,14 @@ Each analysis task is cached by Prefect under its input key (:mod:`omics.steps.a
 plan section and the keys of the store groups it reads), and writes that key on its result
 group. The flow reruns a task (``refresh_cache``) when the store's result group records a
 different key, e.g. after its inputs changed, so a cache hit never stands for results the
-store does not hold.
+store does not hold. Each analysis writes its result group staged and swaps it in with its
+key when it succeeds (:func:`omics.store.staged_results.staged_results`): a failed analysis
+leaves the previous results and key as they were.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from prefect import flow, task
 
@@ -15,7 +19,9 @@ from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics.io.study import load_study
 from omics.steps import analysis, clinical
 from omics.steps.analysis_keys import analysis_keys
+from omics.store import layout
 from omics.store.input_keys import mark_group, recorded_key
+from omics.store.staged_results import staged_results
 
 __all__ = ["analyse_study"]
 
@@ -27,8 +33,10 @@ def _input_key(context, parameters: dict) -> str:  # noqa: ARG001 - Prefect's si
 CACHED = {**IO_RETRIES, "cache_key_fn": _input_key, "persist_result": True}
 
 
-def _finish(store: str, result_group: str, key: str, summary: dict) -> dict:
-    mark_group(store, result_group, key)
+def _staged(store: str, result_group: str, key: str, analyse: Callable[[], dict]) -> dict:
+    with staged_results(store, result_group.removeprefix(f"{layout.RESULTS}/")):
+        summary = analyse()
+        mark_group(store, result_group, key)
     return summary
 
 
@@ -37,7 +45,8 @@ def differential_proteomics(store: str, study_yaml: str, result_group: str, key:
     """limma moderated t of the proteome, on the cluster."""
     plan = load_study(study_yaml).analysis.proteomics
     with cluster_compute():
-        return _finish(store, result_group, key, analysis.differential_proteomics(store, plan))
+        return _staged(store, result_group, key,
+                       lambda: analysis.differential_proteomics(store, plan))
 
 
 @task(**CACHED)
@@ -46,8 +55,8 @@ def differential_transcriptomics(store: str, study_yaml: str, result_group: str,
     """limma moderated t of one transcriptomics modality (log-CPM)."""
     plan = load_study(study_yaml).analysis.transcriptomics[modality]
     with cluster_compute():
-        return _finish(store, result_group, key,
-                       analysis.differential_transcriptomics(store, modality, plan))
+        return _staged(store, result_group, key,
+                       lambda: analysis.differential_transcriptomics(store, modality, plan))
 
 
 @task(**CACHED)
@@ -55,7 +64,8 @@ def protein_mrna(store: str, study_yaml: str, result_group: str, key: str) -> di
     """Per-gene protein-mRNA correlation and discordance."""
     plan = load_study(study_yaml).analysis.protein_mrna
     with cluster_compute():
-        return _finish(store, result_group, key, analysis.protein_mrna(store, plan))
+        return _staged(store, result_group, key,
+                       lambda: analysis.protein_mrna(store, plan))
 
 
 @task(**CACHED)
@@ -63,7 +73,8 @@ def clinical_analysis(store: str, study_yaml: str, result_group: str, key: str) 
     """Biomarker versus response, ROC, logistic regression, scores, survival, genes."""
     plan = load_study(study_yaml).analysis.clinical
     with in_task_compute():  # small tables: no cluster work
-        return _finish(store, result_group, key, clinical.clinical_analysis(store, plan))
+        return _staged(store, result_group, key,
+                       lambda: clinical.clinical_analysis(store, plan))
 
 
 @task(**CACHED)
@@ -71,7 +82,8 @@ def dose_response(store: str, study_yaml: str, result_group: str, key: str) -> d
     """4PL fits, IC50 ratios and drug combinations."""
     plan = load_study(study_yaml).analysis.dose_response
     with in_task_compute():  # small tables: no cluster work
-        return _finish(store, result_group, key, clinical.dose_response_analysis(store, plan))
+        return _staged(store, result_group, key,
+                       lambda: clinical.dose_response_analysis(store, plan))
 
 
 @task(**CACHED)
@@ -79,7 +91,8 @@ def gene_pairs(store: str, study_yaml: str, result_group: str, key: str) -> dict
     """Gene-pair correlation across one transcriptomics modality."""
     plan = load_study(study_yaml).analysis.gene_pairs
     with in_task_compute():  # a few gene pairs: no cluster work
-        return _finish(store, result_group, key, analysis.gene_pair_correlation(store, plan))
+        return _staged(store, result_group, key,
+                       lambda: analysis.gene_pair_correlation(store, plan))
 
 
 @flow(name="omics-analysis")

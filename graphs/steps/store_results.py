@@ -23,6 +23,7 @@ import pandas as pd
 
 from omics.store import layout
 from omics.store.provenance import provenance
+from omics.store.staged_results import staged_results
 from omics.store.writer import write_table
 
 __all__ = ["NETWORK_RESULTS", "write_network_results"]
@@ -43,9 +44,11 @@ def _storable(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_network_results(store: str | Path, nodes: pd.DataFrame, edges: pd.DataFrame,
                           parameters: dict) -> None:
-    """Write both tables (text cells as strings, missing text as ``""``) with provenance."""
+    """Write both tables (text cells as strings, missing text as ``""``) with provenance,
+    replacing the previous network results in one rename."""
     attrs = provenance(step=f"analysis:{NETWORK_RESULTS}", parameters=parameters)
-    write_table(store, layout.result_group(NETWORK_RESULTS, "nodes"),
-                _storable(nodes.reset_index()), dim="node", index="node", attrs=attrs)
-    write_table(store, layout.result_group(NETWORK_RESULTS, "edges"),
-                _storable(edges), dim="edge", attrs=attrs)
+    with staged_results(store, NETWORK_RESULTS):
+        write_table(store, layout.result_group(NETWORK_RESULTS, "nodes"),
+                    _storable(nodes.reset_index()), dim="node", index="node", attrs=attrs)
+        write_table(store, layout.result_group(NETWORK_RESULTS, "edges"),
+                    _storable(edges), dim="edge", attrs=attrs)

@@ -49,6 +49,7 @@ def clinical_command(
     from omics.store.atomic import write_table_atomically
     from omics.store.input_keys import input_key, mark_group
     from omics.store.results import read_result, result_names
+    from omics.store.staged_results import staged_results
 
     if not (store / layout.CLINICAL / "zarr.json").exists():
         raise OmicsInputError(store, "no clinical group", "a study store with a clinical table "
@@ -66,31 +67,19 @@ def clinical_command(
                         covariates=_names(covariates),
                         survival=SurvivalPlan(time=time, event=event, cutoff=cutoff)
                         if time else None)
-    before = _created(store, result_names(store, "clinical"))
-    summary = clinical_analysis(store, plan)
-    # the pipeline must not take these results for its own cached clinical analysis
-    mark_group(store, f"{layout.RESULTS}/clinical", input_key(
-        "omics clinical", plan.model_dump(mode="json")))
+    with staged_results(store, "clinical"):  # a failure leaves the previous results
+        summary = clinical_analysis(store, plan)
+        # the pipeline must not take these results for its own cached clinical analysis
+        mark_group(store, f"{layout.RESULTS}/clinical", input_key(
+            "omics clinical", plan.model_dump(mode="json")))
+        if out:  # this run's tables only, read before another run can replace them
+            for name in result_names(store, "clinical"):
+                write_table_atomically(read_result(store, "clinical", name),
+                                       out / f"{name}.tsv", float_format="%.10g")
     for line in clinical_findings(summary):
         console.print(f"- {line}")
     if out:
-        names = result_names(store, "clinical")
-        written = [n for n, created in _created(store, names).items()
-                   if before.get(n) != created]
-        for name in written:
-            write_table_atomically(read_result(store, "clinical", name), out / f"{name}.tsv",
-                                   float_format="%.10g")
         console.print(f"Tables of this analysis in {out}; also in {store}/results/clinical")
-
-
-def _created(store: Path, names: list[str]) -> dict[str, str]:
-    """When each ``results/clinical/<name>`` table was written (its provenance)."""
-    import zarr
-
-    from omics.store import layout
-
-    return {name: zarr.open_group(str(store / layout.result_group("clinical", name)),
-                                  mode="r").attrs.get("created", "") for name in names}
 
 
 def _numeric_table(path: Path, doses: list[str], response: str, text: list[str]

@@ -65,7 +65,9 @@ def input_key(step: str, parameters, files=(), upstream=()) -> str:
 
 def mark_group(store: str | Path, group: str, key: str, **extra) -> None:
     """Record ``key`` (and JSON ``extra`` attributes) on ``store/group``."""
-    attributes = zarr.open_group(str(Path(store) / group), mode="r+").attrs
+    from omics.store.staged_results import group_path  # noqa: PLC0415 - import cycle
+
+    attributes = zarr.open_group(str(group_path(store, group)[0]), mode="r+").attrs
     attributes[INPUT_KEY_ATTR] = key
     for name, value in extra.items():
         attributes[name] = json.dumps(value, default=str)

@@ -12,6 +12,7 @@ import zarr
 
 from omics.errors import OmicsInputError
 from omics.store import layout
+from omics.store.staged_results import group_path
 
 __all__ = [
     "describe_groups",
@@ -40,7 +41,7 @@ def require_store(path: Path) -> Path:
 
 
 def _group_path(store: str | Path, group: str) -> Path:
-    path = Path(store) / group
+    path = group_path(store, group)[0]  # inside a staged analysis: its new version
     if not (path / "zarr.json").exists():
         raise OmicsInputError(store, f"no group {group!r} in the store",
                               f"a study store holding {group!r} (run the pipeline or ingest)")

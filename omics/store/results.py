@@ -31,6 +31,7 @@ import zarr
 
 from omics.store import layout
 from omics.store.reader import open_dataset, open_table
+from omics.store.staged_results import group_path
 from omics.store.variables import VARIABLES, check_variables
 
 __all__ = ["open_differential", "open_result", "read_result", "recorded_parameters",
@@ -39,7 +40,7 @@ __all__ = ["open_differential", "open_result", "read_result", "recorded_paramete
 
 def result_names(store: str | Path, analysis: str) -> list[str]:
     """Names of the results of one analysis in the store (complete groups only), sorted."""
-    folder = Path(store) / layout.RESULTS / analysis
+    folder = group_path(store, f"{layout.RESULTS}/{analysis}")[0]
     if not folder.exists():
         return []
     return sorted(p.name for p in folder.iterdir()
@@ -55,7 +56,8 @@ def open_result(store: str | Path, analysis: str, name: str) -> xr.Dataset:
 def recorded_parameters(store: str | Path, analysis: str, name: str) -> dict:
     """The parameters recorded in a result's provenance (its plan section and the values
     the analysis derived, e.g. ``preprocessing_applied``)."""
-    group = zarr.open_group(str(Path(store) / layout.result_group(analysis, name)), mode="r")
+    group = zarr.open_group(str(group_path(store, layout.result_group(analysis, name))[0]),
+                            mode="r")
     first = next(iter(dict(group.arrays()).values()))
     return json.loads(first.attrs.get("parameters", "{}"))
 

@@ -16,6 +16,7 @@ from zarr.errors import ContainsGroupError
 
 from omics.store import layout
 from omics.store.atomic import staged_directory
+from omics.store.staged_results import group_path
 
 __all__ = [
     "DEFAULT_CHUNK_BYTES",
@@ -87,8 +88,9 @@ def write_dataset(
     Path
         The group's directory; it reopens with ``xarray.open_zarr(path)``.
     """
-    store = Path(store)
-    ensure_parent_groups(store, group)
+    target, in_staged_analysis = group_path(store, group)
+    if not in_staged_analysis:
+        ensure_parent_groups(Path(store), group)
     if chunk_dim and chunk_dim in dataset.dims:
         other = int(np.prod([n for d, n in dataset.sizes.items() if d != chunk_dim]))
         size = chunk_size or feature_chunk_size(max(other, 1))
@@ -102,7 +104,6 @@ def write_dataset(
             dataset[name].encoding.pop(key, None)
     encoding = {name: {"compressors": [FLOAT_COMPRESSOR]}
                 for name, var in dataset.data_vars.items() if var.dtype.kind == "f"}
-    target = store / group
     with staged_directory(target) as staged, warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         dataset.to_zarr(str(staged), mode="w", consolidated=False, zarr_format=3,
@@ -114,11 +115,11 @@ def write_dataset(
 def write_anndata(store: str | Path, group: str, adata: ad.AnnData, attrs: dict) -> Path:
     """Write ``adata`` to ``store/group`` atomically as Zarr v3; ``attrs`` go on ``X`` and
     into ``uns['provenance']``."""
-    store = Path(store)
-    ensure_parent_groups(store, group)
+    target, in_staged_analysis = group_path(store, group)
+    if not in_staged_analysis:
+        ensure_parent_groups(Path(store), group)
     adata = adata.copy()
     adata.uns["provenance"] = dict(attrs)
-    target = store / group
     with staged_directory(target) as staged, warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         with ad.settings.override(zarr_write_format=3):

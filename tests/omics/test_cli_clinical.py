@@ -12,6 +12,7 @@ import pytest
 from omics.simulate.clinical import IC50_UM
 from omics.stats.roc import roc_analysis
 from omics.store import open_table
+from tests.editing import file_tree
 
 OMICS = str(Path(sys.executable).with_name("omics"))
 
@@ -80,14 +81,21 @@ def test_clinical_command_refuses_bad_arguments_in_one_line(small_store, tmp_pat
     assert not (small_store / "results" / "clinical").exists()
 
 
-def test_survival_cutoff_outside_the_range_is_one_line(small_store, tmp_path):
-    # the partial write this leaves under results/clinical is issue 18 (item 3)
-    done = _omics("clinical", str(small_store), "--biomarker", "serum_exo_anxa6_ng_ml",
-                  "--outcome", "response", "--time", "pfs_months", "--event", "pfs_event",
-                  "--cutoff", "1e9", cwd=tmp_path)
+def test_survival_cutoff_outside_the_range_is_one_line_and_keeps_the_results(small_store,
+                                                                              tmp_path):
+    """A failing run left results/clinical half-rewritten, and omics report then crashed."""
+    survival = ["--biomarker", "serum_exo_anxa6_ng_ml", "--outcome", "response", "--time",
+                "pfs_months", "--event", "pfs_event"]
+    assert _omics("clinical", str(small_store), *survival, cwd=tmp_path).returncode == 0
+    before = file_tree(small_store / "results")
+    done = _omics("clinical", str(small_store), *survival, "--cutoff", "1e9", cwd=tmp_path)
     assert (done.returncode, done.stderr.strip()) == (2, (
         "error: cutoff: found 1000000000.0, which leaves the high group empty; expected a "
         "cut-off inside the biomarker's range"))
+    assert file_tree(small_store / "results") == before
+    assert not [p for p in (small_store / "results").iterdir() if p.name.startswith(".")]
+    report = _omics("report", str(small_store), cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
 
 
 def test_dose_response_command_fits_and_ratios(small_cohort, tmp_path):
