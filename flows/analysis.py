@@ -4,15 +4,19 @@ Each analysis task is cached by Prefect under its input key (:mod:`omics.steps.a
 plan section and the keys of the store groups it reads), and writes that key on its result
 group. The flow reruns a task (``refresh_cache``) when the store's result group records a
 different key, e.g. after its inputs changed, so a cache hit never stands for results the
-store does not hold. Each analysis writes its result group staged and swaps it in with its
-key when it succeeds (:func:`omics.store.staged_results.staged_results`): a failed analysis
-leaves the previous results and key as they were.
+store does not hold. Cached summaries are stored as JSON, never pickles: loading a cache
+hit runs no code from the result files. Each analysis writes its result group staged and
+swaps it in with its key when it succeeds
+(:func:`omics.store.staged_results.staged_results`): a failed analysis leaves the previous
+results and key as they were.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
+import numpy as np
 from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
@@ -30,12 +34,21 @@ def _input_key(context, parameters: dict) -> str:  # noqa: ARG001 - Prefect's si
     return parameters["key"]
 
 
-CACHED = {**IO_RETRIES, "cache_key_fn": _input_key, "persist_result": True}
+CACHED = {**IO_RETRIES, "cache_key_fn": _input_key, "persist_result": True,
+          "result_serializer": "json"}
+
+
+def _python_value(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} in an analysis summary is not JSON")
 
 
 def _staged(store: str, result_group: str, key: str, analyse: Callable[[], dict]) -> dict:
     with staged_results(store, result_group.removeprefix(f"{layout.RESULTS}/")):
-        summary = analyse()
+        summary = json.loads(json.dumps(analyse(), default=_python_value))  # as a cache hit
         mark_group(store, result_group, key)
     return summary
 

@@ -107,8 +107,10 @@ def server_environment(home: Path, api_url: str, ui: bool) -> dict[str, str]:
 
 def start_server(home: Path, host: str, port: int, ui: bool = False) -> subprocess.Popen:
     """``prefect server start`` in its own process group, logging to ``home/server.log``;
-    returns once ``/api/health`` answers (stops it and raises if it does not)."""
+    returns once ``/api/health`` answers (stops it and raises if it does not). ``home``
+    (database, logs, cached results) is made readable by its owner only."""
     home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o700)
     url = f"http://{host}:{port}/api"
     prefect = Path(sys.executable).with_name("prefect")
     with open(home / "server.log", "ab") as log:

@@ -4,7 +4,7 @@ Examples
 --------
 >>> import dask
 >>> from distributed import Client
->>> with Client(processes=False, n_workers=1, dashboard_address=":0") as client:
+>>> with Client(processes=False, n_workers=1, dashboard_address="127.0.0.1:0") as client:
 ...     results = compute_with_progress(dask.delayed(sum)([1, 2]), dask.delayed(max)([3, 4]))
 >>> results
 (3, 4)

@@ -112,7 +112,7 @@ def test_slurm_spec_makes_a_job_script_for_its_queue():
 
     spec = load_cluster_spec("slurm", DEPLOY / "clusters.yaml")
     options = {**spec.jobqueue, "interface": "lo",  # no InfiniBand here
-               "scheduler_options": {"dashboard_address": ":0"}}
+               "scheduler_options": {"dashboard_address": "127.0.0.1:0"}}
     with SLURMCluster(**options) as cluster:
         script = cluster.job_script()
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")

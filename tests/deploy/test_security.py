@@ -38,10 +38,10 @@ def test_dask_over_tls_only(tmp_path):
     log = open(tmp_path / "dask.log", "ab")  # noqa: SIM115 - closed below
     scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--protocol", "tls",
                                   "--host", "127.0.0.1", "--port", str(port),
-                                  "--dashboard-address", ":0", *tls], stdout=log,
+                                  "--dashboard-address", "127.0.0.1:0", *tls], stdout=log,
                                  stderr=subprocess.STDOUT, start_new_session=True)
     worker = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
-                               "--host", "127.0.0.1", "--dashboard-address", ":0", *tls],
+                               "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0", *tls],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         spec = AddressSpec(kind="address", address=address,

@@ -49,7 +49,7 @@ def dask_processes(folder: Path, n_workers: int = 2) -> Iterator[tuple[str, list
     scheduler_file = folder / "scheduler.json"
     log = open(folder / "dask.log", "ab")  # noqa: SIM115 - closed below
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--dashboard-address", ":0", "--scheduler-file",
+                                   "--dashboard-address", "127.0.0.1:0", "--scheduler-file",
                                    str(scheduler_file)], stdout=log, stderr=subprocess.STDOUT,
                                   start_new_session=True)]
     try:
@@ -60,7 +60,7 @@ def dask_processes(folder: Path, n_workers: int = 2) -> Iterator[tuple[str, list
         time.sleep(0.5)
         address = json.loads(scheduler_file.read_text())["address"]
         workers = [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-nanny",
-                                     "--host", "127.0.0.1", "--dashboard-address", ":0",
+                                     "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0",
                                      "--name", f"worker-{i}"], stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True)
                    for i in range(n_workers)]

@@ -4,6 +4,8 @@ table re-reads and re-analyses only what depends on it."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import zarr
 
@@ -34,11 +36,26 @@ def _created(store, group: str) -> str:
     return zarr.open_group(str(store / group), mode="r").attrs["created"]
 
 
+def _assert_results_persisted_as_json(since: float) -> None:
+    """Prefect's result files of the cached analyses hold JSON, not cloudpickle (a planted
+    pickle ran on a cache hit)."""
+    import json
+
+    from prefect.settings import get_current_settings
+
+    folder = get_current_settings().results.local_storage_path
+    records = [json.loads(p.read_text()) for p in folder.iterdir()
+               if p.is_file() and p.stat().st_mtime >= since]
+    assert len(records) >= 5
+    assert {r["metadata"]["serializer"]["type"] for r in records} == {"json"}
+
+
 def test_rerun_reuses_and_a_changed_input_recomputes_only_its_dependants(prefect_api,
                                                                          tmp_path):
     from flows.pipeline import omics_pipeline
 
     out = tmp_path / "run"
+    started = time.time() - 1
     first = omics_pipeline(out_dir=str(out), scale="small", return_state=True).result()
     store = out / "study.zarr"
     proteome_result = layout.result_group("differential_proteomics",
@@ -56,6 +73,8 @@ def test_rerun_reuses_and_a_changed_input_recomputes_only_its_dependants(prefect
     assert analyses and set(analyses.values()) == {"Cached"}, states
     assert {g: _created(store, g) for g in before} == before
     assert summary["findings"] == first["findings"]
+    assert summary["analyses"] == first["analyses"]  # the same summaries, read back as JSON
+    _assert_results_persisted_as_json(since=started)
 
     clinical = out / "inputs" / "clinical.csv"
     lines = clinical.read_text().splitlines()

@@ -27,5 +27,8 @@ def test_demo_run_leaves_no_server_scheduler_or_worker(tmp_path):
     assert "serum_exo_anxa6_ng_ml by response" in result.stdout
     assert (tmp_path / "demo" / "results" / "network" / "axis_network.graphml").exists()
     assert (tmp_path / ".omics" / "prefect" / "server.log").exists()
+    # the server database and the cached results (JSON) are the user's alone
+    assert (tmp_path / ".omics" / "prefect").stat().st_mode & 0o777 == 0o700
+    assert any((tmp_path / ".omics" / "prefect" / "storage").iterdir())
     leftover = marked_processes(marker)
     assert leftover == [], [p.cmdline() for p in leftover]
