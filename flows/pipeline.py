@@ -16,11 +16,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows.analysis import analyse_study
 from flows.ingest import ingest_study
 from flows.network import build_network
+from flows.out_lock import exclusive_out
 from flows.runtime import records_flow_run, run_cluster
 from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
 from omics.steps.summary import export_results, findings, render_markdown
+from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
 
 __all__ = ["omics_pipeline"]
 
@@ -54,19 +56,38 @@ def omics_pipeline(
     """
     logger = get_run_logger()
     out = Path(out_dir).resolve()
+    with exclusive_out(out):
+        return _run(logger, out, study_yaml, dask_address, scale, cluster, cluster_config)
+
+
+def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, cluster: str,
+         cluster_config: str) -> dict:
+    """The pipeline inside its results folder's lock. The previous run's report and summary
+    are removed first (they would describe results this run replaces, also if it fails);
+    the tables and network files are written to a staging folder that replaces
+    ``results/`` when everything succeeded."""
+    for previous in ("report.html", "summary.md", "summary.json"):
+        (out / previous).unlink(missing_ok=True)
     if not study_yaml:
         study_yaml = str(simulate_cohort(out / "inputs", scale=scale))
         logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
     store, results = str(out / "study.zarr"), out / "results"
-    with run_cluster(dask_address, cluster, cluster_config) as runner:
-        shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store,
-                                                             keep_results=True)
-        analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
-        network = build_network.with_options(task_runner=runner)(store, str(results / "network"),
-                                                                   study_yaml)
-    tables = export_results(store, results)
+    staged = new_staging_dir(results)
+    try:
+        with run_cluster(dask_address, cluster, cluster_config) as runner:
+            shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store,
+                                                                 keep_results=True)
+            analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
+            network = build_network.with_options(task_runner=runner)(
+                store, str(staged / "network"), study_yaml)
+        tables = export_results(store, staged)
+        export_parquet(store, staged)
+    except BaseException:
+        discard_staging(staged)
+        raise
+    replace_directory(staged, results)
+    network, tables = _published(network, staged, results), _published(tables, staged, results)
     lines = findings(store, analyses)
-    export_parquet(store, results)
     export_modalities(store, out / "modalities")
     report = build_report(store, out / "report.html")
     paths = {"store": store, "results": str(results), "graph": network["files"]["graphml"],
@@ -85,3 +106,22 @@ def omics_pipeline(
                "analyses": analyses, "network": network}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary
+
+
+def _published(value, staged: Path, results: Path):
+    """``value`` (a summary: dicts, lists, text) with paths in the staging folder replaced
+    by their place in ``results``.
+
+    Examples
+    --------
+    >>> _published({"files": ["/o/.results.staging-1/network/a.graphml"], "n": 3},
+    ...            Path("/o/.results.staging-1"), Path("/o/results"))
+    {'files': ['/o/results/network/a.graphml'], 'n': 3}
+    """
+    if isinstance(value, dict):
+        return {k: _published(v, staged, results) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_published(v, staged, results) for v in value)
+    if isinstance(value, str) and value.startswith(str(staged)):
+        return str(results) + value[len(str(staged)):]
+    return value

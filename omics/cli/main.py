@@ -163,8 +163,13 @@ def run(
     the run (state under ./.omics/prefect) and stops it afterwards.
     """
     from flows.clusters import load_cluster_spec
+    from flows.out_lock import check_out_free
     from flows.prefect_api import prefect_api, redacted_url
+    from omics.simulate.effects import SCALES
 
+    if not study_yaml and scale not in SCALES:
+        raise OmicsInputError("--scale", repr(scale), "one of " + ", ".join(SCALES))
+    check_out_free(out)  # another run writing --out: refused before any server starts
     if cluster:
         load_cluster_spec(cluster, cluster_config)  # a bad name or spec stops here, in one line
     started = time.monotonic()

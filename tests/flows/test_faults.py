@@ -65,3 +65,44 @@ def test_kill_during_ingest_keeps_previous_store_and_rerun_completes(tmp_path):
     assert (out / "report.html").exists()
     assert [p.name for p in out.glob(".study.zarr.*")] == []  # the killed run's staging cleaned
     assert marked_processes(marker) == []
+
+
+def test_second_run_on_the_same_out_is_refused_and_a_failed_run_leaves_no_old_report(
+        tmp_path):
+    """Two runs on one --out interleaved their writes; a run killed after start left the
+    previous run's report beside new results."""
+    marker = uuid.uuid4().hex
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["OMICS_TEST_MARKER"] = marker
+    out = tmp_path / "demo"
+    (out / "results").mkdir(parents=True)
+    (out / "report.html").write_text("the previous run's report")
+    (out / "results" / "previous.tsv").write_text("a\n1\n")
+    first = subprocess.Popen([OMICS, "run", "--scale", "small", "--out", str(out)], env=env,
+                             cwd=tmp_path, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while not (out / "inputs" / "study.yaml").exists():  # the flow holds --out by now
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        assert not (out / "report.html").exists()
+        second = subprocess.run([OMICS, "run", "--scale", "small", "--out", str(out)],
+                                env=env, cwd=tmp_path, capture_output=True, text=True,
+                                timeout=60)
+        assert second.returncode == 2
+        holder = (out / ".omics-run.lock").read_text()
+        assert second.stderr.strip().splitlines() == [
+            f"error: {out}: found another omics run writing this folder (process {holder}); "
+            "expected one run per results folder at a time: wait for it to finish or choose "
+            "another --out"]
+    finally:
+        for process in [psutil.Process(first.pid), *marked_processes(marker)]:
+            try:
+                process.send_signal(signal.SIGKILL)
+            except psutil.NoSuchProcess:
+                pass
+        first.wait(timeout=30)
+    assert (out / "results" / "previous.tsv").read_text() == "a\n1\n"  # results/ not half-new
+    assert not (out / "report.html").exists()
+    assert marked_processes(marker) == []
