@@ -22,7 +22,13 @@ from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
 from omics.steps.summary import export_results, findings, render_markdown
-from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
+from omics.store.atomic import (
+    discard_staging,
+    new_staging_dir,
+    relocated,
+    replace_directory,
+    write_atomically,
+)
 
 __all__ = ["omics_pipeline"]
 
@@ -86,14 +92,14 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
         discard_staging(staged)
         raise
     replace_directory(staged, results)
-    network, tables = _published(network, staged, results), _published(tables, staged, results)
+    network, tables = relocated(network, staged, results), relocated(tables, staged, results)
     lines = findings(store, analyses)
     export_modalities(store, out / "modalities")
     report = build_report(store, out / "report.html")
     paths = {"store": store, "results": str(results), "graph": network["files"]["graphml"],
              "report": str(report)}
     markdown = render_markdown("omics-axis pipeline", lines, paths)
-    (out / "summary.md").write_text(markdown + "\n")
+    write_atomically(out / "summary.md", markdown + "\n")
     create_markdown_artifact(markdown=markdown, key="omics-axis-summary",
                              description="Findings and result paths of this pipeline run")
     for contrast, result in analyses.get("differential_proteomics", {}).items():
@@ -104,24 +110,6 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
             description=f"Top proteins by p-value, {contrast}")
     summary = {"modalities": shapes, "findings": lines, "paths": paths, "tables": tables,
                "analyses": analyses, "network": network}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    write_atomically(out / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
     return summary
 
-
-def _published(value, staged: Path, results: Path):
-    """``value`` (a summary: dicts, lists, text) with paths in the staging folder replaced
-    by their place in ``results``.
-
-    Examples
-    --------
-    >>> _published({"files": ["/o/.results.staging-1/network/a.graphml"], "n": 3},
-    ...            Path("/o/.results.staging-1"), Path("/o/results"))
-    {'files': ['/o/results/network/a.graphml'], 'n': 3}
-    """
-    if isinstance(value, dict):
-        return {k: _published(v, staged, results) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_published(v, staged, results) for v in value)
-    if isinstance(value, str) and value.startswith(str(staged)):
-        return str(results) + value[len(str(staged)):]
-    return value

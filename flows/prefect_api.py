@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["free_port", "healthy", "is_loopback", "prefect_api", "redacted_url",
-           "server_environment", "start_server", "stop_process_group"]
+__all__ = ["free_port", "healthy", "is_loopback", "prefect_api", "reap_previous_server",
+           "redacted_url", "server_environment", "start_server", "stop_process_group"]
 
 _STARTUP_TIMEOUT_S = 90
 
@@ -105,19 +105,66 @@ def server_environment(home: Path, api_url: str, ui: bool) -> dict[str, str]:
             "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_API_URL": api_url}
 
 
+def _stop_when_parent_dies() -> None:
+    """In the child before ``exec``: SIGTERM when the process that started it dies (Linux
+    ``PR_SET_PDEATHSIG``), so a killed ``omics run`` does not leave its server behind."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pid file reaps it on the next start
+        pass
+
+
+def _pid_file(home: Path, server_pid: int) -> Path:
+    return home / f"server-{server_pid}.pid"
+
+
+def reap_previous_server(home: Path) -> list[int]:
+    """Stop the Prefect servers recorded in ``home/server-<pid>.pid`` whose starter (the pid
+    in the file) is dead: left by a run killed before it could stop them. Servers of runs
+    still going are left alone. Returns the process ids stopped."""
+    import psutil
+
+    stopped = []
+    for pid_file in home.glob("server-*.pid"):
+        try:
+            server, starter = int(pid_file.stem.split("-")[1]), int(pid_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if psutil.pid_exists(starter):
+            continue
+        pid_file.unlink(missing_ok=True)
+        try:
+            command = " ".join(psutil.Process(server).cmdline())
+        except psutil.Error:
+            continue
+        if "prefect" in command and "server start" in command:
+            try:
+                os.killpg(server, signal.SIGTERM)
+                stopped.append(server)
+            except ProcessLookupError:
+                pass
+    return stopped
+
+
 def start_server(home: Path, host: str, port: int, ui: bool = False) -> subprocess.Popen:
     """``prefect server start`` in its own process group, logging to ``home/server.log``;
     returns once ``/api/health`` answers (stops it and raises if it does not). ``home``
-    (database, logs, cached results) is made readable by its owner only."""
+    (database, logs, cached results) is made readable by its owner only. The server gets
+    SIGTERM when this process dies, and its pid is kept in ``home/server-<pid>.pid``: a
+    server left by a killed run is stopped on the next start."""
     home.mkdir(parents=True, exist_ok=True)
     home.chmod(0o700)
+    reap_previous_server(home)
     url = f"http://{host}:{port}/api"
     prefect = Path(sys.executable).with_name("prefect")
     with open(home / "server.log", "ab") as log:
         process = subprocess.Popen(
             [str(prefect), "server", "start", "--host", host, "--port", str(port)],
             env=server_environment(home, url, ui), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_stop_when_parent_dies)  # noqa: PLW1509
+    _pid_file(home, process.pid).write_text(str(os.getpid()))
     deadline = time.monotonic() + _STARTUP_TIMEOUT_S
     try:
         while not healthy(url):
@@ -153,6 +200,7 @@ def prefect_api(home: str | Path) -> Iterator[str]:
         yield url
     finally:
         stop_process_group(process)
+        _pid_file(home, process.pid).unlink(missing_ok=True)
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from os import PathLike
 
 __all__ = ["OmicsInputError"]
@@ -51,7 +52,19 @@ class OmicsInputError(ValueError):
             location += f":{line}"
             if column is not None:
                 location += f":{column}"
-        super().__init__(f"{location}: found {_shortened(found)}; expected {expected}")
+        super().__init__(_one_line(f"{location}: found {_shortened(found)}; "
+                                   f"expected {expected}"))
+
+
+def _one_line(text: str) -> str:
+    r"""Line breaks (e.g. in a library's message quoted in ``found``) become spaces.
+
+    Examples
+    --------
+    >>> _one_line("invalid YAML (bad character\n  in position 0)")
+    'invalid YAML (bad character in position 0)'
+    """
+    return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
 def _shortened(text: str, limit: int = 200) -> str:

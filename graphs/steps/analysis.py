@@ -44,6 +44,7 @@ from omics.pl.network import network_figure
 from omics.steps.analysis import expression_genes, gene_symbols
 from omics.steps.summary import differential_analyses
 from omics.store import layout
+from omics.store.atomic import write_atomically
 from omics.store.reader import open_proteomics, open_transcriptomics
 from omics.store.results import read_result, result_names
 from omics.store.variables import flat_name
@@ -182,8 +183,7 @@ def _write_report(out: Path, nodes: pd.DataFrame, seed_rule: str, prior: bool) -
     lines += [f"- {row.summary} (propagation p {row.propagation_p:.3g})"
               for row in ordered.itertuples()]
     path = out / "axis_report.md"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_atomically(path, "\n".join(lines) + "\n")
 
 
 def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Path | None = None,
@@ -270,5 +270,6 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
                                                     "networks": summary["networks"],
                                                     "seeds_used": seeds,
                                                     "seed_rule": seed_rule})
-    (out / "network_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    write_atomically(out / "network_summary.json",
+                     json.dumps(summary, indent=2, default=str) + "\n")
     return summary

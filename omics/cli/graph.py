@@ -98,6 +98,7 @@ def graph_command(
     from graphs.steps.analysis import NetworkPlan, analyse_axis_network
     from omics.cli.progress import compute_with_progress
     from omics.io.networks import NETWORK_OPTIONS, network_options
+    from omics.store.atomic import discard_staging, new_staging_dir, publish_files, relocated
     from omics.store.reader import require_store
 
     network, formats = network or [], network_format or []
@@ -121,8 +122,16 @@ def graph_command(
     with open_cluster(spec) as running, Client(running.address,
                                                **running.client_kwargs) as client:
         console.print(f"Dask dashboard: {client.dashboard_link}")
-        summary = analyse_axis_network(plan, out, store, compute=lambda *tasks: (
-            compute_with_progress(*tasks, description="randomised networks", console=console)))
+        staged = new_staging_dir(out)  # out gets complete files only, also on failure
+        try:
+            summary = analyse_axis_network(plan, staged, store, compute=lambda *tasks: (
+                compute_with_progress(*tasks, description="randomised networks",
+                                      console=console)))
+        except BaseException:
+            discard_staging(staged)
+            raise
+        publish_files(staged, out)
+        summary = relocated(summary, staged, out)
     console.print(f"Network {summary['network_nodes']:,} genes, {summary['network_edges']:,} "
                   f"edges; context subnetwork {summary['context_nodes']} genes, "
                   f"{summary['context_edges']} edges; {summary['significant_nodes']} genes with "

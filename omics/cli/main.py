@@ -6,6 +6,9 @@ without a traceback. Only ``omics run`` imports Prefect (lazily, after choosing 
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import signal
 import sys
 import time
@@ -206,8 +209,6 @@ def serve(
 ) -> None:
     """Serve the Prefect deployments: server + UI, work pool, deployments, worker (Ctrl-C
     stops them all)."""
-    import os
-
     from flows.prefect_api import is_loopback
     from flows.serve import serve as serve_deployments
 
@@ -231,6 +232,23 @@ app.command("graph")(graph_command)
 app.add_typer(network_app, name="network")
 
 
+#: Write errors of a full disk, a quota or a file-size limit: one line, not a traceback.
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _full_disk(exc: OSError) -> tuple[str, str] | None:
+    """The file a write failed on for lack of space, quota or file-size limit, and why (also
+    inside the error list of ``shutil.copytree``); None for any other OS error."""
+    if exc.errno in _DISK_FULL:
+        return str(exc.filename or "an output file"), os.strerror(exc.errno)
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        for _, target, why in exc.args[0]:
+            for code in _DISK_FULL:
+                if f"[Errno {code}]" in str(why):
+                    return str(target), os.strerror(code)
+    return None
+
+
 def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
     raise SystemExit(128 + signum)
 
@@ -247,6 +265,14 @@ def main() -> None:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
     except typer.Abort:
         sys.exit(130)
+    except OSError as exc:
+        full = _full_disk(exc)
+        if full is None:
+            raise
+        err_console.print(f"error: {full[0]}: found no room to write it ({full[1]}); expected "
+                          "free space (or a larger quota) for the outputs; nothing partly "
+                          "written was kept", soft_wrap=True)
+        sys.exit(1)
     except Exception as exc:
         if _is_usage_error(exc):
             exc.show()

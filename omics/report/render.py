@@ -44,6 +44,7 @@ from omics.steps.analysis import (
 from omics.steps.sample_map import subjects_missing
 from omics.steps.summary import AXIS_GENES, differential_analyses, differential_overview
 from omics.store import layout
+from omics.store.atomic import write_atomically
 from omics.store.reader import describe_groups, open_proteomics, open_table
 from omics.store.results import open_result, read_result, recorded_parameters, result_names
 from omics.store.variables import flat_name
@@ -296,8 +297,4 @@ def build_report(store: str | Path, out: str | Path) -> Path:
         clinical_biomarker="roc" in result_names(store, "clinical"),
         dose_response=_dose_response(store), network=_network(store),
         methods=_methods(store))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.partial")
-    temporary.write_text(html, encoding="utf-8")
-    temporary.replace(out)
-    return out
+    return write_atomically(out, html)

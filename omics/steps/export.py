@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -67,15 +68,22 @@ def export_modalities(store: str | Path, out_dir: str | Path) -> list[Path]:
         adata = open_transcriptomics(store, name)
         adata.uns.pop("provenance", None)
         modalities[name] = adata
-    written = []
-    for name, adata in modalities.items():
-        path = out / f"{name}.h5ad"
-        adata.write_h5ad(path)
-        written.append(path)
+    written = [_complete_or_absent(out / f"{name}.h5ad", adata.write_h5ad)
+               for name, adata in modalities.items()]
     if modalities:
-        path = out / "study.h5mu"
         with mudata.set_options(pull_on_update=False), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # gene names shared by modalities
-            mudata.MuData(modalities).write(path)
-        written.append(path)
+            written.append(_complete_or_absent(out / "study.h5mu",
+                                               mudata.MuData(modalities).write))
     return written
+
+
+def _complete_or_absent(path: Path, write) -> Path:
+    """``write(partial)`` to a hidden sibling, then rename it to ``path``."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path

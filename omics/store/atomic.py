@@ -19,9 +19,12 @@ import pandas as pd
 __all__ = [
     "discard_staging",
     "new_staging_dir",
+    "publish_files",
     "recover_interrupted",
+    "relocated",
     "replace_directory",
     "staged_directory",
+    "write_atomically",
     "write_table_atomically",
 ]
 
@@ -142,3 +145,68 @@ def write_table_atomically(frame: pd.DataFrame, path: str | Path, **to_csv) -> N
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: str | Path, content: str | bytes) -> Path:
+    """Write ``content`` to a hidden sibling of ``path``, then rename it into place: ``path``
+    is its previous version or complete, never a part (also when the disk fills up).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "summary.md"
+    >>> write_atomically(target, "# findings\\n").read_text()
+    '# findings\\n'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def publish_files(staged: str | Path, out: str | Path) -> None:
+    """Move every file of the staging folder ``staged`` into ``out`` (same relative paths,
+    each replacing any file of that name), then remove ``staged``: ``out`` gets complete
+    files only, and files of ``out`` that the run did not write stay.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> staged = new_staging_dir(base / "out")
+    >>> _ = write_atomically(staged / "a.txt", "new")
+    >>> publish_files(staged, base / "out")
+    >>> (base / "out" / "a.txt").read_text(), staged.exists()
+    ('new', False)
+    """
+    staged, out = Path(staged), Path(out)
+    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+        target = out / path.relative_to(staged)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    discard_staging(staged)
+
+
+def relocated(value, old: str | Path, new: str | Path):
+    """``value`` (dicts, lists and text, e.g. a summary) with paths under ``old`` moved
+    under ``new``.
+
+    Examples
+    --------
+    >>> relocated({"files": ["/o/.r.staging-1/a.graphml"], "n": 3}, "/o/.r.staging-1", "/o/r")
+    {'files': ['/o/r/a.graphml'], 'n': 3}
+    """
+    if isinstance(value, dict):
+        return {k: relocated(v, old, new) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(relocated(v, old, new) for v in value)
+    if isinstance(value, str | Path) and str(value).startswith(str(old)):
+        return type(value)(str(new) + str(value)[len(str(old)):])
+    return value

@@ -106,3 +106,33 @@ def test_second_run_on_the_same_out_is_refused_and_a_failed_run_leaves_no_old_re
     assert (out / "results" / "previous.tsv").read_text() == "a\n1\n"  # results/ not half-new
     assert not (out / "report.html").exists()
     assert marked_processes(marker) == []
+
+
+def test_killed_run_takes_its_private_server_with_it(tmp_path):
+    """SIGKILL of the omics process alone (not its group) left the Prefect server running."""
+    marker = uuid.uuid4().hex
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["OMICS_TEST_MARKER"] = marker
+    out = tmp_path / "demo"
+    run = subprocess.Popen([OMICS, "run", "--scale", "small", "--out", str(out)], env=env,
+                           cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    try:
+        while not (out / "inputs" / "study.yaml").exists():  # the server is up by now
+            assert run.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        servers = [p for p in marked_processes(marker) if "server" in " ".join(p.cmdline())]
+        assert servers
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=30)
+        _, alive = psutil.wait_procs(servers, timeout=60)
+        assert alive == []
+    finally:
+        for process in marked_processes(marker):
+            process.send_signal(signal.SIGKILL)
+    pid_files = list((tmp_path / ".omics" / "prefect").glob("server-*.pid"))
+    assert len(pid_files) == 1  # the killed run could not remove it: the next start reaps it
+    from flows.prefect_api import reap_previous_server
+
+    assert reap_previous_server(tmp_path / ".omics" / "prefect") == []  # already stopped
+    assert list((tmp_path / ".omics" / "prefect").glob("server-*.pid")) == []

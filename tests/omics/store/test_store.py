@@ -68,23 +68,83 @@ def test_chunk_size_is_configurable_in_the_study(small_cohort, tmp_path):
     assert meta["chunk_grid"]["configuration"]["chunk_shape"] == [rows, n_samples]
 
 
-def _create_parents(args) -> None:
-    from omics.store.writer import ensure_parent_groups
+def _write_tables(args) -> None:
+    import pandas as pd
+
+    from omics.store.writer import write_table
 
     store, index = args
-    ensure_parent_groups(store, f"tables/t{index}")
+    write_table(store, f"tables/t{index}", pd.DataFrame({"x": [index]}), dim="row")
+
+
+def _busy(seconds: float) -> None:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
 
 
 def test_concurrent_writers_create_parent_groups_without_clashing(tmp_path):
-    """Four processes creating ``tables/`` at once (zarr raised ContainsGroupError in 24 of
-    40 such trials before the fix)."""
+    """Four processes writing ``tables/t<i>`` at once, 100 trials, with two more processes
+    keeping both cores busy (zarr raised ContainsGroupError in 24 of 40 four-process trials
+    before the fix, 30 of 160 in a stress run)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     import zarr
 
-    with ProcessPoolExecutor(4) as pool:
-        for trial in range(20):
-            store = str(tmp_path / f"s{trial}.zarr")
-            zarr.open_group(store, mode="w", zarr_format=3)
-            list(pool.map(_create_parents, [(store, i) for i in range(4)]))
-            assert zarr.open_group(store, path="tables", mode="r") is not None
+    from omics.store import open_table
+
+    busy = [multiprocessing.get_context("spawn").Process(target=_busy, args=(600,),
+                                                         daemon=True) for _ in range(2)]
+    for process in busy:
+        process.start()
+    try:
+        with ProcessPoolExecutor(4) as pool:
+            for trial in range(100):
+                store = str(tmp_path / f"s{trial}.zarr")
+                zarr.open_group(store, mode="w", zarr_format=3)
+                list(pool.map(_write_tables, [(store, i) for i in range(4)]))
+                assert [int(open_table(store, f"tables/t{i}")["x"].iloc[0])
+                        for i in range(4)] == [0, 1, 2, 3]
+    finally:
+        for process in busy:
+            process.terminate()
+            process.join()
+
+
+def _file_size_limit() -> None:
+    """In the child: writes beyond 20 kB fail with EFBIG, as on a full disk."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+def test_full_disk_is_one_line_and_leaves_no_partial_files(small_store, small_cohort,
+                                                           tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.editing import file_tree
+
+    omics = str(Path(sys.executable).with_name("omics"))
+    before = file_tree(small_store.parent)
+    ingest = subprocess.run([omics, "ingest", str(small_cohort), "--store", str(small_store)],
+                            capture_output=True, text=True, preexec_fn=_file_size_limit,
+                            timeout=300)
+    assert ingest.returncode == 1 and "Traceback" not in ingest.stderr
+    (line,) = ingest.stderr.strip().splitlines()
+    assert line.startswith(f"error: {small_store.parent}/.{small_store.name}.staging-")
+    assert line.endswith(": found no room to write it (File too large); expected free space "
+                         "(or a larger quota) for the outputs; nothing partly written was kept")
+    assert file_tree(small_store.parent) == before  # no staging folder, the store as it was
+    report = subprocess.run([omics, "report", str(small_store), "--out",
+                             str(tmp_path / "out" / "report.html")], capture_output=True,
+                            text=True, preexec_fn=_file_size_limit, timeout=300)
+    assert report.returncode == 1, report.stderr
+    assert "found no room to write it (File too large)" in report.stderr
+    assert list((tmp_path / "out").iterdir()) == []
