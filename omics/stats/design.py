@@ -63,6 +63,11 @@ def check_formula(formula: str, columns: Iterable[str]) -> None:
         tokens = list(tokenize.generate_tokens(io.StringIO(formula).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         raise OmicsInputError("design", f"{formula!r}, which does not parse", expected) from None
+    tildes = [i for i, token in enumerate(tokens) if token.string == "~"]
+    if len(tildes) > 1 or (tildes and tildes[0] > 0):
+        raise OmicsInputError("design", f"{formula!r}, which has a left-hand side",
+                              "a one-sided formula (the values are the response), e.g. "
+                              "'~ 0 + group'")
     for token in tokens:
         if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,
                           tokenize.INDENT, tokenize.DEDENT):

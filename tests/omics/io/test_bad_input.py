@@ -290,3 +290,12 @@ def test_sample_left_out_by_selection_is_not_refused(cohort_copy):
     cohort_copy.write_text(study)
     result = _validate(cohort_copy)
     assert result.returncode == 0, result.stderr
+
+
+def test_messages_print_names_as_they_are(tmp_path):
+    """rich turned ``:smile:`` in a file name into an emoji and ``[bold]`` into style."""
+    name = tmp_path / "[bold]study:smile:.yaml"
+    result = _validate(name)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"error: {name}: found no such file; expected an "
+                                     "existing study YAML file")

@@ -70,6 +70,19 @@ def test_design_formulas_are_checked_before_formulaic_sees_them(formula, token):
         "columns (condition, plex, reference, dose), 0/1, + - : * and C(column)")
 
 
+@pytest.mark.parametrize("formula", ["condition ~ dose", "~ dose ~ plex", "condition ~"])
+def test_formulas_with_a_left_hand_side_are_refused(formula):
+    """formulaic returned (lhs, rhs) matrices: a ValueError or AttributeError traceback
+    (found by tests/test_fuzz.py)."""
+    from omics.stats.design import design_matrix
+
+    with pytest.raises(OmicsInputError) as caught:
+        design_matrix(SHEET.dropna(), formula)
+    assert str(caught.value) == (
+        f"design: found {formula!r}, which has a left-hand side; expected a one-sided formula "
+        "(the values are the response), e.g. '~ 0 + group'")
+
+
 def test_allowed_formulas_still_build_their_designs():
     from omics.stats.design import design_matrix
 
