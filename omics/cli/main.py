@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import sys
@@ -172,6 +173,9 @@ def run(
 
     if not study_yaml and scale not in SCALES:
         raise OmicsInputError("--scale", repr(scale), "one of " + ", ".join(SCALES))
+    if address and not re.fullmatch(r"(tcp|tls)://[\w.\-\[\]:]+:\d{1,5}", address):
+        raise OmicsInputError("--address", repr(address),
+                              "a Dask scheduler address tcp://host:port (or tls://host:port)")
     check_out_free(out)  # another run writing --out: refused before any server starts
     if cluster:
         load_cluster_spec(cluster, cluster_config)  # a bad name or spec stops here, in one line

@@ -279,3 +279,27 @@ def test_the_fdr_level_of_the_plan_sets_what_is_called(small_cohort, small_store
         summary[name]["significant_fdr_0.05"]
     line = next(line for line in findings(small_store, {}) if f"Proteome {name} " in line)
     assert f"{summary[name]['significant']:,} proteins at FDR < 0.1" in line
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--scale", "huge"], "error: --scale: found 'huge'; expected one of small, default"),
+    (["--address", "localhost"], "error: --address: found 'localhost'; expected a Dask "
+                                 "scheduler address tcp://host:port (or tls://host:port)"),
+    (["--cluster", "nope", "--cluster-config", "/nonexistent.yaml"],
+     "error: /nonexistent.yaml: found no such file; expected a clusters YAML (see "
+     "deploy/clusters.yaml)"),
+])
+def test_run_options_are_checked_before_any_server_starts(tmp_path, options, message):
+    """``--scale huge`` ran 65 s (a Prefect server, a flow) before failing."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    omics = str(Path(sys.executable).with_name("omics"))
+    started = time.monotonic()
+    done = subprocess.run([omics, "run", "--out", str(tmp_path / "out"), *options],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert (done.returncode, done.stderr.strip()) == (2, message)
+    assert "Prefect API" not in done.stdout and not (tmp_path / "out").exists()
+    assert not (tmp_path / ".omics").exists() and time.monotonic() - started < 30
