@@ -21,7 +21,7 @@ from flows.runtime import records_flow_run, run_cluster
 from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
-from omics.steps.summary import export_results, findings, render_markdown
+from omics.steps.summary import export_results, findings, record_findings, render_markdown
 from omics.store.atomic import (
     discard_staging,
     new_staging_dir,
@@ -94,8 +94,9 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
     replace_directory(staged, results)
     network, tables = relocated(network, staged, results), relocated(tables, staged, results)
     lines = findings(store, analyses)
+    record_findings(store, lines)
     export_modalities(store, out / "modalities")
-    report = build_report(store, out / "report.html")
+    report = build_report(store, out / "report.html", findings=lines)
     paths = {"store": store, "results": str(results), "graph": network["files"]["graphml"],
              "report": str(report)}
     markdown = render_markdown("omics-axis pipeline", lines, paths)
@@ -104,8 +105,8 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
                              description="Findings and result paths of this pipeline run")
     for contrast, result in analyses.get("differential_proteomics", {}).items():
         create_table_artifact(
-            table=[{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-                   for row in result["top"]],
+            table=[{k: (float(f"{v:.4g}") if isinstance(v, float) else v)  # never p = 0
+                    for k, v in row.items()} for row in result["top"]],
             key=f"top-proteins-{contrast}".replace("_", "-").lower(),
             description=f"Top proteins by p-value, {contrast}")
     summary = {"modalities": shapes, "findings": lines, "paths": paths, "tables": tables,

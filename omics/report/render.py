@@ -34,6 +34,7 @@ from sklearn.metrics import roc_curve
 from omics.io.anndata_convert import coordinate_frame
 from omics.pl import figures as plots
 from omics.preprocess import log2_intensity
+from omics.report.headline import headline_numbers
 from omics.report.network_section import network_section
 from omics.stats.selection import select_samples
 from omics.steps.analysis import (
@@ -42,7 +43,13 @@ from omics.steps.analysis import (
     recorded_proteomics_plan,
 )
 from omics.steps.sample_map import subjects_missing
-from omics.steps.summary import AXIS_GENES, differential_analyses, differential_overview
+from omics.steps.summary import (
+    AXIS_GENES,
+    differential_analyses,
+    differential_overview,
+    recorded_findings,
+)
+from omics.steps.summary import findings as differential_findings
 from omics.store import layout
 from omics.store.atomic import write_atomically
 from omics.store.reader import describe_groups, open_proteomics, open_table
@@ -123,7 +130,13 @@ def _design_groups(samples: pd.DataFrame, plan) -> pd.Series:
     return pd.Series("samples", index=samples.index, name="one group")
 
 
-def _differential(store: Path) -> list[dict]:
+def _full_table(out: Path, analysis: str, name: str) -> str | None:
+    """Relative link from the report to the pipeline's TSV of one result, when it is there."""
+    path = out.parent / "results" / f"{analysis}__{name}.tsv"
+    return f"results/{path.name}" if path.exists() else None
+
+
+def _differential(store: Path, out: Path) -> list[dict]:
     sections = []
     for analysis in differential_analyses(store):
         for contrast in result_names(store, analysis):
@@ -136,6 +149,7 @@ def _differential(store: Path) -> list[dict]:
             top["fdr"] = top["fdr"].map(_p_text)
             sections.append({
                 "analysis": analysis.replace("_", " "), "contrast": contrast,
+                "anchor": f"{analysis}-{contrast}", "full": _full_table(out, analysis, contrast),
                 **{k: overview[k] for k in ("tested", "total", "untestable", "filtered",
                                             "samples", "non_estimable", "method",
                                             "preprocessing", "n_samples", "n_samples_total")},
@@ -221,7 +235,7 @@ def _dose_response(store: Path) -> list[dict]:
                     "Dose-response with four-parameter logistic fits")]
 
 
-def _network(store: Path) -> dict | None:
+def _network(store: Path, out: Path) -> dict | None:
     if "nodes" not in result_names(store, "network"):
         return None
     plan = recorded_parameters(store, "network", "nodes")
@@ -231,6 +245,8 @@ def _network(store: Path) -> dict | None:
     if section is not None:
         section["seed_rule"] = plan.get("seed_rule", "")
         section["prior"] = plan.get("prior", True)
+        section["full_nodes"] = _full_table(out, "network", "nodes")
+        section["full_edges"] = _full_table(out, "network", "edges")
     return section
 
 
@@ -277,9 +293,31 @@ def _methods(store: Path) -> list[str]:
     return text or ["No analysis results are in this store yet (run omics run)."]
 
 
-def build_report(store: str | Path, out: str | Path) -> Path:
-    """Write the report of ``store`` to ``out`` (atomically) and return its path."""
+def _summary(store: Path, lines: list[str] | None) -> tuple[list[str], str]:
+    """The finding lines for the top of the report, and a note on where they come from."""
+    if lines is not None:
+        return lines, ""
+    recorded = recorded_findings(store)
+    if recorded is not None:
+        return recorded, ""
+    if not (store / layout.RESULTS).exists():
+        return [], "No analysis results are in this store yet (run omics run)."
+    return (differential_findings(store, {}),
+            "The summary of the last pipeline run no longer matches the store's results (or "
+            "there was none): only the differential results are summarised here; run "
+            "omics run for the full summary.")
+
+
+def build_report(store: str | Path, out: str | Path, findings: list[str] | None = None
+                 ) -> Path:
+    """Write the report of ``store`` to ``out`` (atomically) and return its path.
+
+    ``findings`` are the summary lines of the run (:func:`omics.steps.summary.findings`);
+    without them the lines recorded in the store by the last run are used while its results
+    are unchanged.
+    """
     store, out = Path(store), Path(out)
+    lines, note = _summary(store, findings)
     group_rows, files = _group_rows(store)
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: resources.files("omics.report").joinpath(
@@ -292,9 +330,10 @@ def build_report(store: str | Path, out: str | Path) -> Path:
         store=str(store), created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=metadata.version("omics-axis"), groups=group_rows, files=files,
         missing_subjects={m: len(s) for m, s in subjects_missing(store).items() if s},
-        versions=versions, qc=_qc(store), differential=_differential(store),
+        versions=versions, qc=_qc(store), differential=_differential(store, out),
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
-        dose_response=_dose_response(store), network=_network(store),
-        methods=_methods(store))
+        dose_response=_dose_response(store), network=_network(store, out),
+        methods=_methods(store), findings=lines, findings_note=note,
+        headline=headline_numbers(store))
     return write_atomically(out, html)

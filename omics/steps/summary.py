@@ -9,6 +9,7 @@ import numpy as np
 
 from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS
 from omics.store import layout
+from omics.store.input_keys import recorded_key
 from omics.store.results import read_result, recorded_parameters, result_names
 
 __all__ = [
@@ -19,8 +20,14 @@ __all__ = [
     "dose_response_findings",
     "export_results",
     "findings",
+    "record_findings",
+    "recorded_findings",
     "render_markdown",
 ]
+
+#: Attribute of the store's ``results`` group holding the last run's findings and the input
+#: keys of the results they describe.
+FINDINGS_ATTR = "omics_findings"
 
 AXIS_GENES = ("ANXA6", "EGFR", "CBL")
 
@@ -156,6 +163,48 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
                      f"{analyses['gene_pairs']['modality']}: Spearman rho "
                      f"{pair['spearman_rho']:.2f} (p {_fmt(pair['spearman_p'])}, n {pair['n']})")
     return lines
+
+
+def _result_keys(store: Path) -> dict[str, str | None]:
+    results = Path(store) / layout.RESULTS
+    names = sorted(p.name for p in results.iterdir() if (p / "zarr.json").exists()
+                   and not p.name.startswith(".")) if results.exists() else []
+    return {name: recorded_key(store, f"{layout.RESULTS}/{name}") for name in names}
+
+
+def record_findings(store: str | Path, lines: list[str]) -> None:
+    """Keep a run's finding lines in the store with the keys of the results they describe,
+    for the report (:func:`recorded_findings`)."""
+    import zarr
+
+    group = zarr.open_group(str(Path(store) / layout.RESULTS), mode="a", zarr_format=3)
+    group.attrs[FINDINGS_ATTR] = json.dumps({"lines": lines, "keys": _result_keys(store)})
+
+
+def recorded_findings(store: str | Path) -> list[str] | None:
+    """The findings recorded by the last pipeline run, or ``None`` when there are none or
+    any result changed since (e.g. ``omics clinical`` replaced the clinical analysis).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from omics.store.writer import create_store
+    >>> store = tempfile.mkdtemp() + "/s.zarr"
+    >>> _ = create_store(store, study_name="demo")
+    >>> record_findings(store, ["ANXA6 up 4.7x"])
+    >>> recorded_findings(store)
+    ['ANXA6 up 4.7x']
+    """
+    import zarr
+
+    path = Path(store) / layout.RESULTS
+    if not (path / "zarr.json").exists():
+        return None
+    recorded = zarr.open_group(str(path), mode="r").attrs.get(FINDINGS_ATTR)
+    if recorded is None:
+        return None
+    recorded = json.loads(recorded)
+    return recorded["lines"] if recorded["keys"] == _result_keys(store) else None
 
 
 def clinical_findings(clinical: dict) -> list[str]:

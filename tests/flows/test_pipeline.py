@@ -139,8 +139,15 @@ def test_report_has_every_section(pipeline_run):
     assert "node colour: protein_log2_fc__resistant_vs_sensitive_cells" in html
 
 
+#: Script injected into the report (see its header comment).
+_PROBE = "<script>" + (Path(__file__).with_name("report_probe.js")).read_text() + "</script>"
+
+
 def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):
-    """The browser check: the DOM has the sections, every image decodes, no console error."""
+    """The browser check: the summary leads, every sortable table sorts on every header
+    (6 of 7 threw on a click before: the script numbered header cells across all tables),
+    no p or FDR reads 0, every image decodes, no console error."""
+    import re
     import shutil
     import subprocess
 
@@ -153,23 +160,27 @@ def test_report_renders_in_headless_chromium(pipeline_run, tmp_path):
              "--disable-background-networking", "--disable-component-update",
              "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
     shot = tmp_path / "report.png"
-    taken = subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1200,3000",
+    taken = subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1280,900",
                             report.as_uri()], capture_output=True, text=True, timeout=120)
     assert taken.returncode == 0, taken.stderr[-1000:]
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+    page = report.read_text()
+    assert page.index('id="summary"') < page.index('id="differential"') < page.index(
+        'id="overview"')  # findings first, provenance last
+    assert "ANXA6" in page[page.index('id="summary"'):page.index('id="differential"')]
     probe = tmp_path / "probe.html"
-    script = ("<script>window.onload=function(){var bad=Array.from(document.images)"
-              ".filter(function(i){return !(i.complete&&i.naturalWidth>0)}).length;"
-              "document.body.setAttribute('data-broken-images',bad);}</script>")
-    probe.write_text(report.read_text().replace("</body>", script + "</body>"))
+    probe.write_text(page.replace("</body>", _PROBE + "</body>"))
     dom = subprocess.run([chromium, *flags, "--enable-logging=stderr", "--v=0",
-                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                          "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()],
                          capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-1000:]
-    for title in ("Study overview", "Differential abundance", "Clinical biomarker",
-                  "Dose-response", "Network context", "Methods"):
+    for title in ("Summary", "Differential abundance", "Clinical biomarker", "Dose-response",
+                  "Network context", "Methods", "Data and provenance"):
         assert f"<h2>{title}</h2>" in dom.stdout
-    assert 'data-broken-images="0"' in dom.stdout
+    body = re.search(r"<body([^>]*)>", dom.stdout).group(1)
+    assert int(re.search(r'data-tables="(\d+)"', body).group(1)) >= 7
+    assert 'data-sort-problems="none"' in body, body
+    assert 'data-zero-p="0"' in body and 'data-broken-images="0"' in body, body
     assert ":CONSOLE(" not in dom.stderr  # the page logs nothing, errors included
 
 

@@ -28,7 +28,7 @@ def test_report_of_a_proteomics_only_store_leaves_the_other_sections_out(tmp_pat
     store = ingest_study(tmp_path / "study.yaml", tmp_path / "s.zarr")
     html = build_report(store, tmp_path / "report.html").read_text()
     sections = re.findall(r"<h2>(.*?)</h2>", html)
-    assert sections == ["Study overview", "Quality control", "Methods"]
+    assert sections == ["Summary", "Quality control", "Methods", "Data and provenance"]
     assert "proteomics_tmt.tsv" in html and "No analysis results" in html
     assert "Reference channels across plexes" in html
     images = _images(html)

@@ -1,0 +1,46 @@
+"""Human-readable axis titles from column names: words, units and gene symbols.
+
+Examples
+--------
+>>> readable("serum_exo_anxa6_ng_ml")
+'serum exo ANXA6 (ng/mL)'
+>>> readable("gemcitabine_um"), readable("pfs_months"), readable("ihc_anxa6_hscore")
+('gemcitabine (µM)', 'PFS (months)', 'IHC ANXA6 H-score')
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["readable"]
+
+#: Column-name endings and the unit they stand for.
+_UNITS = (("_ng_ml", "ng/mL"), ("_pg_ml", "pg/mL"), ("_ug_ml", "µg/mL"), ("_mg_ml", "mg/mL"),
+          ("_nm", "nM"), ("_um", "µM"), ("_months", "months"),
+          ("_days", "days"), ("_years", "years"), ("_pct", "%"), ("_percent", "%"))
+#: Words written otherwise in papers.
+_WORDS = {"hscore": "H-score", "ihc": "IHC", "pfs": "PFS", "os": "OS", "dfs": "DFS",
+          "mrna": "mRNA", "rna": "RNA", "auc": "AUC", "ic50": "IC50", "sd": "SD",
+          "log2": "log2", "fc": "FC"}
+_GENE_LIKE = re.compile(r"[a-z]+[0-9]+[a-z0-9]*|egfr|cbl|erbb2|myc|kras|tp53")
+
+
+def readable(name: str) -> str:
+    """``name`` (a column) as an axis title: underscores to spaces, a known unit ending in
+    parentheses, gene-like words in capitals."""
+    text, unit = str(name), ""
+    for ending, symbol in _UNITS:
+        if text.lower().endswith(ending) and len(text) > len(ending):
+            text, unit = text[: -len(ending)], symbol
+            break
+    words = []
+    for word in text.split("_"):
+        lowered = word.lower()
+        if lowered in _WORDS:
+            words.append(_WORDS[lowered])
+        elif _GENE_LIKE.fullmatch(lowered):
+            words.append(word.upper())
+        else:
+            words.append(word)
+    title = " ".join(w for w in words if w)
+    return f"{title} ({unit})" if unit else title
