@@ -19,9 +19,13 @@ import base64
 import io
 
 import matplotlib
+import matplotlib.ticker
+import matplotlib.transforms
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from omics.pl.labels import readable
 
 __all__ = [
     "biomarker_by_response",
@@ -55,6 +59,19 @@ def to_data_uri(figure: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _labels(axes, x, y, names) -> None:
+    """Name points without labels overlapping each other or the points (adjustText), each
+    joined to its point by a thin line."""
+    from adjustText import adjust_text
+
+    texts = [axes.text(a, b, str(name), fontsize=8, fontweight="bold")
+             for a, b, name in zip(x, y, names, strict=True)]
+    if texts:
+        adjust_text(texts, x=np.asarray(x, float), y=np.asarray(y, float), ax=axes,
+                    expand=(1.3, 1.6), arrowprops={"arrowstyle": "-", "color": "#555",
+                                                   "lw": 0.6})
+
+
 def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
             fdr: float = 0.05) -> Figure:
     """-log10 p against log2 fold change; FDR hits coloured, ``label`` genes named."""
@@ -63,9 +80,11 @@ def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
     hit = (data["fdr"] < fdr).to_numpy()
     axes.scatter(data["log2_fc"], -np.log10(data["p_value"]), s=6,
                  c=np.where(hit, "#c0392b", "#95a5a6"), linewidths=0)
-    for _, row in data[data["feature"].isin(label)].iterrows():
-        axes.annotate(row["feature"], (row["log2_fc"], -np.log10(row["p_value"])),
-                      fontsize=8, fontweight="bold", xytext=(4, 4), textcoords="offset points")
+    named = data[data["feature"].isin(label)]
+    axes.scatter(named["log2_fc"], -np.log10(named["p_value"]), s=22, facecolors="none",
+                 edgecolors="k", linewidths=0.8)
+    _labels(axes, named["log2_fc"], -np.log10(named["p_value"]), named["feature"])
+    axes.margins(y=0.12)  # room for the labels of the top hits
     axes.set_xlabel("log2 fold change")
     axes.set_ylabel("-log10 p-value")
     axes.set_title(f"{title} ({int(hit.sum())} at FDR < {fdr})", fontsize=10)
@@ -81,10 +100,9 @@ def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = froze
         if "discordance" in table else np.zeros(len(table), dtype=bool)
     axes.scatter(table["mrna_log2_fc"], table["protein_log2_fc"], s=6,
                  c=np.where(discordant, "#e67e22", "#7f8c8d"), linewidths=0)
-    for _, row in table[table["gene"].isin(highlight)].iterrows():
-        axes.scatter([row["mrna_log2_fc"]], [row["protein_log2_fc"]], s=30, c="#c0392b")
-        axes.annotate(row["gene"], (row["mrna_log2_fc"], row["protein_log2_fc"]), fontsize=8,
-                      xytext=(4, 4), textcoords="offset points")
+    named = table[table["gene"].isin(highlight)]
+    axes.scatter(named["mrna_log2_fc"], named["protein_log2_fc"], s=30, c="#c0392b")
+    _labels(axes, named["mrna_log2_fc"], named["protein_log2_fc"], named["gene"])
     axes.axhline(0, lw=0.5, c="k")
     axes.axvline(0, lw=0.5, c="k")
     axes.set_xlabel("mRNA log2 fold change")
@@ -116,8 +134,8 @@ def distributions(matrix: np.ndarray, samples, ylabel: str) -> Figure:
     return figure
 
 
-def biomarker_by_response(values: np.ndarray, response: pd.Categorical, name: str
-                          ) -> Figure:
+def biomarker_by_response(values: np.ndarray, response: pd.Categorical, name: str,
+                          response_name: str = "response") -> Figure:
     """Box plot with points of a biomarker per ordered response level."""
     levels = list(response.categories)
     groups = [values[(np.asarray(response) == level) & np.isfinite(values)] for level in levels]
@@ -126,32 +144,84 @@ def biomarker_by_response(values: np.ndarray, response: pd.Categorical, name: st
     rng = np.random.default_rng(0)
     for k, group in enumerate(groups, start=1):
         axes.scatter(k + rng.uniform(-0.15, 0.15, group.size), group, s=8, alpha=0.6)
-    axes.set_ylabel(name)
-    axes.set_xlabel("response")
+    axes.set_ylabel(readable(name))
+    axes.set_xlabel(readable(response_name))
     return figure
 
 
-def roc_curve_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, ci: tuple[float, float]
-                     ) -> Figure:
-    """ROC curve with its AUC and confidence interval."""
-    figure, axes = new_figure(figsize=(4, 4))
+def roc_curve_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, ci: tuple[float, float],
+                     cutoff: dict | None = None, band: tuple | None = None) -> Figure:
+    """ROC curve with its AUC and confidence interval; ``cutoff`` (``value``,
+    ``sensitivity``, ``specificity``, ``label``) marks the chosen cut-off on the curve and
+    ``band`` (``fpr grid, low, high``, e.g. from
+    :func:`omics.stats.roc.roc_confidence_band`) shades the sensitivity's interval.
+
+    Examples
+    --------
+    >>> figure = roc_curve_figure(np.array([0, 0.2, 1]), np.array([0, 0.8, 1]), 0.8,
+    ...                           (0.6, 0.95), {"value": 10.9, "sensitivity": 0.8,
+    ...                                         "specificity": 0.8, "label": "Youden"})
+    >>> figure.axes[0].get_legend().get_texts()[0].get_text()
+    'Youden cut-off 10.9: sensitivity 0.80, specificity 0.80'
+    """
+    figure, axes = new_figure(figsize=(4.2, 4.2))
+    if band is not None:
+        axes.fill_between(band[0], band[1], band[2], step=None, color="#aab7b8", alpha=0.45,
+                          linewidth=0, label="95% band of sensitivity (bootstrap)")
     axes.plot(fpr, tpr, c="#2c3e50")
     axes.plot([0, 1], [0, 1], ls="--", c="#bdc3c7")
+    if cutoff is not None:
+        axes.scatter([1 - cutoff["specificity"]], [cutoff["sensitivity"]], s=45, c="#c0392b",
+                     zorder=3, label=f"{cutoff['label']} cut-off {cutoff['value']:.3g}: "
+                                     f"sensitivity {cutoff['sensitivity']:.2f}, specificity "
+                                     f"{cutoff['specificity']:.2f}")
+    if cutoff is not None or band is not None:
+        axes.legend(fontsize=7, loc="lower right")
     axes.set_xlabel("1 - specificity")
     axes.set_ylabel("sensitivity")
     axes.set_title(f"AUC {auc:.2f} (95% CI {ci[0]:.2f}-{ci[1]:.2f})", fontsize=10)
     return figure
 
 
-def kaplan_meier(groups: dict, p_value: float) -> Figure:
-    """Kaplan-Meier step curves of biomarker groups (``GroupSurvival`` objects)."""
-    figure, axes = new_figure(figsize=(5, 3.8))
-    for name, group in groups.items():
-        axes.step(group.timeline, group.survival, where="post",
-                  label=f"{name} (n={group.n}, median {group.median:.3g})")
-    axes.set_xlabel("time (months)")
+def kaplan_meier(groups: dict, p_value: float, time_label: str = "time (months)") -> Figure:
+    """Kaplan-Meier step curves of biomarker groups (``GroupSurvival`` objects) with censor
+    marks (+) and the numbers at risk under the time axis.
+
+    Examples
+    --------
+    >>> from omics.stats.survival import kaplan_meier_by_group
+    >>> table = pd.DataFrame({"m": [1, 2, 3, 4, 5, 6], "t": [5, 8, 3, 9, 12, 7],
+    ...                       "e": [1, 0, 1, 1, 0, 1]})
+    >>> figure = kaplan_meier(kaplan_meier_by_group(table, "m", "t", "e").groups, 0.5)
+    >>> [t.get_text() for t in figure.axes[0].texts][:2]
+    ['Number at risk', 'high']
+    """
+    figure, axes = new_figure(figsize=(5.2, 4.6))
+    figure.subplots_adjust(bottom=0.24 + 0.05 * len(groups), left=0.15)
+    end = max(float(np.max(g.durations)) for g in groups.values() if len(g.durations))
+    ticks = [t for t in matplotlib.ticker.MaxNLocator(6).tick_values(0, end) if 0 <= t <= end]
+    below = matplotlib.transforms.blended_transform_factory(axes.transData, axes.transAxes)
+    axes.text(0, -0.2, "Number at risk", transform=axes.transAxes, fontsize=7,
+              fontweight="bold")
+    for row, (name, group) in enumerate(groups.items()):
+        line, = axes.step(group.timeline, group.survival, where="post",
+                          label=f"{name} (n={group.n}, median {group.median:.3g})")
+        censored = np.asarray(group.durations)[~np.asarray(group.observed, bool)]
+        at = np.searchsorted(group.timeline, censored, side="right") - 1
+        axes.scatter(censored, np.asarray(group.survival)[np.clip(at, 0, None)], marker="+",
+                     s=28, color=line.get_color(), linewidths=0.9)
+        height = -0.27 - 0.07 * row
+        axes.text(-0.03, height, name, transform=axes.transAxes, fontsize=7, ha="right",
+                  color=line.get_color())
+        for tick in ticks:
+            axes.text(tick, height, f"{int((np.asarray(group.durations) >= tick).sum())}",
+                      transform=below, ha="center", fontsize=7, color=line.get_color())
+    axes.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    axes.set_xlim(0, end * 1.02)
+    axes.set_ylim(0, 1.02)
+    axes.set_xlabel(time_label)
     axes.set_ylabel("survival probability")
-    axes.set_title(f"log-rank p = {p_value:.2g}", fontsize=10)
+    axes.set_title(f"log-rank p = {p_value:.2g}; + censored", fontsize=10)
     axes.legend(fontsize=8)
     return figure
 
@@ -200,8 +270,8 @@ def dose_response_curves(table: pd.DataFrame, fits: pd.DataFrame, condition: str
                 f"{fit.condition}: {fit.status}"
             axes.plot(grid, curve, color=colour, label=label)
     axes.set_xscale("log")
-    axes.set_xlabel(f"{dose}")
-    axes.set_ylabel(response)
+    axes.set_xlabel(readable(dose))
+    axes.set_ylabel(readable(response))
     axes.legend(fontsize=7)
     return figure
 

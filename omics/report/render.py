@@ -33,9 +33,11 @@ from sklearn.metrics import roc_curve
 
 from omics.io.anndata_convert import coordinate_frame
 from omics.pl import figures as plots
+from omics.pl.labels import readable
 from omics.preprocess import log2_intensity
 from omics.report.headline import headline_numbers
 from omics.report.network_section import network_section
+from omics.stats.roc import roc_confidence_band
 from omics.stats.selection import select_samples
 from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
@@ -192,7 +194,8 @@ def _clinical(store: Path) -> list[dict]:
 
         km = kaplan_meier_by_group(clinical, plan["biomarker"], survival["time"],
                                    survival["event"], survival.get("cutoff"))
-        figures.append(_figure(plots.kaplan_meier(km.groups, km.logrank_p),
+        figures.append(_figure(plots.kaplan_meier(km.groups, km.logrank_p,
+                                                  readable(survival["time"])),
                                f"Kaplan-Meier by {plan['biomarker']} (cut-off {km.cutoff:.3g})"))
     if "genes" in names:
         genes = read_result(store, "clinical", "genes")
@@ -212,14 +215,18 @@ def _response_figures(store: Path, clinical: pd.DataFrame, plan: dict) -> list[d
 
     marker = clinical[plan["biomarker"]].to_numpy(float)
     response = clinical[plan["response"]]
-    figures = [_figure(plots.biomarker_by_response(marker, response.array, plan["biomarker"]),
+    figures = [_figure(plots.biomarker_by_response(marker, response.array, plan["biomarker"],
+                                                   plan["response"]),
                        f"{plan['biomarker']} by {plan['response']}")]
     outcome = positive_outcome(response, plan.get("positive", [])).to_numpy()
     ok = np.isfinite(marker) & np.isfinite(outcome)
     roc = read_result(store, "clinical", "roc").iloc[0]
     fpr, tpr, _ = roc_curve(outcome[ok], marker[ok])
-    figures.append(_figure(plots.roc_curve_figure(fpr, tpr, roc["auc"],
-                                                  (roc["ci_low"], roc["ci_high"])),
+    figures.append(_figure(plots.roc_curve_figure(
+        fpr, tpr, roc["auc"], (roc["ci_low"], roc["ci_high"]),
+        {"value": roc["cutoff"], "sensitivity": roc["sensitivity"],
+         "specificity": roc["specificity"], "label": "Youden"},
+        roc_confidence_band(marker[ok], outcome[ok].astype(int))),
                            f"ROC of {plan['biomarker']} ({roc['ci_method']} CI)"))
     return figures
 

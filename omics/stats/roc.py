@@ -24,7 +24,7 @@ from sklearn.metrics import roc_curve
 
 from omics.errors import OmicsInputError
 
-__all__ = ["RocResult", "delong_auc", "roc_analysis"]
+__all__ = ["RocResult", "delong_auc", "roc_analysis", "roc_confidence_band"]
 
 
 @dataclass
@@ -85,13 +85,40 @@ def roc_analysis(score: np.ndarray, outcome: np.ndarray, *, ci_method: str = "de
                      int((outcome == 0).sum()))
 
 
-def _bootstrap_interval(score, outcome, n_bootstrap, seed, level) -> tuple[float, float]:
+def _stratified_resamples(outcome: np.ndarray, n_bootstrap: int, seed: int):
+    """Bootstrap index sets that keep the numbers of positives and negatives (as pROC)."""
     rng = np.random.default_rng(seed)
     positive = np.flatnonzero(outcome == 1)
     negative = np.flatnonzero(outcome == 0)
-    aucs = np.empty(n_bootstrap)
-    for b in range(n_bootstrap):
-        index = np.concatenate([rng.choice(positive, positive.size),
-                                rng.choice(negative, negative.size)])
-        aucs[b] = delong_auc(score[index], outcome[index])[0]
+    for _ in range(n_bootstrap):
+        yield np.concatenate([rng.choice(positive, positive.size),
+                              rng.choice(negative, negative.size)])
+
+
+def _bootstrap_interval(score, outcome, n_bootstrap, seed, level) -> tuple[float, float]:
+    aucs = [delong_auc(score[index], outcome[index])[0]
+            for index in _stratified_resamples(outcome, n_bootstrap, seed)]
     return tuple(np.quantile(aucs, [0.5 - level / 2, 0.5 + level / 2]))
+
+
+def roc_confidence_band(score: np.ndarray, outcome: np.ndarray, *, n_bootstrap: int = 500,
+                        seed: int = 0, level: float = 0.95, points: int = 101
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointwise bootstrap band of sensitivity at fixed 1 - specificity (vertical
+    averaging, as pROC's ``ci.se``): ``(fpr grid, low, high)``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> outcome = np.repeat([0, 1], 40)
+    >>> grid, low, high = roc_confidence_band(rng.normal(outcome), outcome, n_bootstrap=200)
+    >>> bool(np.all(low <= high)), float(high[-1])
+    (True, 1.0)
+    """
+    grid = np.linspace(0, 1, points)
+    curves = np.empty((n_bootstrap, points))
+    for b, index in enumerate(_stratified_resamples(outcome, n_bootstrap, seed)):
+        fpr, tpr, _ = roc_curve(outcome[index], score[index])
+        curves[b] = np.interp(grid, fpr, tpr)
+    low, high = np.quantile(curves, [0.5 - level / 2, 0.5 + level / 2], axis=0)
+    return grid, low, high

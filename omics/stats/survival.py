@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,8 @@ class GroupSurvival:
     survival: np.ndarray
     ci_low: np.ndarray
     ci_high: np.ndarray
+    durations: np.ndarray = field(default_factory=lambda: np.empty(0))  # per subject
+    observed: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # event, not censored
 
 
 @dataclass
@@ -79,7 +81,8 @@ def kaplan_meier_by_group(table: pd.DataFrame, biomarker: str, time: str, event:
         groups[name] = GroupSurvival(
             int(len(members)), int(members[event].sum()), float(fitter.median_survival_time_),
             fitter.timeline, fitter.survival_function_[name].to_numpy(),
-            ci.iloc[:, 0].to_numpy(), ci.iloc[:, 1].to_numpy())
+            ci.iloc[:, 0].to_numpy(), ci.iloc[:, 1].to_numpy(),
+            members[time].to_numpy(float), members[event].to_numpy().astype(bool))
     test = logrank_test(data.loc[high, time], data.loc[~high, time],
                         data.loc[high, event], data.loc[~high, event])
     return KaplanMeierResult(cutoff, rule, groups, float(test.test_statistic),
