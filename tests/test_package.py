@@ -72,3 +72,8 @@ def test_inspect_reports_groups_and_sources(small_store):
                          text=True, check=True).stdout
     assert "proteomics: shape (674, 22); step reader:wide_table; sources proteomics_tmt.tsv" \
         in " ".join(out.split())
+    # each group names the tool that opens it (anndata.read_zarr failed on the xarray
+    # groups and xarray.open_zarr on the AnnData groups without saying which is which)
+    flat = " ".join(out.split())
+    assert "open with xarray.open_zarr(store/proteomics)" in flat
+    assert "open with anndata.read_zarr(store/transcriptomics/tumours)" in flat

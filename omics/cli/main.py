@@ -145,7 +145,8 @@ def inspect(store: Annotated[Path, typer.Argument(help="A study store.")]) -> No
     for group in describe_groups(store):
         files = ", ".join(f["file"] for f in group["source_files"])
         console.print(f"  {group['group']}: shape {group['shape']}; step "
-                      f"{group['step'] or '?'}; sources {files or '-'}")
+                      f"{group['step'] or '?'}; sources {files or '-'}; open with "
+                      f"{group['opens_with']}(store/{group['group']})")
 
 
 @app.command()

@@ -19,6 +19,7 @@ __all__ = [
     "differential_overview",
     "dose_response_findings",
     "export_results",
+    "export_table",
     "findings",
     "record_findings",
     "recorded_findings",
@@ -32,8 +33,21 @@ FINDINGS_ATTR = "omics_findings"
 AXIS_GENES = ("ANXA6", "EGFR", "CBL")
 
 
+def export_table(store: str | Path, analysis: str, name: str):
+    """One result as exported: columns in the analysis' order (differential results:
+    feature, gene, log2_fc, ci_low, ci_high, mean_expr, t, p_value, fdr, df_total, as in
+    the README's mapping to limma's topTable), rows by increasing p-value where there is
+    one (missing p last)."""
+    table = read_result(store, analysis, name)
+    p_column = next((c for c in ("p_value", "p") if c in table), None)
+    if p_column is not None:
+        table = table.sort_values(p_column, kind="stable", na_position="last")
+    return table.reset_index(drop=True)
+
+
 def export_results(store: str | Path, out_dir: str | Path) -> list[str]:
-    """Write every result table of the store as ``<analysis>__<name>.tsv`` in ``out_dir``."""
+    """Write every result table of the store as ``<analysis>__<name>.tsv`` in ``out_dir``
+    (:func:`export_table`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     results = Path(store) / layout.RESULTS
@@ -41,7 +55,7 @@ def export_results(store: str | Path, out_dir: str | Path) -> list[str]:
     for analysis_dir in sorted(p for p in results.iterdir() if p.is_dir()):
         for name in result_names(store, analysis_dir.name):
             path = out / f"{analysis_dir.name}__{name}.tsv"
-            read_result(store, analysis_dir.name, name).to_csv(path, sep="\t", index=False)
+            export_table(store, analysis_dir.name, name).to_csv(path, sep="\t", index=False)
             written.append(str(path))
     return written
 

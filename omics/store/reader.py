@@ -98,6 +98,9 @@ def open_table(store: str | Path, group: str) -> pd.DataFrame:
         elif values.dtype.kind not in "biuf":
             values = _text(values)
         frame[name] = values
+    order = json.loads(dataset.attrs.get("column_order", "[]"))
+    if order:  # the writer's order (Zarr lists members alphabetically)
+        frame = frame[[c for c in order if c in frame] + [c for c in frame if c not in order]]
     return frame
 
 
@@ -125,7 +128,8 @@ def groups(store: str | Path) -> list[str]:
 def describe_groups(store: str | Path) -> list[dict]:
     """Each group's path, shape and provenance (``step``, ``source_files`` as a list,
     ``prefect_flow_run_id``), read from its main array (``intensity`` or ``X``, else the
-    first array that records a step).
+    first array that records a step), and the function that opens it (``opens_with``:
+    ``anndata.read_zarr`` for expression modalities, ``xarray.open_zarr`` for the rest).
 
     Examples
     --------
@@ -147,7 +151,10 @@ def describe_groups(store: str | Path) -> list[dict]:
             attrs = dict(next(iter(arrays.values())).attrs)
         shape = main.shape if main is not None else max((a.shape for a in arrays.values()),
                                                         default=())
+        opens_with = "anndata.read_zarr" if node.attrs.get("encoding-type") == "anndata" \
+            else "xarray.open_zarr"
         described.append({"group": name, "shape": tuple(shape), "step": attrs.get("step", ""),
                           "source_files": json.loads(attrs.get("source_files", "[]")),
-                          "prefect_flow_run_id": attrs.get("prefect_flow_run_id", "")})
+                          "prefect_flow_run_id": attrs.get("prefect_flow_run_id", ""),
+                          "opens_with": opens_with})
     return described

@@ -58,8 +58,9 @@ def recorded_parameters(store: str | Path, analysis: str, name: str) -> dict:
     the analysis derived, e.g. ``preprocessing_applied``)."""
     group = zarr.open_group(str(group_path(store, layout.result_group(analysis, name))[0]),
                             mode="r")
-    first = next(iter(dict(group.arrays()).values()))
-    return json.loads(first.attrs.get("parameters", "{}"))
+    recorded = next((a.attrs["parameters"] for _, a in group.arrays()
+                     if "parameters" in a.attrs), group.attrs.get("parameters", "{}"))
+    return json.loads(recorded)
 
 
 def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:

@@ -163,9 +163,11 @@ def write_table(
     store: str | Path, group: str, table: pd.DataFrame, *, dim: str,
     index: str | None = None, attrs: dict | None = None,
 ) -> Path:
-    """Write a table as a Dataset over ``dim`` to ``store/group`` atomically."""
+    """Write a table as a Dataset over ``dim`` to ``store/group`` atomically; its column
+    order is kept (``column_order``) for :func:`omics.store.reader.open_table`."""
     dataset = table_to_dataset(table, dim, index)
     dataset.attrs.update(attrs or {})
+    dataset.attrs["column_order"] = json.dumps([str(c) for c in table.columns if c != index])
     for name in dataset.data_vars:
         dataset[name].attrs.update(attrs or {})
     return write_dataset(store, group, dataset, chunk_dim=None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import anndata as ad
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
@@ -202,6 +203,26 @@ def test_results_and_modalities_are_exported_for_the_ecosystem(pipeline_run):
     proteome = ad.read_h5ad(out / "modalities" / "proteomics.h5ad")
     assert proteome.var.loc[proteome.var["gene"] == "ANXA6"].shape[0] == 1
     assert bundle.mod["proteomics"].shape == proteome.shape
+    # analysis-ready: X analysed and complete, raw values in layers, results in var
+    # (sc.pp.pca failed on the raw X with NaNs and reference channels)
+    import scanpy as sc
+
+    for path in sorted((out / "modalities").glob("*.h5ad")):
+        adata = ad.read_h5ad(path)
+        assert {"analysed", "raw"} <= set(adata.layers) and not np.isnan(adata.X).any()
+        sc.pp.pca(adata, n_comps=5)
+        assert adata.obsm["X_pca"].shape == (adata.n_obs, 5)
+    assert not proteome.obs["reference"].any()
+    anxa6 = proteome.var.index[proteome.var["gene"] == "ANXA6"][0]
+    assert proteome.var.at[anxa6, "fdr__resistant_vs_sensitive_cells"] == pytest.approx(
+        tsv.set_index("feature").at[anxa6, "fdr"], rel=1e-6)
+    tumours = ad.read_h5ad(out / "modalities" / "tumours.h5ad")
+    assert {"serum_exo_anxa6_ng_ml", "response", "pfs_months"} <= set(tumours.obs.columns)
+    # the bundle: the cultures measured in both the proteome and the transcriptome share
+    # observation names (there were none), so MOFA/muon see them as the same samples
+    shared = set(bundle["proteomics"].obs_names) & set(bundle["cells"].obs_names)
+    assert len(shared) == 12 and "sens_cells_1" in shared
+    assert bundle["proteomics"].obs.loc["sens_cells_1", "sample"] == "P1_127N"  # its channel
 
 
 def test_prefect_artifacts_hold_the_summary_and_top_tables(pipeline_run):
