@@ -33,7 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from omics.errors import OmicsInputError
 
-__all__ = ["ClusterSpec", "RunCluster", "load_cluster_spec", "open_cluster"]
+__all__ = ["DEFAULT_CLUSTERS", "ClusterSpec", "RunCluster", "clusters_file", "load_cluster_spec",
+           "open_cluster"]
 
 
 class _Spec(BaseModel):
@@ -90,9 +91,35 @@ class RunCluster(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
 
-def load_cluster_spec(name: str, path: str | Path) -> LocalSpec | AddressSpec | SlurmSpec:
-    """The spec called ``name`` in the clusters file at ``path``."""
+#: The clusters file a run uses unless told otherwise.
+DEFAULT_CLUSTERS = "deploy/clusters.yaml"
+
+
+def clusters_file(path: str | Path = DEFAULT_CLUSTERS) -> Path:
+    """``path``; for the default ``deploy/clusters.yaml`` when the working directory has
+    none, the project's own (a source checkout) or the copy shipped in the package, so that
+    ``--cluster local`` works from any directory.
+
+    Examples
+    --------
+    >>> clusters_file().name
+    'clusters.yaml'
+    """
     path = Path(path)
+    if path.exists() or str(path) != DEFAULT_CLUSTERS:
+        return path
+    checkout = Path(__file__).resolve().parents[1] / DEFAULT_CLUSTERS
+    if checkout.exists():
+        return checkout
+    from importlib import resources
+
+    return Path(str(resources.files("flows").joinpath("clusters.yaml")))
+
+
+def load_cluster_spec(name: str, path: str | Path = DEFAULT_CLUSTERS
+                      ) -> LocalSpec | AddressSpec | SlurmSpec:
+    """The spec called ``name`` in the clusters file at ``path`` (:func:`clusters_file`)."""
+    path = clusters_file(path)
     if not path.exists():
         raise OmicsInputError(path, "no such file", "a clusters YAML (see deploy/clusters.yaml)")
     specs = (yaml.safe_load(path.read_text()) or {}).get("clusters", {})

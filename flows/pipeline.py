@@ -5,15 +5,16 @@ Run it with ``omics run`` (which provides a Prefect API and cleans up after itse
 a LocalCluster for its own duration; otherwise it uses the scheduler at that address.
 """
 
-from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.analysis import analyse_study
+from flows.clusters import DEFAULT_CLUSTERS
 from flows.ingest import ingest_study
 from flows.network import build_network
 from flows.out_lock import exclusive_out
@@ -39,26 +40,26 @@ def omics_pipeline(
     study_yaml: str = "",
     out_dir: str = "omics-demo",
     dask_address: str = "",
-    scale: str = "default",
+    scale: Literal["small", "default"] = "default",
     cluster: str = "",
-    cluster_config: str = "deploy/clusters.yaml",
+    cluster_config: str = DEFAULT_CLUSTERS,
 ) -> dict:
     """Run the whole pipeline and return its summary.
 
-    Parameters
-    ----------
-    study_yaml
-        The study description; empty = simulate the built-in cohort into ``out_dir/inputs``.
-    out_dir
-        Results folder: ``study.zarr``, ``results/`` (TSV tables, GraphML), ``summary.md``,
-        ``report.html`` (self-contained HTML report).
-    dask_address
-        ``tcp://host:port`` of a Dask scheduler; empty = a LocalCluster for this run.
-    scale
-        Size of the built-in cohort (``small`` or ``default``) when ``study_yaml`` is empty.
-    cluster, cluster_config
-        Without ``dask_address``: the cluster spec ``cluster`` in the ``cluster_config`` file
-        (``local``, ``address`` with optional TLS, ``slurm``); empty = a LocalCluster.
+    The parameter section is in Google style because Prefect reads it (and only that
+    style) for the descriptions of the deployment's form in the UI.
+
+    Args:
+        study_yaml: The study description (a path the worker can read); empty simulates the
+            built-in cohort into out_dir/inputs.
+        out_dir: Results folder: study.zarr, results/ (TSV, Parquet, GraphML), modalities/
+            (h5ad, h5mu), summary.md and report.html.
+        dask_address: A Dask scheduler, tcp://host:port or tls://host:port; empty uses
+            cluster, else a LocalCluster for this run.
+        scale: Size of the built-in cohort when study_yaml is empty.
+        cluster: A cluster named in cluster_config (e.g. local, compose, kubernetes, slurm);
+            empty starts a LocalCluster.
+        cluster_config: The clusters file (YAML) that names the clusters.
     """
     logger = get_run_logger()
     out = Path(out_dir).resolve()

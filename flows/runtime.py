@@ -15,7 +15,13 @@ from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
 from prefect_dask import DaskTaskRunner, get_dask_client
 
-from flows.clusters import AddressSpec, LocalSpec, load_cluster_spec, open_cluster
+from flows.clusters import (
+    DEFAULT_CLUSTERS,
+    AddressSpec,
+    LocalSpec,
+    load_cluster_spec,
+    open_cluster,
+)
 from omics.errors import OmicsInputError
 from omics.store.provenance import flow_run_recorded
 
@@ -53,7 +59,7 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 @contextmanager
 def run_cluster(dask_address: str = "", cluster: str = "",
-                cluster_config: str = "deploy/clusters.yaml") -> Iterator[DaskTaskRunner]:
+                cluster_config: str = DEFAULT_CLUSTERS) -> Iterator[DaskTaskRunner]:
     """The Dask task runner of a run: the scheduler at ``dask_address``, else the cluster
     named ``cluster`` in ``cluster_config``, else a LocalCluster (2 worker processes).
     Clusters started here stop on exit; the dashboard URL is logged."""

@@ -77,3 +77,17 @@ def test_inspect_reports_groups_and_sources(small_store):
     flat = " ".join(out.split())
     assert "open with xarray.open_zarr(store/proteomics)" in flat
     assert "open with anndata.read_zarr(store/transcriptomics/tumours)" in flat
+
+
+def test_quiet_prints_errors_only(small_cohort):
+    omics = str(Path(sys.executable).with_name("omics"))
+    quiet = subprocess.run([omics, "-q", "validate", str(small_cohort)], capture_output=True,
+                           text=True, timeout=120)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    normal = subprocess.run([omics, "validate", str(small_cohort)], capture_output=True,
+                            text=True, timeout=120)
+    assert normal.stdout.strip().endswith("every input is valid")
+    both = subprocess.run([omics, "-q", "-v", "validate", str(small_cohort)],
+                          capture_output=True, text=True, timeout=120)
+    assert (both.returncode, both.stderr.strip()) == (
+        2, "error: command line: found both --quiet and --verbose; expected at most one of them")

@@ -27,7 +27,7 @@ from omics.errors import OmicsInputError
 __all__ = ["app", "main"]
 
 app = typer.Typer(help="omics-axis: multi-omics studies of cancer drug resistance.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True)
 
 
 def _print_version(value: bool) -> None:
@@ -38,13 +38,33 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: Levels of Prefect's console handler and of Dask's ``distributed`` logger for -q, the
+#: default and -v (Prefect's loggers stay at INFO, so the UI keeps every run log).
+_LOG_LEVELS = {"quiet": ("ERROR", "error"), "normal": ("WARNING", "warning"),
+               "verbose": ("DEBUG", "info")}
+
+
 @app.callback()
 def _main_options(
     version: Annotated[bool, typer.Option(  # noqa: ARG001 - handled by the callback
         "--version", help="Print the version and exit.", callback=_print_version,
         is_eager=True)] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print errors only (no findings, no progress).")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also print Prefect's and Dask's progress logs.")] = False,
 ) -> None:
     """omics-axis: multi-omics studies of cancer drug resistance."""
+    if quiet and verbose:
+        raise OmicsInputError("command line", "both --quiet and --verbose",
+                              "at most one of them")
+    level = "quiet" if quiet else "verbose" if verbose else "normal"
+    prefect_level, dask_level = _LOG_LEVELS[level]
+    # read by Prefect and Dask when first imported (here and in worker processes);
+    # a level the user set in the environment wins
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", prefect_level)
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", dask_level)
+    console.quiet = quiet
 
 
 @app.command()

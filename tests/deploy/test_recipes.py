@@ -138,3 +138,13 @@ def test_run_with_an_unknown_cluster_stops_before_starting_anything(tmp_path):
                                    "expected one of 'local', 'compose', 'kubernetes', "
                                    "'kubernetes-tls', 'slurm'")
     assert not (tmp_path / ".omics").exists() and not (tmp_path / "out").exists()
+
+
+def test_default_cluster_specs_are_found_from_any_directory(tmp_path, monkeypatch):
+    """``omics run --cluster local`` failed outside the repository: the default
+    deploy/clusters.yaml is relative (the wheel ships it as flows/clusters.yaml)."""
+    from flows.clusters import clusters_file, load_cluster_spec
+
+    monkeypatch.chdir(tmp_path)
+    assert load_cluster_spec("local").kind == "local"
+    assert clusters_file().read_text() == (DEPLOY / "clusters.yaml").read_text()
