@@ -111,26 +111,77 @@ def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = froze
     return figure
 
 
+#: Above this many samples QC figures draw summaries without per-sample labels, so that
+#: they stay readable (a label per sample is unreadable beyond about 60).
+LABELLED_SAMPLES = 60
+
+
+def _sample_axis(axes, samples, first: int = 0) -> None:
+    samples = list(samples)
+    if len(samples) <= LABELLED_SAMPLES:
+        axes.set_xticks(range(first, first + len(samples)), samples, rotation=90, fontsize=7)
+        axes.set_xlabel("sample")
+    else:
+        axes.set_xlabel(f"sample (n = {len(samples):,}; labels left out)")
+
+
+def _qc_width(n: int) -> float:
+    return float(np.clip(0.18 * n, 5, 12))
+
+
 def missing_per_sample(fraction: pd.Series, groups: pd.Series) -> Figure:
-    """Fraction of missing values per sample, coloured by group (e.g. plex)."""
-    figure, axes = new_figure(figsize=(max(5, 0.18 * len(fraction)), 3))
+    """Fraction of missing values per sample, coloured by group (e.g. plex), with a legend
+    of the groups; samples named when there are at most :data:`LABELLED_SAMPLES`.
+
+    Examples
+    --------
+    >>> many = pd.Series(np.linspace(0, 0.3, 500), index=[f"s{i}" for i in range(500)])
+    >>> figure = missing_per_sample(many, pd.Series(["P1", "P2"] * 250, index=many.index))
+    >>> len(figure.axes[0].get_xticklabels()) < 20, float(figure.get_figwidth())
+    (True, 12.0)
+    """
+    figure, axes = new_figure(figsize=(_qc_width(len(fraction)), 3.2))
     levels = list(dict.fromkeys(groups))
     colours = matplotlib.colormaps["tab10"](np.arange(len(levels)) % 10)
-    axes.bar(range(len(fraction)), fraction.to_numpy(),
-             color=[colours[levels.index(g)] for g in groups])
-    axes.set_xticks(range(len(fraction)), fraction.index, rotation=90, fontsize=6)
+    positions = np.arange(len(fraction))
+    for k, level in enumerate(levels):
+        member = (np.asarray(groups) == level)
+        axes.bar(positions[member], fraction.to_numpy()[member], width=1.0 if
+                 len(fraction) > LABELLED_SAMPLES else 0.8, color=colours[k], label=str(level))
+    _sample_axis(axes, fraction.index)
     axes.set_ylabel("fraction missing")
-    axes.set_xlabel("sample")
+    if 1 < len(levels) <= 12:
+        axes.legend(fontsize=7, ncol=min(len(levels), 6), loc="upper left")
     return figure
 
 
 def distributions(matrix: np.ndarray, samples, ylabel: str) -> Figure:
-    """One box per sample (column) of its observed values."""
-    figure, axes = new_figure(figsize=(max(5, 0.18 * matrix.shape[1]), 3))
-    axes.boxplot([column[np.isfinite(column)] for column in matrix.T], showfliers=False)
-    axes.set_xticks(range(1, matrix.shape[1] + 1), list(samples), rotation=90, fontsize=6)
+    """One box per sample (column) of its observed values; beyond
+    :data:`LABELLED_SAMPLES` samples, each sample's median and interquartile range as a
+    band (boxes would merge).
+
+    Examples
+    --------
+    >>> figure = distributions(np.random.default_rng(0).normal(size=(100, 500)),
+    ...                        [f"s{i}" for i in range(500)], "log2 intensity")
+    >>> figure.axes[0].get_xlabel()
+    'sample (n = 500; labels left out)'
+    """
+    samples = list(samples)
+    figure, axes = new_figure(figsize=(_qc_width(matrix.shape[1]), 3.2))
+    if matrix.shape[1] <= LABELLED_SAMPLES:
+        axes.boxplot([column[np.isfinite(column)] for column in matrix.T], showfliers=False,
+                     positions=range(len(samples)))
+    else:
+        low, median, high = np.nanpercentile(matrix, [25, 50, 75], axis=0)
+        positions = np.arange(len(samples))
+        axes.fill_between(positions, low, high, color="#aab7b8", step="mid",
+                          label="interquartile range")
+        axes.plot(positions, median, color="#2c3e50", linewidth=0.8, drawstyle="steps-mid",
+                  label="median")
+        axes.legend(fontsize=7, loc="lower left")
+    _sample_axis(axes, samples)
     axes.set_ylabel(ylabel)
-    axes.set_xlabel("sample")
     return figure
 
 
@@ -311,14 +362,18 @@ def reference_channels(log2: np.ndarray, plex: pd.Series, reference: pd.Series) 
 
 
 def correlation_heatmap(correlation: pd.DataFrame, title: str) -> Figure:
-    """A labelled heatmap of a square correlation matrix (-1 blue to +1 red; grey = NA)."""
-    size = max(4.0, 0.32 * len(correlation) + 1.5)
+    """A labelled heatmap of a square correlation matrix (-1 blue to +1 red; grey = NA).
+
+    The figure is at most 10 inches wide, so that the report shows it near its size and the
+    labels (8 pt) stay readable; beyond 50 genes the labels are left out."""
+    size = float(np.clip(0.24 * len(correlation) + 1.5, 4.0, 9.0))
     figure, axes = new_figure(figsize=(size + 1, size))
     cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#dddddd")
     image = axes.imshow(np.ma.masked_invalid(correlation.to_numpy(float)), cmap=cmap,
                         vmin=-1, vmax=1)
-    axes.set_xticks(range(len(correlation)), correlation.columns, rotation=90, fontsize=7)
-    axes.set_yticks(range(len(correlation)), correlation.index, fontsize=7)
+    if len(correlation) <= 50:
+        axes.set_xticks(range(len(correlation)), correlation.columns, rotation=90, fontsize=8)
+        axes.set_yticks(range(len(correlation)), correlation.index, fontsize=8)
     figure.colorbar(image, ax=axes, shrink=0.7, label="Pearson r")
     axes.set_title(title, fontsize=10)
     return figure

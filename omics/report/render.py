@@ -257,18 +257,58 @@ def _network(store: Path, out: Path) -> dict | None:
     return section
 
 
+_METHOD_WORDS = {
+    "moderated": "limma-style moderated t statistics (lmFit, contrasts.fit, eBayes; omics-axis "
+                 "port, equal to R limma 3.54 to 1e-10)",
+    "voom": "limma-voom (edgeR filterByExpr and TMM, voom precision weights, weighted lmFit, "
+            "eBayes; equal to R edgeR 3.40 / limma 3.54 to 1e-9)",
+    "welch": "Welch two-sample t tests",
+    "wilcoxon": "Wilcoxon rank-sum tests",
+}
+
+
+def _differential_method(store: Path, analysis: str) -> str | None:
+    names = result_names(store, analysis)
+    if not names:
+        return None
+    plan = recorded_parameters(store, analysis, names[0])
+    applied = plan.get("preprocessing_applied", "")
+    try:
+        steps = ", ".join(s["step"].replace("_", " ") for s in json.loads(applied))
+    except (json.JSONDecodeError, TypeError):
+        steps = str(applied)
+    subject = "Proteomics intensities" if analysis == DIFFERENTIAL_PROTEOMICS else \
+        f"The {analysis.removeprefix('differential_transcriptomics_')} expression values"
+    method = _METHOD_WORDS.get(plan.get("method", "moderated"), plan.get("method"))
+    options = [word for flag, word in (("trend", "with an intensity trend (limma-trend)"),
+                                       ("robust", "robust to outlier variances"),
+                                       ("sample_weights", "with sample quality weights"))
+               if plan.get(flag)]
+    prior = plan.get("df_prior")
+    prior_text = "" if prior is None else "; prior df infinite (variances fully moderated)" \
+        if prior == float("inf") else f"; prior df {prior:.3g}"
+    return (f"{subject} were preprocessed by {steps or 'no step'}. Differences were tested "
+            f"with {method}{' ' + ', '.join(options) if options else ''} on the design "
+            f"'{plan.get('design')}' with samples '{plan.get('samples') or 'all'}' "
+            f"({plan.get('n_samples', '?')} of {plan.get('n_samples_total', '?')}){prior_text}, "
+            f"for the contrasts {', '.join(names)}. P-values were adjusted by "
+            f"{'Storey q-values' if plan.get('fdr') == 'storey' else 'Benjamini-Hochberg'}; "
+            f"features are called at FDR < {plan.get('fdr_level', 0.05):g}.")
+
+
 def _methods(store: Path) -> list[str]:
-    text = []
-    for contrast in result_names(store, DIFFERENTIAL_PROTEOMICS)[:1]:
-        plan = recorded_parameters(store, DIFFERENTIAL_PROTEOMICS, contrast)
-        steps = ", ".join(s["step"].replace("_", " ") for s in
-                          json.loads(plan.get("preprocessing_applied", "[]")))
-        text.append(f"Proteomics intensities were preprocessed by {steps}. Differential "
-                    f"abundance used limma-style moderated t statistics (lmFit, contrasts.fit, "
-                    f"eBayes; omics-axis port, parity with R limma to 1e-8) on the design "
-                    f"'{plan.get('design')}' with samples '{plan.get('samples') or 'all'}'; "
-                    f"prior df {plan.get('df_prior', float('nan')):.3g}. P-values were "
-                    "adjusted by Benjamini-Hochberg.")
+    text = [line for analysis in differential_analyses(store)
+            if (line := _differential_method(store, analysis))]
+    if "correlation" in result_names(store, "protein_mrna"):
+        plan = recorded_parameters(store, "protein_mrna", "correlation")
+        pairing = f"the sample-sheet column '{plan['pair_by']}'" if plan.get("pair_by") \
+            else "identical sample ids"
+        text.append(f"Protein and mRNA were paired by {pairing} ({plan.get('pairs', '?')} "
+                    "pairs) and correlated per gene (Pearson, BH FDR); a gene whose protein "
+                    "changes (FDR < 0.05) while its mRNA does not is reported as protein-only, "
+                    "the signature of changed protein stability.")
+    if result_names(store, "gene_pairs"):
+        text.append("Gene pairs were correlated across samples by Spearman's rho.")
     if result_names(store, "clinical"):
         text.append("The clinical biomarker was compared across ordered response categories "
                     "by Kruskal-Wallis, Holm-corrected pairwise Mann-Whitney tests and the "
