@@ -23,7 +23,6 @@ import hashlib
 import http.client
 import os
 import re
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -31,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from omics.errors import OmicsInputError
+from omics.store.atomic import sibling_file
 
 __all__ = ["DEFAULT_BASE_URLS", "MAX_EXTRACTED_BYTES", "check_version", "default_cache",
            "fetch_release", "release_urls"]
@@ -109,7 +109,7 @@ def _write_sums(folder: Path, sums: dict[str, str]) -> None:
 
 
 def _download(url: str, target: Path, expected: str | None, timeout: float) -> str:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    handle, temporary = sibling_file(target)
     digest = hashlib.sha256()
     received = 0
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ __all__ = [
     "recover_interrupted",
     "relocated",
     "replace_directory",
+    "sibling_file",
     "staged_directory",
     "write_atomically",
     "write_table_atomically",
@@ -132,12 +132,33 @@ def staged_directory(target: str | Path) -> Iterator[Path]:
     replace_directory(staged, Path(target))
 
 
+def sibling_file(path: Path) -> tuple[int, str]:
+    """A new hidden file beside ``path`` (same file system, so it can be renamed onto it):
+    ``(descriptor, name)``. Unlike ``tempfile.mkstemp`` (mode 0600) it gets the permissions
+    of any new file (0666 less the umask), so a report or table renamed into place is as
+    readable as if it had been written directly.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> handle, name = sibling_file(Path(tempfile.mkdtemp()) / "report.html")
+    >>> os.close(handle); Path(name).name.startswith(".report.html.")
+    True
+    """
+    while True:
+        name = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}")
+        try:
+            return os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), str(name)
+        except FileExistsError:
+            continue
+
+
 def write_table_atomically(frame: pd.DataFrame, path: str | Path, **to_csv) -> None:
     """Write ``frame`` as delimited text to a hidden sibling file, then rename it into place,
     so ``path`` is either its previous version or complete (tab-separated by default)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = sibling_file(path)
     try:
         with os.fdopen(handle, "w", newline="") as stream:
             frame.to_csv(stream, **{"sep": "\t", "index": False, **to_csv})
@@ -160,7 +181,7 @@ def write_atomically(path: str | Path, content: str | bytes) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = sibling_file(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)
