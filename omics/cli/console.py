@@ -2,7 +2,8 @@
 
 Messages carry file names, study names and cells from user files; rich's markup
 (``[bold]``), emoji codes (``:smile:``) and highlighting are off, so such text prints as it
-is and cannot restyle or hide the rest of a message.
+is and cannot restyle or hide the rest of a message. Lines are not wrapped (soft wrap): a
+path in a message stays whole when the output is piped or copied.
 
 Examples
 --------
@@ -16,5 +17,5 @@ from rich.console import Console
 
 __all__ = ["console", "err_console"]
 
-console = Console(markup=False, emoji=False, highlight=False)
-err_console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)

@@ -67,8 +67,8 @@ def test_clinical_command_invalidates_the_pipelines_cached_clinical_analysis(
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--biomarker", "serum", "--outcome", "response"],
-     "clinical: found no column 'serum'; expected one of age, ihc_anxa6_hscore, "
-     "ihc_egfr_hscore, pfs_event, pfs_months, response, serum_exo_anxa6_ng_ml, stage"),
+     "clinical: found no column 'serum'; expected one of age, stage, response, "
+     "serum_exo_anxa6_ng_ml, ihc_anxa6_hscore, ihc_egfr_hscore, pfs_months, pfs_event"),
     (["--biomarker", "serum_exo_anxa6_ng_ml", "--outcome", "response", "--time", "pfs_months"],
      "command line: found only one of --time and --event; expected both --time and --event, "
      "or neither"),
