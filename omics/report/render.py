@@ -33,6 +33,7 @@ from sklearn.metrics import roc_curve
 
 from omics.io.anndata_convert import coordinate_frame
 from omics.pl import figures as plots
+from omics.pl.interactive import bokeh_script, interactive_volcano
 from omics.pl.labels import readable
 from omics.preprocess import log2_intensity
 from omics.report.headline import headline_numbers
@@ -159,6 +160,8 @@ def _differential(store: Path, out: Path) -> list[dict]:
                            sorted({0.01, 0.05, 0.1, overview["fdr_level"]})},
                 "fdr_level": overview["fdr_level"],
                 "uri": plots.to_data_uri(plots.volcano(table, contrast, set(AXIS_GENES))),
+                "interactive": interactive_volcano(table, contrast, set(AXIS_GENES),
+                                                   overview["fdr_level"]),
                 "top": top.astype({"gene": object}).fillna(""),
             })
     return sections
@@ -365,6 +368,7 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
     """
     store, out = Path(store), Path(out)
     lines, note = _summary(store, findings)
+    differential = _differential(store, out)
     group_rows, files = _group_rows(store)
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: resources.files("omics.report").joinpath(
@@ -377,10 +381,10 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
         store=str(store), created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=metadata.version("omics-axis"), groups=group_rows, files=files,
         missing_subjects={m: len(s) for m, s in subjects_missing(store).items() if s},
-        versions=versions, qc=_qc(store), differential=_differential(store, out),
+        versions=versions, qc=_qc(store), differential=differential,
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
         dose_response=_dose_response(store), network=_network(store, out),
         methods=_methods(store), findings=lines, findings_note=note,
-        headline=headline_numbers(store))
+        headline=headline_numbers(store), bokeh=bokeh_script() if differential else "")
     return write_atomically(out, html)

@@ -1,0 +1,71 @@
+"""Interactive figures for the HTML report (Bokeh, embedded offline): hover shows each
+point's gene and numbers, the toolbar pans, zooms and saves a PNG.
+
+The report embeds BokehJS once (:func:`bokeh_script`), so it needs no network. Its logger
+is set to warnings directly (``Bokeh.logger.set_level``: ``Bokeh.set_log_level`` itself
+prints a line), so the browser console stays silent.
+
+Examples
+--------
+>>> table = pd.DataFrame({"feature": ["P1", "P2"], "gene": ["ANXA6", "EGFR"],
+...                       "log2_fc": [2.1, 0.3], "p_value": [1e-9, 0.2], "fdr": [1e-7, 0.4]})
+>>> script, div = interactive_volcano(table, "res vs sens", {"ANXA6"})
+>>> script.lstrip().startswith("<script") and "<div" in div
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["bokeh_script", "interactive_volcano"]
+
+
+def bokeh_script() -> str:
+    """The ``<script>`` with BokehJS itself (about 1.3 MB), for the page's ``<head>``."""
+    from bokeh.resources import Resources
+
+    library = Resources(mode="inline", components=["bokeh"]).js_raw[0]
+    return f'<script>{library}</script>\n<script>Bokeh.logger.set_level("warn");</script>'
+
+
+def _sig(values: pd.Series) -> list[str]:
+    return [f"{v:.3g}" if np.isfinite(v) else "NA" for v in values.astype(float)]
+
+
+def interactive_volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
+                        fdr: float = 0.05) -> tuple[str, str]:
+    """A volcano plot (log2 fold change against -log10 p, FDR hits red, ``label`` genes
+    ringed) whose hover shows feature, gene, fold change, p and FDR: ``(script, div)`` to
+    place in the page."""
+    from bokeh.embed import components
+    from bokeh.models import ColumnDataSource, HoverTool
+    from bokeh.plotting import figure
+
+    data = table.dropna(subset=["p_value", "log2_fc"]).copy()
+    gene = data["gene"] if "gene" in data else data["feature"]
+    source = ColumnDataSource({
+        "x": data["log2_fc"].to_numpy(float),
+        "y": -np.log10(data["p_value"].to_numpy(float)),
+        "feature": data["feature"].astype(str).tolist(),
+        "gene": gene.fillna("").astype(str).tolist(),
+        "p": _sig(data["p_value"]), "fdr": _sig(data["fdr"]),
+        "fc": [f"{v:.3g}" for v in data["log2_fc"]],
+        "colour": np.where(data["fdr"].to_numpy(float) < fdr, "#c0392b", "#95a5a6").tolist(),
+    })
+    plot = figure(width=560, height=420, title=f"{title} (hover for values)",
+                  x_axis_label="log2 fold change", y_axis_label="-log10 p-value",
+                  tools="pan,wheel_zoom,box_zoom,reset,save")
+    points = plot.scatter("x", "y", source=source, size=5, color="colour", alpha=0.8)
+    named = data[gene.isin(label).to_numpy()]
+    named_x = named["log2_fc"].to_numpy(float)
+    named_y = -np.log10(named["p_value"].to_numpy(float))
+    plot.scatter(named_x, named_y, size=11, fill_color=None, line_color="black")
+    plot.text(named_x, named_y, text=gene[gene.isin(label)].astype(str).tolist(),
+              x_offset=7, y_offset=-4, text_font_size="9pt", text_font_style="bold")
+    plot.add_tools(HoverTool(renderers=[points], tooltips=[
+        ("feature", "@feature"), ("gene", "@gene"), ("log2 FC", "@fc"), ("p", "@p"),
+        ("FDR", "@fdr")]))
+    plot.toolbar.logo = None
+    return components(plot)
