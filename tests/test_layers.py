@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 STEPS = ("omics.steps", "graphs.steps")
@@ -66,10 +68,12 @@ def forbidden_imports() -> list[str]:
     return problems
 
 
+@pytest.mark.xdist_group("layers")  # with the probe below on one worker: it adds a module
 def test_no_module_imports_a_higher_layer():
     assert forbidden_imports() == []
 
 
+@pytest.mark.xdist_group("layers")
 def test_contract_catches_a_forbidden_import():
     bad = ROOT / "omics" / "stats" / "_contract_probe.py"
     bad.write_text("from flows.pipeline import omics_pipeline\n")

@@ -21,6 +21,7 @@ import typer
 from omics.cli.clinical import clinical_command, dose_response_command
 from omics.cli.console import console, err_console
 from omics.cli.graph import graph_command, network_app
+from omics.cli.progress import run_status
 from omics.cli.stats import correlate_command, differential_command
 from omics.errors import OmicsInputError
 
@@ -209,9 +210,11 @@ def run(
         console.print(f"Prefect API: {redacted_url(api_url)}")
         from flows.pipeline import omics_pipeline
 
-        summary = omics_pipeline(study_yaml=str(study_yaml.resolve()) if study_yaml else "",
-                                 out_dir=str(out), dask_address=address, scale=scale,
-                                 cluster=cluster, cluster_config=str(cluster_config))
+        with run_status(console):
+            summary = omics_pipeline(
+                study_yaml=str(study_yaml.resolve()) if study_yaml else "", out_dir=str(out),
+                dask_address=address, scale=scale, cluster=cluster,
+                cluster_config=str(cluster_config))
         from prefect.logging.handlers import APILogWorker
 
         APILogWorker.drain_all(timeout=5)  # send the run's logs while the server still runs

@@ -12,13 +12,17 @@ Examples
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from distributed import as_completed, get_client
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from omics.cli.console import err_console
 
-__all__ = ["compute_with_progress"]
+__all__ = ["compute_with_progress", "run_status"]
 
 
 def compute_with_progress(*delayed_objects, description: str = "computing",
@@ -36,3 +40,35 @@ def compute_with_progress(*delayed_objects, description: str = "computing",
         for _ in as_completed(futures):
             progress.advance(bar)
     return tuple(client.gather(futures))
+
+
+class _LatestStep(logging.Handler):
+    """Shows each Prefect run-log message (INFO and above) as the status line."""
+
+    def __init__(self, status) -> None:
+        super().__init__(logging.INFO)
+        self.status = status
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = " ".join(record.getMessage().split())
+        self.status.update(f"omics run: {message[:110]}")
+
+
+@contextmanager
+def run_status(console: Console) -> Iterator[None]:
+    """A spinner with the pipeline's latest step (its Prefect run logs, which the console
+    otherwise shows only with -v) and the elapsed time, on a terminal only; gone when the
+    block ends."""
+    if not console.is_terminal or console.quiet:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    with console.status("omics run: starting") as status:
+        handler = _LatestStep(status)
+        for logger in loggers:
+            logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            for logger in loggers:
+                logger.removeHandler(handler)

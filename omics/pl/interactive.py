@@ -16,10 +16,12 @@ True
 
 from __future__ import annotations
 
+import matplotlib
+import matplotlib.colors
 import numpy as np
 import pandas as pd
 
-__all__ = ["bokeh_script", "interactive_volcano"]
+__all__ = ["bokeh_script", "interactive_network", "interactive_volcano"]
 
 
 def bokeh_script() -> str:
@@ -67,5 +69,73 @@ def interactive_volcano(table: pd.DataFrame, title: str, label: set[str] = froze
     plot.add_tools(HoverTool(renderers=[points], tooltips=[
         ("feature", "@feature"), ("gene", "@gene"), ("log2 FC", "@fc"), ("p", "@p"),
         ("FDR", "@fdr")]))
+    plot.toolbar.logo = None
+    return components(plot)
+
+
+def interactive_network(nodes: pd.DataFrame, edges: pd.DataFrame, colour: str | None,
+                        seeds: set[str] = frozenset()) -> tuple[str, str]:
+    """The context subnetwork (nodes indexed by gene, edges ``source``/``target``/
+    ``evidence``) with hover on genes (role, sentence, propagation p, fold change) and on
+    interactions (evidence); node colour from ``colour`` (blue down, red up), seeds ringed:
+    ``(script, div)``.
+
+    Examples
+    --------
+    >>> nodes = pd.DataFrame({"role": ["seed", "partner"], "propagation_p": [0.001, 0.02],
+    ...                       "fc": [2.0, -0.5]}, index=pd.Index(["ANXA6", "EGFR"]))
+    >>> edges = pd.DataFrame({"source": ["ANXA6"], "target": ["EGFR"],
+    ...                       "evidence": ["curated"]})
+    >>> script, div = interactive_network(nodes, edges, "fc", {"ANXA6"})
+    >>> "<div" in div
+    True
+    """
+    import networkx as nx
+    from bokeh.embed import components
+    from bokeh.models import ColumnDataSource, HoverTool
+    from bokeh.plotting import figure
+
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes.index)
+    graph.add_edges_from(zip(edges["source"], edges["target"], strict=True))
+    position = nx.spring_layout(graph, seed=0)
+    names = list(nodes.index)
+    values = nodes[colour].astype(float).to_numpy() if colour in nodes else np.zeros(len(names))
+    limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+    shade = np.clip(np.nan_to_num(values) / (limit or 1.0), -1, 1)
+    palette = matplotlib.colormaps["RdBu_r"]
+    colours = [matplotlib.colors.to_hex(palette((v + 1) / 2)) for v in shade]
+    text = {column: nodes[column].astype(str).tolist() if column in nodes else [""] * len(names)
+            for column in ("role", "summary")}
+    node_source = ColumnDataSource({
+        "x": [position[n][0] for n in names], "y": [position[n][1] for n in names],
+        "gene": [str(n) for n in names], "colour": colours,
+        "size": [16 if n in seeds else 11 for n in names],
+        "line": ["black" if n in seeds else "#7f8c8d" for n in names],
+        "p": _sig(nodes["propagation_p"]) if "propagation_p" in nodes else [""] * len(names),
+        "fc": _sig(pd.Series(values)), **text})
+    edge_source = ColumnDataSource({
+        "xs": [[position[a][0], position[b][0]] for a, b in zip(edges["source"],
+                                                               edges["target"], strict=True)],
+        "ys": [[position[a][1], position[b][1]] for a, b in zip(edges["source"],
+                                                               edges["target"], strict=True)],
+        "pair": [f"{a} – {b}" for a, b in zip(edges["source"], edges["target"], strict=True)],
+        "evidence": edges["evidence"].astype(str).tolist() if "evidence" in edges
+        else [""] * len(edges)})
+    plot = figure(width=760, height=560, title="Context subnetwork (hover genes and edges; "
+                  f"colour: {colour or 'none'})", tools="pan,wheel_zoom,box_zoom,reset,save",
+                  x_axis_location=None, y_axis_location=None)
+    plot.grid.visible = False
+    lines = plot.multi_line("xs", "ys", source=edge_source, line_color="#95a5a6",
+                            line_width=1.4, line_alpha=0.7)
+    points = plot.scatter("x", "y", source=node_source, size="size", fill_color="colour",
+                          line_color="line", line_width=1.5)
+    plot.text("x", "y", text="gene", source=node_source, x_offset=8, y_offset=-6,
+              text_font_size="8pt")
+    plot.add_tools(HoverTool(renderers=[points], tooltips=[
+        ("gene", "@gene"), ("role", "@role"), ("fold change", "@fc"),
+        ("propagation p", "@p"), ("", "@summary")]),
+        HoverTool(renderers=[lines], tooltips=[("interaction", "@pair"),
+                                                ("evidence", "@evidence")]))
     plot.toolbar.logo = None
     return components(plot)

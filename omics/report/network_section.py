@@ -1,5 +1,6 @@
 """The report's axis-network section, from a store's ``results/network`` tables: the network
-figure, the axis genes' protein correlation heatmap, and the node/edge evidence tables.
+(interactive, and as a figure for print), the axis genes' protein correlation heatmap, and
+the node/edge evidence tables.
 
 Examples
 --------
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from omics.pl import figures as plots
+from omics.pl.interactive import interactive_network
 from omics.pl.network import network_figure
 from omics.steps.analysis import protein_matrix_by_gene
 from omics.store import layout
@@ -60,8 +62,10 @@ def network_section(store: Path, seeds: list[str], colour: str | None = None) ->
             correlation, "Protein correlation of the axis genes across samples")),
             "title": "Pearson correlation of normalised protein abundance (pairwise complete, "
                      "reference channels excluded)"})
+    interactive = interactive_network(nodes, edges, colour, set(seeds))
     node_table = nodes.reset_index()[[c for c in _NODE_COLUMNS if c in nodes.reset_index()]]
     node_table = node_table.sort_values("propagation_score", ascending=False) \
         if "propagation_score" in node_table else node_table
     edge_table = edges[[c for c in _EDGE_COLUMNS if c in edges]]
-    return {"figures": figures, "nodes": node_table.round(4), "edges": edge_table.round(3)}
+    return {"figures": figures, "nodes": node_table.round(4), "edges": edge_table.round(3),
+            "interactive": interactive}

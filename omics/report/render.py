@@ -368,7 +368,7 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
     """
     store, out = Path(store), Path(out)
     lines, note = _summary(store, findings)
-    differential = _differential(store, out)
+    differential, network = _differential(store, out), _network(store, out)
     group_rows, files = _group_rows(store)
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: resources.files("omics.report").joinpath(
@@ -384,7 +384,8 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
         versions=versions, qc=_qc(store), differential=differential,
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
-        dose_response=_dose_response(store), network=_network(store, out),
+        dose_response=_dose_response(store), network=network,
         methods=_methods(store), findings=lines, findings_note=note,
-        headline=headline_numbers(store), bokeh=bokeh_script() if differential else "")
+        headline=headline_numbers(store), bokeh=bokeh_script() if differential or network
+        else "")
     return write_atomically(out, html)

@@ -38,6 +38,7 @@ import zarr
 
 from omics.store import layout
 from omics.store.atomic import discard_staging, new_staging_dir, replace_directory
+from omics.store.parents import ensure_parent_groups
 
 __all__ = ["group_path", "staged_results"]
 
@@ -54,9 +55,8 @@ def staged_results(store: str | Path, analysis: str) -> Iterator[Path]:
     token = _STAGED.set((*_STAGED.get(), (target, staged)))
     try:
         zarr.open_group(str(staged), mode="w", zarr_format=3)
-        for parent in (target.parent.parent, target.parent):  # the store, results/
-            if not (parent / "zarr.json").exists():
-                zarr.open_group(str(parent), mode="a", zarr_format=3)
+        # results/ (analyses running at once may all create it)
+        ensure_parent_groups(target.parent.parent, f"{target.parent.name}/{target.name}")
         yield staged
     except BaseException:
         discard_staging(staged)

@@ -12,10 +12,10 @@ import pandas as pd
 import xarray as xr
 import zarr
 from zarr.codecs import BloscCodec
-from zarr.errors import ContainsGroupError
 
 from omics.store import layout
 from omics.store.atomic import staged_directory
+from omics.store.parents import ensure_parent_groups
 from omics.store.staged_results import group_path
 
 __all__ = [
@@ -55,17 +55,6 @@ def create_store(path: str | Path, *, study_name: str) -> zarr.Group:
     root = zarr.open_group(str(path), mode="w", zarr_format=3)
     root.attrs.update({"omics_axis_store": layout.FORMAT_VERSION, "study": study_name})
     return root
-
-
-def ensure_parent_groups(store: Path, group: str) -> None:
-    """Create the Zarr groups above ``group`` (e.g. ``tables`` for ``tables/viability``)."""
-    parts = group.split("/")[:-1]
-    for depth in range(1, len(parts) + 1):
-        path = "/".join(parts[:depth])
-        try:
-            zarr.open_group(str(store), path=path, mode="a", zarr_format=3)
-        except ContainsGroupError:  # another writer created it between the check and create
-            zarr.open_group(str(store), path=path, mode="r", zarr_format=3)
 
 
 def write_dataset(

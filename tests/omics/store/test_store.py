@@ -148,3 +148,29 @@ def test_full_disk_is_one_line_and_leaves_no_partial_files(small_store, small_co
     assert report.returncode == 1, report.stderr
     assert "found no room to write it (File too large)" in report.stderr
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_analyses_staged_at_once_in_a_new_store_do_not_clash(tmp_path):
+    """Six analyses staging their results at once all created ``results/``: zarr raised
+    ContainsGroupError and the pipeline deployment failed (seen in the serve test)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+
+    from omics.store import open_table
+    from omics.store.staged_results import staged_results
+    from omics.store.writer import create_store, write_table
+
+    for trial in range(20):
+        store = tmp_path / f"s{trial}.zarr"
+        create_store(store, study_name="x")
+
+        def analyse(i, store=store):
+            with staged_results(store, f"analysis{i}"):
+                write_table(store, f"results/analysis{i}/t", pd.DataFrame({"x": [i]}),
+                            dim="row")
+
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(analyse, range(6)))
+        assert [int(open_table(store, f"results/analysis{i}/t")["x"].iloc[0])
+                for i in range(6)] == list(range(6))
