@@ -13,6 +13,7 @@ import shutil
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -284,6 +285,8 @@ def _terminate(signum, frame) -> None:  # noqa: ARG001 - signal handler signatur
 def main() -> None:
     """Entry point of the ``omics`` console script."""
     signal.signal(signal.SIGTERM, _terminate)
+    # the store is Zarr v3 with consolidated metadata on purpose (documented in the README)
+    warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
     try:
         app(standalone_mode=False)
     except OmicsInputError as exc:

@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -51,7 +52,10 @@ class _LatestStep(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = " ".join(record.getMessage().split())
-        self.status.update(f"omics run: {message[:110]}")
+        if message.startswith(("View at ", "Finished in state")):
+            return
+        flow = re.search(r"for flow '([^']+)'", message)
+        self.status.update(f"omics run: {flow.group(1) if flow else message[:100]}")
 
 
 @contextmanager
