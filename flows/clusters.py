@@ -21,20 +21,20 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from distributed import LocalCluster
+from distributed import LocalCluster, as_completed, get_client
 from distributed.security import Security
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from omics.errors import OmicsInputError
 
-__all__ = ["DEFAULT_CLUSTERS", "ClusterSpec", "RunCluster", "clusters_file", "load_cluster_spec",
-           "open_cluster"]
+__all__ = ["DEFAULT_CLUSTERS", "ClusterSpec", "RunCluster", "clusters_file", "compute_reporting",
+           "load_cluster_spec", "open_cluster"]
 
 
 class _Spec(BaseModel):
@@ -155,3 +155,25 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
     with cluster:
         yield RunCluster(address=cluster.scheduler_address,
                          dashboard=cluster.dashboard_link or "")
+
+
+def compute_reporting(*delayed_objects, report: Callable[[int, int], None]) -> tuple:
+    """Like ``dask.compute`` on the current distributed client; ``report(done, total)`` is
+    called as each task finishes. The results come back in order.
+
+    Examples
+    --------
+    >>> import dask
+    >>> from distributed import Client
+    >>> seen = []
+    >>> with Client(processes=False, n_workers=1, dashboard_address="127.0.0.1:0"):
+    ...     results = compute_reporting(dask.delayed(sum)([1, 2]), dask.delayed(max)([3, 4]),
+    ...                                 report=lambda done, total: seen.append((done, total)))
+    >>> results, seen[-1]
+    ((3, 4), (2, 2))
+    """
+    client = get_client()
+    futures = client.compute(list(delayed_objects))
+    for done, _ in enumerate(as_completed(futures), start=1):
+        report(done, len(futures))
+    return tuple(client.gather(futures))

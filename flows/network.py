@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 
+from flows.clusters import compute_reporting
 from flows.runtime import IO_RETRIES, cluster_compute
 from graphs.steps.analysis import NetworkPlan, analyse_axis_network
 from omics.io.study import NetworkAnalysisPlan, load_study
@@ -19,8 +20,16 @@ def axis_network(store: str, out_dir: str, study_yaml: str) -> dict:
     plan = analysis.network if analysis else NetworkAnalysisPlan()
     primary = next(iter(analysis.proteomics.contrasts), None) \
         if analysis and analysis.proteomics else None
+    logger = get_run_logger()
+
+    def report(done: int, total: int) -> None:  # every 10%: the CLI's status line shows it
+        if done == total or done % max(1, total // 10) == 0:
+            logger.info("randomised networks: %d of %d", done, total)
+
     with cluster_compute():
-        return analyse_axis_network(NetworkPlan.from_study(plan, primary), out_dir, store)
+        return analyse_axis_network(NetworkPlan.from_study(plan, primary), out_dir, store,
+                                    compute=lambda *tasks: compute_reporting(*tasks,
+                                                                             report=report))
 
 
 @flow(name="omics-network")

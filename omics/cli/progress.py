@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from distributed import as_completed, get_client
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from flows.clusters import compute_reporting
 from omics.cli.console import err_console
 
 __all__ = ["compute_with_progress", "run_status"]
@@ -28,19 +28,16 @@ __all__ = ["compute_with_progress", "run_status"]
 
 def compute_with_progress(*delayed_objects, description: str = "computing",
                           console: Console | None = None) -> tuple:
-    """Like ``dask.compute`` on the current distributed client, with a bar that advances as
-    each task finishes (shown on a terminal only); the results come back in order."""
-    client = get_client()
-    futures = client.compute(list(delayed_objects))
+    """:func:`flows.clusters.compute_reporting` with a bar that advances as each task
+    finishes (shown on a terminal only)."""
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     console = console or err_console
     with Progress(*columns, console=console, transient=True,
                   disable=not console.is_terminal) as progress:
-        bar = progress.add_task(description, total=len(futures))
-        for _ in as_completed(futures):
-            progress.advance(bar)
-    return tuple(client.gather(futures))
+        bar = progress.add_task(description, total=len(delayed_objects))
+        return compute_reporting(*delayed_objects, report=lambda done, total: progress.update(
+            bar, completed=done, total=total))
 
 
 class _LatestStep(logging.Handler):

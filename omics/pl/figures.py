@@ -36,6 +36,7 @@ __all__ = [
     "missing_per_sample",
     "new_figure",
     "pca_scatter",
+    "place_labels",
     "protein_vs_mrna",
     "reference_channels",
     "roc_curve_figure",
@@ -59,12 +60,14 @@ def to_data_uri(figure: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _labels(axes, x, y, names) -> None:
+def place_labels(axes, x, y, names, emphasised=frozenset(), fontsize: float = 8) -> None:
     """Name points without labels overlapping each other or the points (adjustText), each
-    joined to its point by a thin line."""
+    joined to its point by a thin line; ``emphasised`` names in bold and larger."""
     from adjustText import adjust_text
 
-    texts = [axes.text(a, b, str(name), fontsize=8, fontweight="bold")
+    texts = [axes.text(a, b, str(name), zorder=4,
+                       fontsize=fontsize + 1 if name in emphasised else fontsize,
+                       fontweight="bold" if name in emphasised or not emphasised else "normal")
              for a, b, name in zip(x, y, names, strict=True)]
     if texts:
         adjust_text(texts, x=np.asarray(x, float), y=np.asarray(y, float), ax=axes,
@@ -83,7 +86,7 @@ def volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),
     named = data[data["feature"].isin(label)]
     axes.scatter(named["log2_fc"], -np.log10(named["p_value"]), s=22, facecolors="none",
                  edgecolors="k", linewidths=0.8)
-    _labels(axes, named["log2_fc"], -np.log10(named["p_value"]), named["feature"])
+    place_labels(axes, named["log2_fc"], -np.log10(named["p_value"]), named["feature"])
     axes.margins(y=0.12)  # room for the labels of the top hits
     axes.set_xlabel("log2 fold change")
     axes.set_ylabel("-log10 p-value")
@@ -102,7 +105,7 @@ def protein_vs_mrna(table: pd.DataFrame, title: str, highlight: set[str] = froze
                  c=np.where(discordant, "#e67e22", "#7f8c8d"), linewidths=0)
     named = table[table["gene"].isin(highlight)]
     axes.scatter(named["mrna_log2_fc"], named["protein_log2_fc"], s=30, c="#c0392b")
-    _labels(axes, named["mrna_log2_fc"], named["protein_log2_fc"], named["gene"])
+    place_labels(axes, named["mrna_log2_fc"], named["protein_log2_fc"], named["gene"])
     axes.axhline(0, lw=0.5, c="k")
     axes.axvline(0, lw=0.5, c="k")
     axes.set_xlabel("mRNA log2 fold change")

@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from omics.pl.figures import new_figure
+from omics.pl.figures import new_figure, place_labels
 
 __all__ = ["network_figure"]
 
@@ -74,15 +74,13 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, colour_by: str | No
         colour, width, style = _edge_style(evidence)
         (x0, y0), (x1, y1) = layout[source], layout[target]
         axes.plot([x0, x1], [y0, y1], color=colour, linewidth=width, linestyle=style, zorder=1)
-    for node, (x, y) in zip(order, xy, strict=True):
-        axes.annotate(str(node), (x, y), xytext=(0, 8), textcoords="offset points",
-                      ha="center", fontsize=9 if node in highlight else 7,
-                      fontweight="bold" if node in highlight else "normal", zorder=4)
+    place_labels(axes, xy[:, 0], xy[:, 1], [str(n) for n in order], set(highlight), 7)
     if colour_by in nodes:
         figure.colorbar(points, ax=axes, shrink=0.6, label=colour_by)
     axes.legend(handles=[Line2D([], [], color=c, linewidth=w, linestyle=s, label=_LEGEND[kind])
                          for kind, (c, w, s) in _EDGE_STYLE.items()],
-                title="edge evidence", loc="lower left", fontsize=8, frameon=False)
+                title="edge evidence", loc="upper left", bbox_to_anchor=(0.0, 0.0),
+                fontsize=8, frameon=False, ncol=3)  # below the network, never on it
     axes.set_title(colour_by or "network (no study evidence: nodes grey)")
     axes.set_axis_off()
     figure.tight_layout()
