@@ -15,14 +15,6 @@ from omics.steps.ingest import ingest_study
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    """The end-to-end flow tests (they start Prefect servers and Dask clusters, some kill
-    processes on cue) run one after another on one xdist worker; the rest spread over both."""
-    for item in items:
-        if item.nodeid.startswith("tests/flows/"):
-            item.add_marker(pytest.mark.xdist_group("flows"))
-
-
 def shared_data(relative: str) -> Path:
     """A file of ``../shared/data``; the test is skipped, saying which, when it is absent."""
     path = SHARED_DATA / relative
