@@ -149,7 +149,7 @@ INPUTS = ["proteomics_tmt.tsv", "proteomics_samples.csv", "clinical.csv",
           "rnaseq_cells_counts.tsv", "rnaseq_tumours_samples.csv"]
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(INPUTS), st.integers(1, 6), st.integers(1, 6), CELLS)
 def test_ingest_succeeds_or_leaves_the_store_byte_identical(small_cohort,

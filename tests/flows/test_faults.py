@@ -67,10 +67,10 @@ def test_kill_during_ingest_keeps_previous_store_and_rerun_completes(tmp_path):
     assert marked_processes(marker) == []
 
 
-def test_second_run_on_the_same_out_is_refused_and_a_failed_run_leaves_no_old_report(
-        tmp_path):
+def test_second_run_is_refused_and_a_killed_run_leaves_no_old_report_nor_server(tmp_path):
     """Two runs on one --out interleaved their writes; a run killed after start left the
-    previous run's report beside new results."""
+    previous run's report beside new results; SIGKILL of the omics process alone (not its
+    group) left its Prefect server running."""
     marker = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["OMICS_TEST_MARKER"] = marker
@@ -83,7 +83,7 @@ def test_second_run_on_the_same_out_is_refused_and_a_failed_run_leaves_no_old_re
                              stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
-        while not (out / "inputs" / "study.yaml").exists():  # the flow holds --out by now
+        while not (out / "inputs" / "study.yaml").exists():  # server up, --out held by now
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.1)
         assert not (out / "report.html").exists()
@@ -96,43 +96,27 @@ def test_second_run_on_the_same_out_is_refused_and_a_failed_run_leaves_no_old_re
             f"error: {out}: found another omics run writing this folder (process {holder}); "
             "expected one run per results folder at a time: wait for it to finish or choose "
             "another --out"]
+        servers = [p for p in marked_processes(marker) if "server" in " ".join(p.cmdline())]
+        assert servers
+        first.send_signal(signal.SIGKILL)  # the omics process alone
+        first.wait(timeout=30)
+        _, alive = psutil.wait_procs(servers, timeout=60)
+        assert alive == []  # the server got SIGTERM when its parent died
     finally:
-        for process in [psutil.Process(first.pid), *marked_processes(marker)]:
+        for process in marked_processes(marker):
             try:
                 process.send_signal(signal.SIGKILL)
             except psutil.NoSuchProcess:
                 pass
-        first.wait(timeout=30)
+        if first.poll() is None:
+            first.kill()
+            first.wait(timeout=30)
     assert (out / "results" / "previous.tsv").read_text() == "a\n1\n"  # results/ not half-new
     assert not (out / "report.html").exists()
-    assert marked_processes(marker) == []
-
-
-def test_killed_run_takes_its_private_server_with_it(tmp_path):
-    """SIGKILL of the omics process alone (not its group) left the Prefect server running."""
-    marker = uuid.uuid4().hex
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["OMICS_TEST_MARKER"] = marker
-    out = tmp_path / "demo"
-    run = subprocess.Popen([OMICS, "run", "--scale", "small", "--out", str(out)], env=env,
-                           cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    try:
-        while not (out / "inputs" / "study.yaml").exists():  # the server is up by now
-            assert run.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
-        servers = [p for p in marked_processes(marker) if "server" in " ".join(p.cmdline())]
-        assert servers
-        run.send_signal(signal.SIGKILL)
-        run.wait(timeout=30)
-        _, alive = psutil.wait_procs(servers, timeout=60)
-        assert alive == []
-    finally:
-        for process in marked_processes(marker):
-            process.send_signal(signal.SIGKILL)
-    pid_files = list((tmp_path / ".omics" / "prefect").glob("server-*.pid"))
-    assert len(pid_files) == 1  # the killed run could not remove it: the next start reaps it
+    home = tmp_path / ".omics" / "prefect"
+    assert len(list(home.glob("server-*.pid"))) == 1  # the killed run could not remove it
     from flows.prefect_api import reap_previous_server
 
-    assert reap_previous_server(tmp_path / ".omics" / "prefect") == []  # already stopped
-    assert list((tmp_path / ".omics" / "prefect").glob("server-*.pid")) == []
+    assert reap_previous_server(home) == []  # already stopped; its pid file is cleared
+    assert list(home.glob("server-*.pid")) == []
+    assert marked_processes(marker) == []
