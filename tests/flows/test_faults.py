@@ -1,5 +1,7 @@
-"""Faults: the pipeline process killed (SIGKILL, with every process it started) during ingest
-leaves the store as it was; a rerun completes."""
+"""Faults and the CLI run end to end: the pipeline process killed (SIGKILL, with every
+process it started) during ingest leaves the store as it was; a rerun completes as a user's
+``omics run`` must; a second run on the same folder is refused; a killed run takes its
+server with it."""
 
 from __future__ import annotations
 
@@ -46,6 +48,9 @@ def _kill_during_ingest(out: Path, env: dict) -> None:
 
 
 def test_kill_during_ingest_keeps_previous_store_and_rerun_completes(tmp_path):
+    """The rerun is also the end-to-end check of ``omics run`` as a user runs it: its own
+    Prefect server and LocalCluster, findings printed, no run logs on the terminal by
+    default, the server home private, and no process left behind."""
     marker = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["OMICS_TEST_MARKER"] = marker
@@ -64,7 +69,16 @@ def test_kill_during_ingest_keeps_previous_store_and_rerun_completes(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert (out / "report.html").exists()
     assert [p.name for p in out.glob(".study.zarr.*")] == []  # the killed run's staging cleaned
-    assert marked_processes(marker) == []
+    assert "Prefect API: http://127.0.0.1:" in done.stdout
+    assert "| INFO" not in done.stderr  # Prefect's run logs go to the UI; -v prints them
+    assert "serum_exo_anxa6_ng_ml by response" in done.stdout
+    assert (out / "results" / "network" / "axis_network.graphml").exists()
+    home = tmp_path / ".omics" / "prefect"
+    assert (home / "server.log").exists()
+    # the server database and the cached results (JSON) are the user's alone
+    assert home.stat().st_mode & 0o777 == 0o700 and any((home / "storage").iterdir())
+    leftover = marked_processes(marker)
+    assert leftover == [], [p.cmdline() for p in leftover]
 
 
 def test_second_run_is_refused_and_a_killed_run_leaves_no_old_report_nor_server(tmp_path):
