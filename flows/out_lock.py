@@ -33,12 +33,16 @@ __all__ = ["check_out_free", "exclusive_out"]
 LOCK_NAME = ".omics-run.lock"
 
 
-def _refusal(out: Path, handle) -> OmicsInputError:
-    handle.seek(0)
-    holder = handle.read().strip() or "?"
-    return OmicsInputError(out, f"another omics run writing this folder (process {holder})",
-                           "one run per results folder at a time: wait for it to finish or "
-                           "choose another --out")
+def _lock(out: Path, handle) -> None:
+    """Take the lock on the open lock file, or refuse in one line naming its holder."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        raise OmicsInputError(out, f"another omics run writing this folder (process {holder})",
+                              "one run per results folder at a time: wait for it to finish or "
+                              "choose another --out") from None
 
 
 @contextmanager
@@ -47,10 +51,7 @@ def exclusive_out(out: str | Path) -> Iterator[None]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / LOCK_NAME, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise _refusal(out, handle) from None
+        _lock(out, handle)
         try:
             handle.truncate(0)
             handle.write(str(os.getpid()))
@@ -66,8 +67,5 @@ def check_out_free(out: str | Path) -> None:
     if not (out / LOCK_NAME).exists():
         return
     with open(out / LOCK_NAME, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise _refusal(out, handle) from None
+        _lock(out, handle)
         fcntl.flock(handle, fcntl.LOCK_UN)

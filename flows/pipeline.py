@@ -23,13 +23,7 @@ from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
 from omics.steps.summary import export_results, findings, record_findings, render_markdown
-from omics.store.atomic import (
-    discard_staging,
-    new_staging_dir,
-    relocated,
-    replace_directory,
-    write_atomically,
-)
+from omics.store.atomic import relocated, staged_directory, write_atomically
 
 __all__ = ["omics_pipeline"]
 
@@ -79,8 +73,7 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
         study_yaml = str(simulate_cohort(out / "inputs", scale=scale))
         logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
     store, results = str(out / "study.zarr"), out / "results"
-    staged = new_staging_dir(results)
-    try:
+    with staged_directory(results) as staged:
         with run_cluster(dask_address, cluster, cluster_config) as runner:
             shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store,
                                                                  keep_results=True)
@@ -89,10 +82,6 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
                 store, str(staged / "network"), study_yaml)
         tables = export_results(store, staged)
         export_parquet(store, staged)
-    except BaseException:
-        discard_staging(staged)
-        raise
-    replace_directory(staged, results)
     network, tables = relocated(network, staged, results), relocated(tables, staged, results)
     lines = findings(store, analyses)
     record_findings(store, lines)

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from omics.errors import OmicsInputError
-from omics.store.atomic import sibling_file
+from omics.store.atomic import replaced_on_success, write_atomically
 
 __all__ = ["DEFAULT_BASE_URLS", "MAX_EXTRACTED_BYTES", "check_version", "default_cache",
            "fetch_release", "release_urls"]
@@ -102,31 +102,28 @@ def _read_sums(folder: Path) -> dict[str, str]:
 
 
 def _write_sums(folder: Path, sums: dict[str, str]) -> None:
-    text = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
-    staged = folder / ".SHA256SUMS.tmp"
-    staged.write_text(text)
-    staged.replace(folder / "SHA256SUMS")
+    write_atomically(folder / "SHA256SUMS",
+                     "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())))
 
 
 def _download(url: str, target: Path, expected: str | None, timeout: float) -> str:
-    handle, temporary = sibling_file(target)
     digest = hashlib.sha256()
     received = 0
     try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as src:
-            announced = src.headers.get("Content-Length")
-            while block := src.read1(_CHUNK):  # what has arrived, so a stall counts it
-                digest.update(block)
-                out.write(block)
-                received += len(block)
-        if announced is not None and announced.isdigit() and received != int(announced):
-            raise OmicsInputError(url, f"{received:,} bytes of the {int(announced):,} the server "
-                                  "announced (the download was cut short)",
-                                  "the whole file (run the command again)")
-        found = digest.hexdigest()
-        if expected and found != expected.lower():
-            raise OmicsInputError(url, f"sha256 {found}", f"sha256 {expected.lower()}")
-        os.replace(temporary, target)
+        with replaced_on_success(target) as partial:  # renamed into place only if complete
+            with partial.open("wb") as out, urllib.request.urlopen(url, timeout=timeout) as src:
+                announced = src.headers.get("Content-Length")
+                while block := src.read1(_CHUNK):  # what has arrived, so a stall counts it
+                    digest.update(block)
+                    out.write(block)
+                    received += len(block)
+            if announced is not None and announced.isdigit() and received != int(announced):
+                raise OmicsInputError(url, f"{received:,} bytes of the {int(announced):,} the "
+                                      "server announced (the download was cut short)",
+                                      "the whole file (run the command again)")
+            found = digest.hexdigest()
+            if expected and found != expected.lower():
+                raise OmicsInputError(url, f"sha256 {found}", f"sha256 {expected.lower()}")
         return found
     except urllib.error.HTTPError as exc:
         raise OmicsInputError(url, f"HTTP {exc.code} {exc.reason}",
@@ -142,8 +139,6 @@ def _download(url: str, target: Path, expected: str | None, timeout: float) -> s
         raise OmicsInputError(url, f"a broken transfer after {received:,} bytes "
                               f"({type(exc).__name__})", "the whole file (run the command "
                               "again)") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def _extract_biogrid(archive: Path, species: int, version: str,
@@ -163,18 +158,14 @@ def _extract_biogrid(archive: Path, species: int, version: str,
                 raise OmicsInputError(archive, f"no member {member}", "the organism's TAB3 file")
             if bundle.getinfo(member).file_size > limit:
                 raise too_large
-            staged = archive.parent / f".{member}.tmp"
-            try:
-                with bundle.open(member) as src, staged.open("wb") as out:
-                    written = 0
-                    while block := src.read(_CHUNK):  # the header's size may lie
-                        written += len(block)
-                        if written > limit:
-                            raise too_large
-                        out.write(block)
-                staged.replace(target)
-            finally:
-                staged.unlink(missing_ok=True)
+            with replaced_on_success(target) as partial, bundle.open(member) as src, \
+                    partial.open("wb") as out:
+                written = 0
+                while block := src.read(_CHUNK):  # the header's size may lie
+                    written += len(block)
+                    if written > limit:
+                        raise too_large
+                    out.write(block)
     except zipfile.BadZipFile as exc:
         raise OmicsInputError(archive, f"a damaged zip archive ({exc})",
                               "the release's zip archive") from None

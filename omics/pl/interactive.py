@@ -21,6 +21,8 @@ import matplotlib.colors
 import numpy as np
 import pandas as pd
 
+from omics.pl.labels import significant
+
 __all__ = ["bokeh_script", "interactive_network", "interactive_volcano"]
 
 
@@ -33,7 +35,7 @@ def bokeh_script() -> str:
 
 
 def _sig(values: pd.Series) -> list[str]:
-    return [f"{v:.3g}" if np.isfinite(v) else "NA" for v in values.astype(float)]
+    return [significant(v) for v in values.astype(float)]
 
 
 def interactive_volcano(table: pd.DataFrame, title: str, label: set[str] = frozenset(),

@@ -6,13 +6,16 @@ Examples
 'serum exo ANXA6 (ng/mL)'
 >>> readable("gemcitabine_um"), readable("pfs_months"), readable("ihc_anxa6_hscore")
 ('gemcitabine (µM)', 'PFS (months)', 'IHC ANXA6 H-score')
+>>> significant(2.7e-11), significant(0.01234, 2), significant(float("nan"))
+('2.7e-11', '0.012', 'NA')
 """
 
 from __future__ import annotations
 
+import math
 import re
 
-__all__ = ["readable"]
+__all__ = ["readable", "significant"]
 
 #: Column-name endings and the unit they stand for.
 _UNITS = (("_ng_ml", "ng/mL"), ("_pg_ml", "pg/mL"), ("_ug_ml", "µg/mL"), ("_mg_ml", "mg/mL"),
@@ -44,3 +47,11 @@ def readable(name: str) -> str:
             words.append(word)
     title = " ".join(w for w in words if w)
     return f"{title} ({unit})" if unit else title
+
+
+def significant(value: float | None, digits: int = 3) -> str:
+    """A number (a p-value, an FDR) as a biologist reads it: ``digits`` significant digits,
+    so a small p is never rounded to 0; ``NA`` when missing or not finite."""
+    if value is None or not math.isfinite(value):
+        return "NA"
+    return f"{value:.{digits}g}"

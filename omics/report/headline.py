@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
-from omics.pl.labels import readable
+from omics.pl.labels import readable, significant
 from omics.steps.summary import differential_analyses
 from omics.store.results import read_result, recorded_parameters, result_names
 
@@ -26,10 +24,6 @@ __all__ = ["headline_numbers"]
 
 #: Differential contrasts shown as headline tiles (the rest are in their section).
 MAX_CONTRAST_TILES = 4
-
-
-def _p(value: float) -> str:
-    return f"{value:.2g}" if np.isfinite(value) else "NA"
 
 
 def _differential_tiles(store: Path) -> list[dict]:
@@ -60,7 +54,7 @@ def _clinical_tiles(store: Path) -> list[dict]:
             tiles.append({"value": f"{km.at['high', 'median_months']:.3g} vs "
                                    f"{km.at['low', 'median_months']:.3g} months",
                           "label": "median survival, biomarker high vs low (log-rank p "
-                                   f"{_p(km.at['high', 'logrank_p'])})"})
+                                   f"{significant(km.at['high', 'logrank_p'], 2)})"})
     return tiles
 
 

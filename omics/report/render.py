@@ -34,7 +34,7 @@ from sklearn.metrics import roc_curve
 from omics.io.anndata_convert import coordinate_frame
 from omics.pl import figures as plots
 from omics.pl.interactive import bokeh_script, interactive_volcano
-from omics.pl.labels import readable
+from omics.pl.labels import readable, significant
 from omics.preprocess import log2_intensity
 from omics.report.headline import headline_numbers
 from omics.report.network_section import network_section
@@ -116,11 +116,6 @@ def _qc(store: Path) -> list[dict]:
     return figures
 
 
-def _p_text(value: float) -> str:
-    """A p-value or FDR as a biologist reads it: 3 significant digits, never rounded to 0."""
-    return "NA" if not np.isfinite(value) else f"{value:.3g}"
-
-
 def _design_groups(samples: pd.DataFrame, plan) -> pd.Series:
     """The samples' groups for colouring: the first sample column the analysis design names,
     else ``condition``, else one group."""
@@ -148,8 +143,8 @@ def _differential(store: Path, out: Path) -> list[dict]:
             top = table.dropna(subset=["p_value"]).sort_values("p_value").head(15)[
                 ["feature", "gene", "log2_fc", "ci_low", "ci_high", "p_value", "fdr"]]
             top = top.round({"log2_fc": 3, "ci_low": 3, "ci_high": 3})
-            top["p_value"] = top["p_value"].map(_p_text)
-            top["fdr"] = top["fdr"].map(_p_text)
+            top["p_value"] = top["p_value"].map(significant)
+            top["fdr"] = top["fdr"].map(significant)
             sections.append({
                 "analysis": analysis.replace("_", " "), "contrast": contrast,
                 "anchor": f"{analysis}-{contrast}", "full": _full_table(out, analysis, contrast),

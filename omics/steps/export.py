@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from omics.steps.analysis_ready import analysis_ready
 from omics.steps.sample_map import SAMPLE_MAP
 from omics.steps.summary import export_table
 from omics.store import layout
+from omics.store.atomic import replaced_on_success
 from omics.store.reader import open_table
 from omics.store.results import recorded_parameters, result_names
 
@@ -128,8 +128,11 @@ def export_modalities(store: str | Path, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     modalities = _with_clinical(store, {name: analysis_ready(store, name)
                                         for name in _modality_names(store)})
-    written = [_complete_or_absent(out / f"{name}.h5ad", adata.write_h5ad)
-               for name, adata in modalities.items()]
+    written = []
+    for name, adata in modalities.items():
+        with replaced_on_success(out / f"{name}.h5ad") as partial:
+            adata.write_h5ad(partial)
+        written.append(out / f"{name}.h5ad")
     pairing = _pairing(store)
     for name, adata in modalities.items():
         adata.obs["sample"] = adata.obs_names.astype(str)
@@ -138,17 +141,7 @@ def export_modalities(store: str | Path, out_dir: str | Path) -> list[Path]:
     if modalities:
         with mudata.set_options(pull_on_update=False), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # gene names shared by modalities
-            written.append(_complete_or_absent(out / "study.h5mu",
-                                               mudata.MuData(modalities).write))
+            with replaced_on_success(out / "study.h5mu") as partial:
+                mudata.MuData(modalities).write(partial)
+            written.append(out / "study.h5mu")
     return written
-
-
-def _complete_or_absent(path: Path, write) -> Path:
-    """``write(partial)`` to a hidden sibling, then rename it to ``path``."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path

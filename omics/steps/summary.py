@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
+from omics.pl.labels import significant
 from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS
 from omics.store import layout
 from omics.store.input_keys import recorded_key
@@ -58,10 +57,6 @@ def export_results(store: str | Path, out_dir: str | Path) -> list[str]:
             export_table(store, analysis_dir.name, name).to_csv(path, sep="\t", index=False)
             written.append(str(path))
     return written
-
-
-def _fmt(value: float) -> str:
-    return "NA" if value is None or not np.isfinite(value) else f"{value:.2g}"
 
 
 def differential_analyses(store: str | Path) -> list[str]:
@@ -130,9 +125,9 @@ def _differential_line(store, analysis: str, contrast: str) -> str:
     overview = differential_overview(store, analysis, contrast)
     table = overview["table"]
     level = overview["fdr_level"]
-    significant = table[table["fdr"] < level]
+    called = table[table["fdr"] < level]
     by_gene = table.dropna(subset=["gene"]).drop_duplicates("gene").set_index("gene")
-    axis = [f"{g} {2 ** by_gene.at[g, 'log2_fc']:.2f}x (FDR {_fmt(by_gene.at[g, 'fdr'])})"
+    axis = [f"{g} {2 ** by_gene.at[g, 'log2_fc']:.2f}x (FDR {significant(by_gene.at[g, 'fdr'], 2)})"
             for g in AXIS_GENES if g in by_gene.index]
     top = table.dropna(subset=["p_value"]).sort_values("p_value").head(5)
     names = top["gene"].where(top["gene"].notna() & (top["gene"] != ""), top["feature"])
@@ -146,9 +141,9 @@ def _differential_line(store, analysis: str, contrast: str) -> str:
     if overview["n_samples"] is not None and overview["n_samples"] < overview["n_samples_total"]:
         method += (f"; {overview['n_samples']} of {overview['n_samples_total']} samples: "
                    f"{overview['samples']}")
-    return (f"{what} {contrast} ({method}): {len(significant):,} {unit} at FDR < {level:g}"
-            f"{_tested_words(overview, unit)} ({int((significant['log2_fc'] > 0).sum()):,} up, "
-            f"{int((significant['log2_fc'] < 0).sum()):,} down); "
+    return (f"{what} {contrast} ({method}): {len(called):,} {unit} at FDR < {level:g}"
+            f"{_tested_words(overview, unit)} ({int((called['log2_fc'] > 0).sum()):,} up, "
+            f"{int((called['log2_fc'] < 0).sum()):,} down); "
             + "".join(f"{a}; " for a in axis) + "top: " + ", ".join(map(str, names)))
 
 
@@ -175,7 +170,8 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
     for pair in analyses.get("gene_pairs", {}).get("pairs", []):
         lines.append(f"{pair['gene_a']}-{pair['gene_b']} mRNA in "
                      f"{analyses['gene_pairs']['modality']}: Spearman rho "
-                     f"{pair['spearman_rho']:.2f} (p {_fmt(pair['spearman_p'])}, n {pair['n']})")
+                     f"{pair['spearman_rho']:.2f} (p {significant(pair['spearman_p'], 2)}, "
+                     f"n {pair['n']})")
     return lines
 
 
@@ -234,7 +230,7 @@ def clinical_findings(clinical: dict) -> list[str]:
         lines.append(f"Survival by {clinical['biomarker']} (high vs low at "
                      f"{survival['cutoff']:.3g}): median {months['high']:.3g} vs "
                      f"{months['low']:.3g} months, log-rank p "
-                     f"{_fmt(survival['logrank_p'])}; Cox HR per SD "
+                     f"{significant(survival['logrank_p'], 2)}; Cox HR per SD "
                      f"{survival['hazard_ratio_per_sd']:.2f} ({hr_low:.2f}-{hr_high:.2f}), "
                      f"PH violated for: {', '.join(survival['ph_violated']) or 'none'}")
     for gene in clinical.get("genes", []):
@@ -248,8 +244,8 @@ def _response_lines(clinical: dict) -> list[str]:
     low, high = clinical["odds_ratio_per_sd_ci"]
     lines = [f"{clinical['biomarker']} by {clinical['response']}: medians {medians}; "
              f"Jonckheere-Terpstra tau {clinical['jonckheere_tau']:.2f} "
-             f"(p {_fmt(clinical['jonckheere_p'])}); Spearman rho "
-             f"{clinical['spearman_rho']:.2f} (p {_fmt(clinical['spearman_p'])})",
+             f"(p {significant(clinical['jonckheere_p'], 2)}); Spearman rho "
+             f"{clinical['spearman_rho']:.2f} (p {significant(clinical['spearman_p'], 2)})",
              f"ROC for {'/'.join(clinical['positive'])}: AUC {roc['auc']:.2f} (95% CI "
              f"{roc['ci_low']:.2f}-{roc['ci_high']:.2f}), Youden cut-off {roc['cutoff']:.3g} "
              f"(sensitivity {roc['sensitivity']:.2f}, specificity {roc['specificity']:.2f}); "
@@ -257,7 +253,7 @@ def _response_lines(clinical: dict) -> list[str]:
     for pair in clinical["score_pairs"]:
         lines.append(f"{pair['a']} vs {pair['b']}: Spearman rho {pair['spearman_rho']:.2f} "
                      f"(95% CI {pair['ci_low']:.2f}-{pair['ci_high']:.2f}, "
-                     f"p {_fmt(pair['spearman_p'])}, n {pair['n']})")
+                     f"p {significant(pair['spearman_p'], 2)}, n {pair['n']})")
     return lines
 
 
@@ -267,14 +263,14 @@ def _gene_line(gene: dict, response: str | None) -> str:
     parts = []
     if "jonckheere_tau" in gene:
         parts.append(f"vs {response}: tau {gene['jonckheere_tau']:.2f} "
-                     f"(p {_fmt(gene['jonckheere_p'])})")
+                     f"(p {significant(gene['jonckheere_p'], 2)})")
     if "cox_hazard_ratio_per_sd" in gene:
         interval = (f" ({gene['cox_ci_low']:.2f}-{gene['cox_ci_high']:.2f})"
                     if "cox_ci_low" in gene else "")
         counts = (f", n {gene['cox_n']}, {gene['cox_events']} events"
                   if "cox_n" in gene else "")
         parts.append(f"Cox HR per SD {gene['cox_hazard_ratio_per_sd']:.2f}{interval} "
-                     f"(p {_fmt(gene['cox_p'])}{counts})")
+                     f"(p {significant(gene['cox_p'], 2)}{counts})")
     return f"{gene['gene']} {gene['modality']} expression: " + "; ".join(parts)
 
 

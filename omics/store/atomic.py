@@ -21,8 +21,8 @@ __all__ = [
     "publish_files",
     "recover_interrupted",
     "relocated",
+    "replaced_on_success",
     "replace_directory",
-    "sibling_file",
     "staged_directory",
     "write_atomically",
     "write_table_atomically",
@@ -132,45 +132,49 @@ def staged_directory(target: str | Path) -> Iterator[Path]:
     replace_directory(staged, Path(target))
 
 
-def sibling_file(path: Path) -> tuple[int, str]:
-    """A new hidden file beside ``path`` (same file system, so it can be renamed onto it):
-    ``(descriptor, name)``. Unlike ``tempfile.mkstemp`` (mode 0600) it gets the permissions
-    of any new file (0666 less the umask), so a report or table renamed into place is as
-    readable as if it had been written directly.
+@contextmanager
+def replaced_on_success(path: str | Path) -> Iterator[Path]:
+    """Yield a new, empty hidden file beside ``path`` (same file system) to write; when the
+    block succeeds it is renamed onto ``path``, when it fails it is removed: ``path`` is its
+    previous version or complete, never a part (also when the disk fills up). Unlike
+    ``tempfile.mkstemp`` (mode 0600) the file gets the permissions of any new file (0666
+    less the umask), so a report or table renamed into place is as readable as one written
+    directly.
 
     Examples
     --------
     >>> import tempfile
-    >>> handle, name = sibling_file(Path(tempfile.mkdtemp()) / "report.html")
-    >>> os.close(handle); Path(name).name.startswith(".report.html.")
-    True
+    >>> target = Path(tempfile.mkdtemp()) / "report.html"
+    >>> with replaced_on_success(target) as partial:
+    ...     _ = partial.write_text("<html>")
+    >>> target.read_text(), partial.exists()
+    ('<html>', False)
     """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     while True:
-        name = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}")
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}")
         try:
-            return os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), str(name)
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            break
         except FileExistsError:
             continue
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_table_atomically(frame: pd.DataFrame, path: str | Path, **to_csv) -> None:
-    """Write ``frame`` as delimited text to a hidden sibling file, then rename it into place,
-    so ``path`` is either its previous version or complete (tab-separated by default)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = sibling_file(path)
-    try:
-        with os.fdopen(handle, "w", newline="") as stream:
-            frame.to_csv(stream, **{"sep": "\t", "index": False, **to_csv})
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``frame`` as delimited text (tab-separated by default) through
+    :func:`replaced_on_success`."""
+    with replaced_on_success(path) as partial:
+        frame.to_csv(partial, **{"sep": "\t", "index": False, **to_csv})
 
 
 def write_atomically(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to a hidden sibling of ``path``, then rename it into place: ``path``
-    is its previous version or complete, never a part (also when the disk fills up).
+    """Write ``content`` (text as UTF-8) through :func:`replaced_on_success`.
 
     Examples
     --------
@@ -179,17 +183,9 @@ def write_atomically(path: str | Path, content: str | bytes) -> Path:
     >>> write_atomically(target, "# findings\\n").read_text()
     '# findings\\n'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = sibling_file(path)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    with replaced_on_success(path) as partial:
+        partial.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return Path(path)
 
 
 def publish_files(staged: str | Path, out: str | Path) -> None:

@@ -57,6 +57,15 @@ def create_store(path: str | Path, *, study_name: str) -> zarr.Group:
     return root
 
 
+def _group_target(store: str | Path, group: str) -> Path:
+    """Where ``store/group`` is written (inside a staged analysis: its staging group), with
+    the groups above it created."""
+    target, in_staged_analysis = group_path(store, group)
+    if not in_staged_analysis:  # a staged analysis folder is itself the parent group
+        ensure_parent_groups(Path(store), group)
+    return target
+
+
 def write_dataset(
     store: str | Path,
     group: str,
@@ -77,9 +86,7 @@ def write_dataset(
     Path
         The group's directory; it reopens with ``xarray.open_zarr(path)``.
     """
-    target, in_staged_analysis = group_path(store, group)
-    if not in_staged_analysis:
-        ensure_parent_groups(Path(store), group)
+    target = _group_target(store, group)
     if chunk_dim and chunk_dim in dataset.dims:
         other = int(np.prod([n for d, n in dataset.sizes.items() if d != chunk_dim]))
         size = chunk_size or feature_chunk_size(max(other, 1))
@@ -104,9 +111,7 @@ def write_dataset(
 def write_anndata(store: str | Path, group: str, adata: ad.AnnData, attrs: dict) -> Path:
     """Write ``adata`` to ``store/group`` atomically as Zarr v3; ``attrs`` go on ``X`` and
     into ``uns['provenance']``."""
-    target, in_staged_analysis = group_path(store, group)
-    if not in_staged_analysis:
-        ensure_parent_groups(Path(store), group)
+    target = _group_target(store, group)
     adata = adata.copy()
     adata.uns["provenance"] = dict(attrs)
     with staged_directory(target) as staged, warnings.catch_warnings():
