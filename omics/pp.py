@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import anndata as ad
 import numpy as np
@@ -40,6 +40,7 @@ from omics.stats.voom import counts_values, effective_library_sizes
 from omics.stats.voom import voom as _voom
 
 __all__ = [
+    "combat",
     "filter_by_expr",
     "filter_expressed",
     "filter_min_valid",
@@ -50,6 +51,7 @@ __all__ = [
     "log_cpm",
     "median_normalise",
     "quantile_normalise",
+    "remove_batch_effect",
     "tmm_normalise",
     "voom",
 ]
@@ -267,6 +269,108 @@ def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str |
     """
     return _apply(data, preprocess.quantile_normalise, layer=layer, key_added=key_added,
                   copy=copy)
+
+
+def _covariate_design(data: Data, covariates: str | Sequence[str] | None
+                      ) -> pd.DataFrame | None:
+    """Covariates to protect or remove, as a design without its intercept: a formula over
+    the sample sheet (``"~ condition + age"``) or a list of its columns."""
+    if covariates is None:
+        return None
+    formula = covariates if isinstance(covariates, str) else "~ " + " + ".join(covariates)
+    design = design_matrix(_samples_of(data), formula)
+    return design.loc[:, ~(design == 1).all(axis=0)]
+
+
+@_shared_docs
+def combat(data: Data, batch_key: str = "batch", *,
+           covariates: str | Sequence[str] | None = None, parametric: bool = True,
+           mean_only: bool = False, reference_batch: str | None = None,
+           layer: str | None = None, key_added: str | None = None,
+           copy: bool = False) -> Data | None:
+    """ComBat batch adjustment of log values, equal to R ``sva::ComBat`` (missing values
+    allowed; :func:`omics.preprocess.batch.combat`).
+
+    Keep the batch in the design when testing the adjusted values, as limma users are
+    taught: ComBat removes degrees of freedom that a test without the batch term would not
+    count.
+
+    Parameters
+    ----------
+    data
+        AnnData (``obs`` = samples) or a ``(feature, sample)`` DataArray of log values.
+    batch_key
+        The sample column of the batches (e.g. the TMT plex).
+    covariates
+        Effects to protect: a formula over the sample columns (``"~ condition"``) or a list
+        of them. Without them a batch confounded with the condition takes the condition's
+        effect with it.
+    parametric
+        Parametric prior (``False``: sva's non-parametric prior).
+    mean_only
+        Adjust batch means only (sva ``mean.only``).
+    reference_batch
+        A batch left unchanged (sva ``ref.batch``).
+    {matrix_options}
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(0, 1, (8, 40)); x[4:] += 2
+    >>> obs = pd.DataFrame({"plex": list("11112222"), "group": list("abababab")},
+    ...                    index=[f"s{i}" for i in range(8)])
+    >>> adata = ad.AnnData(x, obs=obs)
+    >>> round(float(adata.X[4:].mean() - adata.X[:4].mean()), 1)
+    1.9
+    >>> combat(adata, "plex", covariates=["group"])
+    >>> bool(abs(adata.X[4:].mean() - adata.X[:4].mean()) < 0.2)
+    True
+    """
+    batch = _per_sample(data, batch_key)
+    design = _covariate_design(data, covariates)
+    return _apply(data, lambda m: preprocess.combat(
+        m, batch, None if design is None else design.to_numpy(dtype=np.float64),
+        parametric=parametric, mean_only=mean_only, reference_batch=reference_batch,
+        covariate_names=None if design is None else list(design.columns)),
+        layer=layer, key_added=key_added, copy=copy)
+
+
+@_shared_docs
+def remove_batch_effect(data: Data, batch_key: str = "batch", *, batch2_key: str | None = None,
+                        covariates: str | Sequence[str] | None = None,
+                        layer: str | None = None, key_added: str | None = None,
+                        copy: bool = False) -> Data | None:
+    """limma's ``removeBatchEffect`` for display (PCA, heatmaps): the batch effects are
+    fitted together with the ``covariates`` to keep, then subtracted. Do not test the
+    result; put the batch in the design instead.
+
+    Parameters
+    ----------
+    data
+        AnnData (``obs`` = samples) or a ``(feature, sample)`` DataArray of log values.
+    batch_key, batch2_key
+        Sample columns of the batches to remove.
+    covariates
+        Effects to keep (limma's ``design``): a formula over the sample columns or a list
+        of them; default the intercept only.
+    {matrix_options}
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"plex": list("1122")}, index=list("wxyz"))
+    >>> adata = ad.AnnData(np.array([[1.0], [2.0], [5.0], [6.0]]), obs=obs)
+    >>> remove_batch_effect(adata, "plex", key_added="display")
+    >>> adata.layers["display"].ravel().round(9).tolist()
+    [3.0, 4.0, 3.0, 4.0]
+    """
+    batch = _per_sample(data, batch_key)
+    batch2 = None if batch2_key is None else _per_sample(data, batch2_key)
+    design = _covariate_design(data, covariates)
+    keep = None if design is None else np.column_stack(
+        [np.ones(len(design)), design.to_numpy(dtype=np.float64)])
+    return _apply(data, lambda m: preprocess.remove_batch_effect(m, batch, batch2,
+                                                                 design=keep),
+                  layer=layer, key_added=key_added, copy=copy)
 
 
 @_shared_docs

@@ -1,5 +1,6 @@
 """Preprocessing: log transforms, normalisation, filters and optional imputation."""
 
+from omics.preprocess.batch import combat, remove_batch_effect
 from omics.preprocess.counts import (
     expressed_genes,
     filter_by_expr,
@@ -18,6 +19,7 @@ from omics.preprocess.normalise import (
 from omics.preprocess.steps import steps
 
 __all__ = [
+    "combat",
     "expressed_genes",
     "filter_by_expr",
     "filter_min_valid",
@@ -28,6 +30,7 @@ __all__ = [
     "log_cpm_counts",
     "median_normalise",
     "quantile_normalise",
+    "remove_batch_effect",
     "steps",
     "tmm_normalise",
     "valid_counts",
