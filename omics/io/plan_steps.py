@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "COUNTS_STEPS",
+    "CombatStep",
     "FeatureSelector",
     "FilterByExprStep",
     "FilterMinValidStep",
@@ -131,6 +132,19 @@ class IrsNormaliseStep(_Strict):
     reference: str = "reference"
 
 
+class CombatStep(_Strict):
+    """ComBat batch adjustment (R ``sva::ComBat``) of log values: ``batch`` names the sample
+    column of the batches (e.g. ``plex``), ``covariates`` the sample columns whose effects
+    are protected (e.g. ``[condition]``). The analysis design must keep the batch term."""
+
+    step: Literal["combat"]
+    batch: str
+    covariates: list[str] = Field(default_factory=list)
+    parametric: bool = True
+    mean_only: bool = False
+    reference_batch: str | None = None
+
+
 class FilterMinValidStep(_Strict):
     """Keep features with ``min_valid`` observed values in ``any``/``all`` groups of the
     sample column ``group``."""
@@ -182,7 +196,7 @@ COUNTS_STEPS = ("filter_by_expr", "tmm_normalise", "log_cpm")
 #: One preprocessing step, discriminated on ``step``.
 PreprocessStep = Annotated[
     Union[Log2Step, MedianNormaliseStep, QuantileNormaliseStep, IrsNormaliseStep,  # noqa: UP007
-          FilterMinValidStep, ImputeDownShiftedStep, LogCpmStep, FilterByExprStep,
+          CombatStep, FilterMinValidStep, ImputeDownShiftedStep, LogCpmStep, FilterByExprStep,
           TmmNormaliseStep],
     Field(discriminator="step"),
 ]

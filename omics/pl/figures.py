@@ -35,6 +35,7 @@ __all__ = [
     "kaplan_meier",
     "missing_per_sample",
     "new_figure",
+    "pca_panels",
     "pca_scatter",
     "place_labels",
     "protein_vs_mrna",
@@ -385,14 +386,22 @@ def correlation_heatmap(correlation: pd.DataFrame, title: str) -> Figure:
 def pca_scatter(matrix: np.ndarray, labels: pd.Series) -> Figure:
     """Samples (columns of a complete features x samples matrix) on their first two
     principal components, coloured by ``labels``."""
-    centred = matrix - matrix.mean(axis=1, keepdims=True)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    explained = singular**2 / (singular**2).sum()
-    figure, axes = new_figure(figsize=(5, 4))
-    for level in dict.fromkeys(labels):
-        chosen = (labels == level).to_numpy()
-        axes.scatter(vt[0, chosen], vt[1, chosen], label=str(level), s=20)
-    axes.set_xlabel(f"PC1 ({explained[0]:.0%})")
-    axes.set_ylabel(f"PC2 ({explained[1]:.0%})")
-    axes.legend(fontsize=7)
+    return pca_panels({"": matrix}, labels)
+
+
+def pca_panels(matrices: dict[str, np.ndarray], labels: pd.Series) -> Figure:
+    """One PCA panel per titled matrix (complete features x samples, the same samples),
+    side by side and coloured by ``labels``, e.g. before and after batch correction."""
+    figure, axes = new_figure(1, len(matrices), figsize=(5 * len(matrices), 4), squeeze=False)
+    for panel, (title, matrix) in zip(axes[0], matrices.items(), strict=True):
+        centred = matrix - matrix.mean(axis=1, keepdims=True)
+        _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+        explained = singular**2 / (singular**2).sum()
+        for level in dict.fromkeys(labels):
+            chosen = (labels == level).to_numpy()
+            panel.scatter(vt[0, chosen], vt[1, chosen], label=str(level), s=20)
+        panel.set_xlabel(f"PC1 ({explained[0]:.0%})")
+        panel.set_ylabel(f"PC2 ({explained[1]:.0%})")
+        panel.set_title(title, fontsize=10)
+        panel.legend(fontsize=7, title=labels.name, title_fontsize=7)
     return figure

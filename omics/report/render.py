@@ -36,12 +36,14 @@ from omics.pl import figures as plots
 from omics.pl.interactive import bokeh_script, interactive_volcano
 from omics.pl.labels import readable, significant
 from omics.preprocess import log2_intensity
+from omics.report.batch_qc import batch_pca
 from omics.report.headline import headline_numbers
 from omics.report.network_section import network_section
 from omics.stats.roc import roc_confidence_band
 from omics.stats.selection import select_samples
 from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
+    analysed_steps,
     normalised_proteomics,
     recorded_proteomics_plan,
 )
@@ -113,6 +115,11 @@ def _qc(store: Path) -> list[dict]:
         figures.append(_figure(plots.pca_scatter(complete, labels),
                                "PCA of the analysed samples (complete proteins; colour: "
                                f"{labels.name})"))
+        plan = recorded_proteomics_plan(store)
+        batch = batch_pca(dataset["intensity"].sel(sample=samples.index.to_numpy()), values,
+                          samples, plan, analysed_steps(plan), labels)
+        if batch is not None:
+            figures.append(_figure(*batch))
     return figures
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "modality_scale",
     "on_log_scale",
     "analysed_expression",
+    "analysed_steps",
     "analysed_view",
     "normalised_proteomics",
     "recorded_plan",
@@ -97,6 +98,12 @@ def recorded_proteomics_plan(store: str | Path) -> DifferentialPlan | None:
     return recorded_plan(store, DIFFERENTIAL_PROTEOMICS)
 
 
+def analysed_steps(plan: DifferentialPlan | None) -> list[PreprocessStep]:
+    """The preprocessing steps of a proteomics plan (default: log2, median normalisation)."""
+    return DEFAULT_PROTEOMICS_STEPS if plan is None or plan.preprocess is None \
+        else plan.preprocess
+
+
 def analysed_view(dataset: xr.Dataset, plan: DifferentialPlan | None
                   ) -> tuple[xr.DataArray, pd.DataFrame]:
     """The proteomics values an analysis works on: the plan's samples, then its
@@ -104,8 +111,7 @@ def analysed_view(dataset: xr.Dataset, plan: DifferentialPlan | None
     samples = coordinate_frame(dataset, "sample")
     keep = select_samples(samples, plan.samples if plan else None).to_numpy()
     chosen = samples.loc[keep]
-    steps = DEFAULT_PROTEOMICS_STEPS if plan is None or plan.preprocess is None \
-        else plan.preprocess
+    steps = analysed_steps(plan)
     values = apply_steps(dataset["intensity"].isel(sample=np.flatnonzero(keep)), chosen, steps)
     return values, chosen
 

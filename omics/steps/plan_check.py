@@ -117,8 +117,14 @@ def _differential(section: str, plan: DifferentialPlan, value, scale: str) -> No
         if step.step in COUNTS_STEPS and scale != "counts":
             raise _Problem(key, f"step {step.step} on values of scale {scale}",
                            "counts steps (" + ", ".join(COUNTS_STEPS) + ") on counts only")
-        columns = [getattr(step, name) for name in ("plex", "group")
+        columns = [getattr(step, name) for name in ("plex", "group", "batch")
                    if getattr(step, name, None) is not None]
+        columns += getattr(step, "covariates", [])
+        if step.step == "combat" and step.batch not in words:
+            raise _Problem(f"{section}.design", f"{plan.design!r} without the ComBat batch "
+                           f"{step.batch!r}", f"the batch in the design too (+ {step.batch}): "
+                           "ComBat's adjustment uses degrees of freedom a test without it "
+                           "does not count")
         if isinstance(reference, str):
             columns.append(reference)
         _columns(sheet, columns, key)

@@ -26,6 +26,7 @@ import xarray as xr
 from omics import preprocess
 from omics.errors import OmicsInputError
 from omics.io.plan_steps import (
+    CombatStep,
     FeatureSelector,
     FilterByExprStep,
     FilterMinValidStep,
@@ -87,6 +88,20 @@ def _filter_by_expr(values: xr.DataArray, samples: pd.DataFrame, step: FilterByE
     return preprocess.filter_by_expr(values, design=matrix, **options)
 
 
+def _combat(values: xr.DataArray, samples: pd.DataFrame, step: CombatStep) -> xr.DataArray:
+    batch = _sample_column(samples, step.batch)
+    covariates, names = None, []
+    if step.covariates:
+        for name in step.covariates:
+            _sample_column(samples, name)
+        design = design_matrix(samples, "~ " + " + ".join(step.covariates))
+        design = design.loc[:, ~(design == 1).all(axis=0)]
+        covariates, names = design.to_numpy(dtype=np.float64), list(design.columns)
+    return preprocess.combat(values, batch, covariates, parametric=step.parametric,
+                             mean_only=step.mean_only, reference_batch=step.reference_batch,
+                             covariate_names=names)
+
+
 def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[PreprocessStep],
                 design: str | None = None) -> xr.DataArray:
     """``values`` (feature x sample, the selected samples only) after each step in order.
@@ -119,6 +134,8 @@ def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[Preproc
             values = preprocess.irs_normalise(values, _sample_column(samples, step.plex),
                                               _sample_column(samples, step.reference)
                                               .astype(bool))
+        elif isinstance(step, CombatStep):
+            values = _combat(values, samples, step)
         elif isinstance(step, FilterMinValidStep):
             values = preprocess.filter_min_valid(values, _sample_column(samples, step.group),
                                                  step.min_valid, step.require)
