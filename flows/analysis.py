@@ -21,7 +21,7 @@ from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics.io.study import load_study
-from omics.steps import analysis, clinical
+from omics.steps import analysis, clinical, pathways
 from omics.steps.analysis_keys import analysis_keys
 from omics.store import layout
 from omics.store.input_keys import mark_group, recorded_key
@@ -108,6 +108,16 @@ def gene_pairs(store: str, study_yaml: str, result_group: str, key: str) -> dict
                        lambda: analysis.gene_pair_correlation(store, plan))
 
 
+@task(**CACHED)
+def pathway_analysis(store: str, study_yaml: str, result_group: str, key: str) -> dict:
+    """GSEA, ORA of called genes and PROGENy activities of every contrast; each contrast's
+    GSEA is a task on the cluster."""
+    plan = load_study(study_yaml).analysis.pathways
+    with cluster_compute():
+        return _staged(store, result_group, key,
+                       lambda: pathways.pathway_analysis(store, plan))
+
+
 @flow(name="omics-analysis")
 def analyse_study(store: str, study_yaml: str) -> dict:
     """Run every analysis the study's plan asks for; returns their summaries (from Prefect's
@@ -136,6 +146,10 @@ def analyse_study(store: str, study_yaml: str) -> dict:
     if plan.gene_pairs:
         pending["gene_pairs"] = submit("gene_pairs", gene_pairs)
     summary = {name: future.result() for name, future in pending.items()}
+    after = {}
     if plan.protein_mrna:
-        summary["protein_mrna"] = submit("protein_mrna", protein_mrna).result()
+        after["protein_mrna"] = submit("protein_mrna", protein_mrna)
+    if plan.pathways:
+        after["pathways"] = submit("pathways", pathway_analysis)
+    summary.update({name: future.result() for name, future in after.items()})
     return summary

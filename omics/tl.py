@@ -11,6 +11,9 @@
   :func:`logistic_regression`, :func:`kaplan_meier_by_group`, :func:`cox_model`,
   :func:`score_correlation`; dose-response: :func:`fit_dose_response`,
   :func:`bliss_excess`, :func:`combination_index`.
+* Pathways: :func:`gsea` (pre-ranked GSEA of a contrast), :func:`called_genes_enrichment`
+  (over-representation of called genes among the tested ones), :func:`pathway_activity`
+  (PROGENy-style footprints, per sample or per contrast).
 * Networks: :func:`over_representation` (gene-set enrichment),
   :func:`propagation_significance` and :func:`random_walk_with_restart`.
 
@@ -30,7 +33,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import anndata as ad
 import numpy as np
@@ -41,6 +45,8 @@ from graphs.enrichment import over_representation
 from graphs.propagation import propagation_significance, random_walk_with_restart
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import feature_matrix
+from omics.io.gmt import GeneSet, read_gmt
+from omics.io.pathway_weights import read_pathway_weights
 from omics.stats.association import score_correlation
 from omics.stats.biomarker import compare_response_groups
 from omics.stats.correlation import CorrelationResult, paired_row_correlation
@@ -52,21 +58,27 @@ from omics.stats.dose_response import bliss_excess, combination_index, fit_dose_
 from omics.stats.limma_fit import LimmaFit, lm_fit
 from omics.stats.logistic import logistic_regression
 from omics.stats.multiple_testing import bh_fdr
+from omics.stats.pathways import called_genes_enrichment
+from omics.stats.pathways import gsea as _gsea
+from omics.stats.pathways import pathway_activity as _pathway_activity
 from omics.stats.roc import roc_analysis
 from omics.stats.survival import cox_model, kaplan_meier_by_group
 
 __all__ = [
     "LimmaFit",
     "bliss_excess",
+    "called_genes_enrichment",
     "combination_index",
     "compare_response_groups",
     "correlate",
     "cox_model",
     "differential",
     "fit_dose_response",
+    "gsea",
     "kaplan_meier_by_group",
     "logistic_regression",
     "over_representation",
+    "pathway_activity",
     "propagation_significance",
     "protein_mrna",
     "random_walk_with_restart",
@@ -335,3 +347,116 @@ def _paired_samples(matrix: xr.DataArray, sheet: pd.DataFrame, pair_by: str | No
     unique = ~keys.duplicated(keep=False).to_numpy()
     return matrix.isel(sample=np.flatnonzero(unique)).assign_coords(
         sample=keys.to_numpy()[unique].astype(object))
+
+
+def _gene_sets(gene_sets: Mapping[str, GeneSet] | str | Path) -> Mapping[str, GeneSet]:
+    return gene_sets if isinstance(gene_sets, Mapping) else read_gmt(gene_sets)
+
+
+def gsea(ranking: pd.Series | pd.DataFrame, gene_sets: Mapping[str, GeneSet] | str | Path, *,
+         stat: str = "t", permutations: int = 1000, seed: int = 0, min_size: int = 5,
+         max_size: int = 500) -> pd.DataFrame:
+    """Pre-ranked GSEA of one contrast (gseapy ``prerank``; :func:`omics.stats.pathways.gsea`).
+
+    Parameters
+    ----------
+    ranking
+        A statistic per gene (Series indexed by symbol), or a differential table
+        (``top_table``) whose ``stat`` column ranks its ``gene`` column (its index without
+        one).
+    gene_sets
+        Gene sets by name, or a GMT file.
+    stat
+        The table column to rank by (``t``; ``log2_fc`` or ``logFC`` also work).
+    permutations, seed, min_size, max_size
+        Gene-set permutations, their seed, and the measured set sizes tested.
+
+    Returns
+    -------
+    DataFrame
+        Per set: ``description, set_size, es, nes, p_value, fdr, fwer, leading_edge_size,
+        leading_edge``, sorted by p-value.
+
+    Examples
+    --------
+    >>> from omics.io.gmt import GeneSet
+    >>> rng = np.random.default_rng(0)
+    >>> t = pd.Series(rng.normal(size=500), index=[f"g{i}" for i in range(500)])
+    >>> t.iloc[:8] -= 4
+    >>> sets = {"down": GeneSet("down", "", tuple(t.index[:8])),
+    ...         "other": GeneSet("other", "", tuple(t.index[100:130]))}
+    >>> table = gsea(t, sets, permutations=100)
+    >>> table.loc["down", "nes"] < -2, table.loc["down", "leading_edge_size"]
+    (np.True_, np.int64(8))
+    """
+    if isinstance(ranking, pd.DataFrame):
+        if stat not in ranking.columns:
+            raise OmicsInputError("stat", f"no column {stat!r}",
+                                  "one of " + ", ".join(map(str, ranking.columns)))
+        index = ranking["gene"] if "gene" in ranking.columns else ranking.index
+        ranking = pd.Series(ranking[stat].to_numpy(), index=pd.Index(index).astype(str))
+    return _gsea(ranking, _gene_sets(gene_sets), permutations=permutations, seed=seed,
+                 min_size=min_size, max_size=max_size)
+
+
+def pathway_activity(data: Data | pd.DataFrame, weights: pd.DataFrame | str | Path, *,
+                     method: str = "ulm", layer: str | None = None, gene_key: str = "gene",
+                     min_size: int = 5, key_added: str | None = "pathway_activity"
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pathway activities per sample from footprint weights (PROGENy; decoupler's ULM/MLM).
+
+    Each gene is centred over the samples first, so an activity says how much more (or
+    less) a pathway's footprint is expressed in a sample than on average. For activities
+    per contrast, pass a contrasts x genes DataFrame of t statistics instead.
+
+    Parameters
+    ----------
+    data
+        AnnData (or DataArray) of log values, or an observations x genes DataFrame (used
+        as it is, not centred).
+    weights
+        ``pathway, gene, weight`` rows, or a weights file
+        (:func:`omics.io.pathway_weights.read_pathway_weights`).
+    method
+        ``"ulm"`` (each pathway alone) or ``"mlm"`` (all together).
+    layer
+        Use ``layers[layer]`` instead of ``X``.
+    gene_key
+        The ``var`` column of gene symbols (default: the feature names when absent).
+    min_size
+        Pathways with fewer measured genes are not scored.
+    key_added
+        Store the activities and p-values in ``obsm[key_added]`` and
+        ``obsm[f"{key_added}_p_value"]`` of an AnnData (``None``: do not).
+
+    Returns
+    -------
+    tuple of DataFrame
+        Activities and p-values, samples x pathways.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(5)
+    >>> genes = [f"g{i}" for i in range(300)]
+    >>> weights = pd.DataFrame({"pathway": ["P"] * 20, "gene": genes[:20],
+    ...                         "weight": np.linspace(1, 3, 20)})
+    >>> x = rng.normal(size=(6, 300)); x[3:, :20] += np.linspace(1, 3, 20)
+    >>> adata = ad.AnnData(x, var=pd.DataFrame(index=genes))
+    >>> scores, _ = pathway_activity(adata, weights)
+    >>> (scores["P"].iloc[3:] > 0).all() and (scores["P"].iloc[:3] < 0).all()
+    np.True_
+    """
+    table = weights if isinstance(weights, pd.DataFrame) else read_pathway_weights(weights)
+    if isinstance(data, pd.DataFrame):
+        values = data
+    else:
+        matrix, sheet = feature_matrix(data, layer)
+        genes = matrix[gene_key].values if gene_key in matrix.coords else matrix["feature"].values
+        centred = matrix.values - np.nanmean(matrix.values, axis=1, keepdims=True)
+        values = pd.DataFrame(centred.T, index=sheet.index.astype(str),
+                              columns=np.asarray(genes).astype(str))
+    scores, p_values = _pathway_activity(values, table, method=method, min_size=min_size)
+    if key_added is not None and isinstance(data, ad.AnnData):
+        data.obsm[key_added] = scores.reindex(data.obs_names)
+        data.obsm[f"{key_added}_p_value"] = p_values.reindex(data.obs_names)
+    return scores, p_values

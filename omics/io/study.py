@@ -47,6 +47,7 @@ __all__ = [
     "DifferentialPlan",
     "DoseResponsePlan",
     "GeneClinicalPlan",
+    "PathwaysPlan",
     "ProteinMrnaPlan",
     "ProteomicsSource",
     "StudyConfig",
@@ -249,6 +250,37 @@ class GenePairPlan(_Strict):
     pairs: list[tuple[str, str]]
 
 
+class PathwaysPlan(_Strict):
+    """Pathway analysis of every differential contrast of the study.
+
+    * Pre-ranked GSEA (gseapy) of each contrast's ``rank_by`` statistic (``t``,
+      ``log2_fc``, or ``abs_t`` for sets whose members move both ways) over the sets of
+      ``gene_sets`` (GMT files), ``permutations`` gene-set permutations under ``seed``; sets
+      with ``min_size``..``max_size`` measured genes.
+    * Over-representation of the genes called at ``fdr_level`` among the genes tested.
+    * With ``weights`` (a PROGENy table: ``gene, pathway, weight, p.value``), pathway
+      activities per contrast (on the t statistics) and per sample (genes centred),
+      decoupler's ``method`` on each pathway's ``top`` genes.
+    """
+
+    gene_sets: list[Path] = Field(default_factory=list)
+    rank_by: Literal["t", "abs_t", "log2_fc"] = "t"
+    permutations: int = Field(default=1000, ge=10)
+    seed: int = 0
+    min_size: int = Field(default=5, ge=2)
+    max_size: int = Field(default=500, ge=2)
+    fdr_level: float = Field(default=0.05, gt=0, lt=1)
+    weights: Path | None = None
+    top: int = Field(default=500, ge=5)
+    method: Literal["ulm", "mlm"] = "ulm"
+
+    @model_validator(mode="after")
+    def _something_to_do(self) -> PathwaysPlan:
+        if not self.gene_sets and self.weights is None:
+            raise ValueError("give gene_sets (GMT files), weights (PROGENy), or both")
+        return self
+
+
 #: A database network file: one of the network formats' options, discriminated on ``format``.
 NetworkSource = Annotated[Union[tuple(NETWORK_OPTIONS.values())],  # noqa: UP007
                           Field(discriminator="format")]
@@ -292,6 +324,7 @@ class AnalysisPlan(_Strict):
     clinical: ClinicalPlan | None = None
     gene_pairs: GenePairPlan | None = None
     dose_response: DoseResponsePlan | None = None
+    pathways: PathwaysPlan | None = None
     network: NetworkAnalysisPlan = Field(default_factory=NetworkAnalysisPlan)
 
 
@@ -324,6 +357,11 @@ def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
     network.gene_sets = [(base / g).resolve() for g in network.gene_sets]
     if network.hgnc is not None:
         network.hgnc = (base / network.hgnc).resolve()
+    pathways = study.analysis.pathways
+    if pathways is not None:
+        pathways.gene_sets = [(base / g).resolve() for g in pathways.gene_sets]
+        if pathways.weights is not None:
+            pathways.weights = (base / pathways.weights).resolve()
     return study
 
 

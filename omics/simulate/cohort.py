@@ -17,6 +17,9 @@ truth). Files written to ``out_dir``:
     Gemcitabine x lapatinib dose matrix on resistant cells (planted synergy).
 ``study.yaml``
     The study description the pipeline reads, including the analysis plan.
+``gene_sets.gmt``
+    The cohort's pathway groups (gemcitabine metabolism, apoptosis, ...) and 40 random sets
+    of background genes, for the pathway analysis.
 ``truth.json``
     Everything planted, for tests and for users checking the pipeline.
 """
@@ -103,6 +106,8 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
     clinical.simulate_viability(rng).to_csv(out / "viability.csv", index=False)
     clinical.simulate_checkerboard(rng).to_csv(out / "viability_checkerboard.csv", index=False)
 
+    _write_gene_sets(out / "gene_sets.gmt", background, seed)
+
     truth = {
         "seed": seed,
         "scale": scale,
@@ -117,11 +122,31 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
         "n_genes": len(genes),
         "n_patients": spec.n_patients,
         "n_plexes": spec.n_plexes,
+        "enriched_sets": PLANTED_SETS,
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
     study_path = out / "study.yaml"
     study_path.write_text(yaml.safe_dump(_study_description(), sort_keys=False))
     return study_path
+
+
+#: Gene sets whose planted changes the pathway analysis must find, per contrast (in the
+#: proteome and the cells' mRNA). Their members move both ways (RRM1/RRM2/CDA up, DCK/SLC29A1
+#: down; BCL2/MCL1 up, BAX down), so the plan ranks genes by |t| for GSEA.
+PLANTED_SETS = {"resistant_vs_sensitive_cells": ["GEMCITABINE_METABOLISM", "APOPTOSIS"]}
+
+
+def _write_gene_sets(path: Path, background: list[str], seed: int, n_random: int = 40) -> None:
+    """The pathway groups of :data:`PATHWAY_GENES` and ``n_random`` random background sets
+    (10-40 genes) as GMT; drawn from their own generator, so the data stay as they were."""
+    rng = np.random.default_rng(seed + 1)
+    lines = [f"{group.upper()}\tbuilt-in cohort pathway group\t" + "\t".join(genes)
+             for group, genes in PATHWAY_GENES.items()]
+    for k in range(1, n_random + 1):
+        members = rng.choice(background, size=int(rng.integers(10, 41)), replace=False)
+        lines.append(f"RANDOM_SET_{k:02d}\trandom background genes (null)\t"
+                     + "\t".join(sorted(members)))
+    path.write_text("\n".join(lines) + "\n")
 
 
 def _mrna_effects(
@@ -219,6 +244,7 @@ def _study_description() -> dict:
             },
             "gene_pairs": {"modality": "tumours", "pairs": [["ANXA6", "EGFR"]]},
             "network": {"seeds": ["ANXA6", "EGFR"]},  # the seed study's hypothesis
+            "pathways": {"gene_sets": ["gene_sets.gmt"], "rank_by": "abs_t"},
             "dose_response": {
                 "table": "viability",
                 "condition": "condition",

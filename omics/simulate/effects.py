@@ -8,7 +8,9 @@ EGFR and blocks its CBL-mediated degradation):
 * EGFR protein up in resistant cells (+0.9) and in exosome-treated sensitive cells (+0.7) while
   its mRNA is flat: stabilisation, not transcription.
 * Gemcitabine metabolism and apoptosis genes with known resistance-associated changes
-  (RRM1/RRM2/CDA up, DCK/SLC29A1 down, BCL2/MCL1 up, BAX down), in protein and mRNA.
+  (RRM1/RRM2/CDA/NT5C2/DCTD up, DCK/SLC29A1/CMPK1 down; BCL2/MCL1/BCL2L1/XIAP up,
+  BAX/BAK1/CASP9 down), in protein and mRNA: the two gene sets the pathway analysis must
+  find enriched.
 * A random share of background proteins with true effects; every other feature is a true null.
 """
 
@@ -39,7 +41,8 @@ CONTRASTS: dict[str, str] = {
 PROTEIN_EFFECTS: dict[str, dict[str, float]] = {
     "resistant_vs_sensitive_cells": {
         "ANXA6": 1.3, "EGFR": 0.9, "RRM1": 1.0, "RRM2": 0.8, "CDA": 0.7, "DCK": -1.0,
-        "SLC29A1": -0.8, "BCL2": 0.7, "MCL1": 0.6, "BAX": -0.6,
+        "SLC29A1": -0.8, "NT5C2": 0.7, "DCTD": 0.6, "CMPK1": -0.7, "BCL2": 0.7, "MCL1": 0.6,
+        "BCL2L1": 0.7, "XIAP": 0.6, "BAX": -0.6, "BAK1": -0.7, "CASP9": -0.6,
     },
     "resistant_vs_sensitive_exosomes": {"ANXA6": 2.2},
     "res_exo_treated_vs_untreated_cells": {"ANXA6": 0.8, "EGFR": 0.7},
@@ -49,7 +52,8 @@ PROTEIN_EFFECTS: dict[str, dict[str, float]] = {
 MRNA_EFFECTS: dict[str, dict[str, float]] = {
     "resistant_vs_sensitive_cells": {
         "ANXA6": 1.0, "EGFR": 0.0, "RRM1": 0.9, "RRM2": 0.7, "CDA": 0.6, "DCK": -0.9,
-        "SLC29A1": -0.7, "BCL2": 0.6, "MCL1": 0.5, "BAX": -0.5,
+        "SLC29A1": -0.7, "NT5C2": 0.6, "DCTD": 0.5, "CMPK1": -0.6, "BCL2": 0.6, "MCL1": 0.5,
+        "BCL2L1": 0.6, "XIAP": 0.5, "BAX": -0.5, "BAK1": -0.6, "CASP9": -0.5,
     },
     "res_exo_treated_vs_untreated_cells": {"ANXA6": 0.0, "EGFR": 0.0},
 }

@@ -74,4 +74,8 @@ def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str,
     if plan.gene_pairs:
         keys["gene_pairs"] = entry("gene_pairs", plan.gene_pairs,
                                    [layout.transcriptomics_group(plan.gene_pairs.modality)])
+    if plan.pathways:
+        differential = [k for k in keys if k.startswith("differential_")]
+        keys["pathways"] = entry("pathways", plan.pathways, [],
+                                 more=tuple(keys[k][1] for k in differential))
     return keys

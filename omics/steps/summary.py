@@ -167,6 +167,10 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
     dose = analyses.get("dose_response")
     if dose:
         lines += dose_response_findings(dose)
+    if analyses.get("pathways"):
+        from omics.steps.pathways import pathway_findings  # noqa: PLC0415 - imports summary
+
+        lines += pathway_findings(analyses["pathways"])
     for pair in analyses.get("gene_pairs", {}).get("pairs", []):
         lines.append(f"{pair['gene_a']}-{pair['gene_b']} mRNA in "
                      f"{analyses['gene_pairs']['modality']}: Spearman rho "
