@@ -426,13 +426,14 @@ def pathway_activity(data: Data | pd.DataFrame, weights: pd.DataFrame | str | Pa
     min_size
         Pathways with fewer measured genes are not scored.
     key_added
-        Store the activities and p-values in ``obsm[key_added]`` and
-        ``obsm[f"{key_added}_p_value"]`` of an AnnData (``None``: do not).
+        Store the activities and their FDR in ``obsm[key_added]`` and
+        ``obsm[f"{key_added}_fdr"]`` of an AnnData (``None``: do not).
 
     Returns
     -------
     tuple of DataFrame
-        Activities and p-values, samples x pathways.
+        Activities and their FDR (BH over the pathways of each sample), samples x
+        pathways.
 
     Examples
     --------
@@ -455,8 +456,8 @@ def pathway_activity(data: Data | pd.DataFrame, weights: pd.DataFrame | str | Pa
         centred = matrix.values - np.nanmean(matrix.values, axis=1, keepdims=True)
         values = pd.DataFrame(centred.T, index=sheet.index.astype(str),
                               columns=np.asarray(genes).astype(str))
-    scores, p_values = _pathway_activity(values, table, method=method, min_size=min_size)
+    scores, fdr = _pathway_activity(values, table, method=method, min_size=min_size)
     if key_added is not None and isinstance(data, ad.AnnData):
         data.obsm[key_added] = scores.reindex(data.obs_names)
-        data.obsm[f"{key_added}_p_value"] = p_values.reindex(data.obs_names)
-    return scores, p_values
+        data.obsm[f"{key_added}_fdr"] = fdr.reindex(data.obs_names)
+    return scores, fdr

@@ -130,6 +130,27 @@ def test_tcga_rsem_example_with_voom_matches_edger_and_limma(tmp_path):
     assert line.startswith("Expression rnaseq tumour_vs_normal (limma voom): 441 features at "
                            "FDR < 0.05 (15,920 of 20,530 features tested; 4,610 removed by "
                            "preprocessing filters) (146 up, 295 down)")
+    _check_tumour_vs_normal_pathways(store, study.analysis.pathways)
+
+
+def _check_tumour_vs_normal_pathways(store, plan):
+    """The example's pathway plan on the same voom t: tumours proliferate (KEGG DNA
+    replication and cell cycle up), normal breast is fat (PPAR and fatty-acid metabolism
+    down); PROGENy scores EGFR, MAPK and PI3K up in tumours on each contrast and sample."""
+    from omics.steps.pathways import pathway_analysis
+    from omics.store.results import read_result
+
+    summary = pathway_analysis(store, plan)
+    gsea = read_result(store, "pathways", "gsea").set_index("set")
+    assert summary["gene_sets"] == 186 and len(gsea) > 150
+    for up in ("KEGG_DNA_REPLICATION", "KEGG_CELL_CYCLE"):
+        assert gsea.loc[up, "nes"] > 2 and gsea.loc[up, "fdr"] < 0.01
+    for down in ("KEGG_PPAR_SIGNALING_PATHWAY", "KEGG_FATTY_ACID_METABOLISM"):
+        assert gsea.loc[down, "nes"] < -2 and gsea.loc[down, "fdr"] < 0.01
+    activity = read_result(store, "pathways", "activity_contrasts").set_index("pathway")
+    assert (activity.loc[["EGFR", "MAPK", "PI3K"], "activity"] > 2).all()
+    samples = read_result(store, "pathways", "activity_samples")
+    assert samples["sample"].nunique() == 10 and samples["pathway"].nunique() == 14
 
 
 def test_gse1992_example_matches_limma_and_coxph(tmp_path):

@@ -35,6 +35,7 @@ __all__ = [
     "kaplan_meier",
     "missing_per_sample",
     "new_figure",
+    "activity_heatmap",
     "pca_panels",
     "pca_scatter",
     "place_labels",
@@ -380,6 +381,27 @@ def correlation_heatmap(correlation: pd.DataFrame, title: str) -> Figure:
         axes.set_yticks(range(len(correlation)), correlation.index, fontsize=8)
     figure.colorbar(image, ax=axes, shrink=0.7, label="Pearson r")
     axes.set_title(title, fontsize=10)
+    return figure
+
+
+def activity_heatmap(matrix: pd.DataFrame, label: str, title: str,
+                     marked: tuple[str, ...] = ()) -> Figure:
+    """A rows x columns heatmap of scores (pathway activities, NES) on a symmetric diverging
+    scale; rows named in ``marked`` in bold; missing cells blank."""
+    values = matrix.to_numpy(dtype=np.float64)
+    limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+    figure, axes = new_figure(figsize=(min(2 + 0.35 * matrix.shape[1], 14),
+                                       1.2 + 0.3 * matrix.shape[0]))
+    image = axes.imshow(np.ma.masked_invalid(values), cmap="RdBu_r", vmin=-limit, vmax=limit,
+                        aspect="auto")
+    axes.set_yticks(range(matrix.shape[0]), [str(r) for r in matrix.index], fontsize=7)
+    axes.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], fontsize=6,
+                    rotation=60, ha="right")
+    for tick in axes.get_yticklabels():
+        if tick.get_text() in marked:
+            tick.set_fontweight("bold")
+    figure.colorbar(image, ax=axes, shrink=0.8, label=label)
+    axes.set_title(title, fontsize=9)
     return figure
 
 

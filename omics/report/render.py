@@ -39,6 +39,7 @@ from omics.preprocess import log2_intensity
 from omics.report.batch_qc import batch_pca
 from omics.report.headline import headline_numbers
 from omics.report.network_section import network_section
+from omics.report.pathway_section import pathway_methods, pathway_section
 from omics.stats.roc import roc_confidence_band
 from omics.stats.selection import select_samples
 from omics.steps.analysis import (
@@ -247,6 +248,13 @@ def _dose_response(store: Path) -> list[dict]:
                     "Dose-response with four-parameter logistic fits")]
 
 
+def _pathways(store: Path, out: Path) -> dict | None:
+    section = pathway_section(store, lambda analysis, name: _full_table(out, analysis, name))
+    if section is not None:
+        section["figures"] = [_figure(f["figure"], f["title"]) for f in section["figures"]]
+    return section
+
+
 def _network(store: Path, out: Path) -> dict | None:
     if "nodes" not in result_names(store, "network"):
         return None
@@ -324,6 +332,8 @@ def _methods(store: Path) -> list[str]:
         text.append("Dose-response curves were fitted with a four-parameter logistic model "
                     "(scipy curve_fit); IC50 intervals from the fit covariance on the log "
                     "scale; drug combinations by Bliss excess and the Chou-Talalay index.")
+    if (pathways := pathway_methods(store)):
+        text.append(pathways)
     if "nodes" in result_names(store, "network"):
         plan = recorded_parameters(store, "network", "nodes")
         layers = ", ".join(
@@ -387,6 +397,7 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
         dose_response=_dose_response(store), network=network,
+        pathways=_pathways(store, out),
         methods=_methods(store), findings=lines, findings_note=note,
         headline=headline_numbers(store), bokeh=bokeh_script() if differential or network
         else "")

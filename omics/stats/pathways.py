@@ -148,7 +148,8 @@ def pathway_activity(values: pd.DataFrame, weights: pd.DataFrame, *, method: str
     Returns
     -------
     tuple of DataFrame
-        Activities (t-values) and their p-values, observations x pathways.
+        Activities (t-values) and their FDR (decoupler's: BH over the pathways of each
+        observation), observations x pathways.
     """
     import decoupler  # noqa: PLC0415 - a heavy import (numba), only for this analysis
 
@@ -163,5 +164,5 @@ def pathway_activity(values: pd.DataFrame, weights: pd.DataFrame, *, method: str
                               "measured genes per pathway",
                               f"at least {min_size} measured genes of a pathway")
     run = decoupler.mt.ulm if method == "ulm" else decoupler.mt.mlm
-    scores, p_values = run(data, net, tmin=min_size)
-    return scores, p_values
+    scores, fdr = run(data, net, tmin=min_size)
+    return scores, fdr

@@ -22,9 +22,11 @@ from pathlib import Path
 
 from omics.io.study import AnalysisPlan
 from omics.steps.analysis import differential_transcriptomics_name
+from omics.steps.pathways import pathway_files
 from omics.steps.sample_map import SAMPLE_MAP
 from omics.store import layout
 from omics.store.input_keys import input_key, recorded_key
+from omics.store.provenance import file_sha256
 
 __all__ = ["analysis_keys"]
 
@@ -76,6 +78,8 @@ def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str,
                                    [layout.transcriptomics_group(plan.gene_pairs.modality)])
     if plan.pathways:
         differential = [k for k in keys if k.startswith("differential_")]
+        files = tuple(f"{path.name}={file_sha256(path)}" for path in
+                      pathway_files(plan.pathways) if path.exists())
         keys["pathways"] = entry("pathways", plan.pathways, [],
-                                 more=tuple(keys[k][1] for k in differential))
+                                 more=(*(keys[k][1] for k in differential), *files))
     return keys

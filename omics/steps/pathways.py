@@ -7,15 +7,15 @@ Results (``results/pathways/<table>``, one long table each):
   leading_edge_size, leading_edge;
 * ``ora``: analysis, contrast, set, description, set_size, overlap, expected,
   fold_enrichment, p_value, fdr, genes;
-* ``activity_contrasts``: analysis, contrast, pathway, activity, p_value (PROGENy on t);
-* ``activity_samples``: analysis, sample, pathway, activity, p_value (genes centred).
+* ``activity_contrasts``: analysis, contrast, pathway, activity, fdr (PROGENy on t; BH
+  over the pathways of each contrast);
+* ``activity_samples``: analysis, sample, pathway, activity, fdr (genes centred).
 
 Each contrast's GSEA is one Dask task, so contrasts run in parallel on the cluster.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import dask
@@ -38,12 +38,17 @@ from omics.store.provenance import provenance
 from omics.store.results import read_result, result_names
 from omics.store.writer import write_table
 
-__all__ = ["PATHWAYS", "pathway_analysis", "pathway_findings"]
+__all__ = ["PATHWAYS", "pathway_analysis", "pathway_files", "pathway_findings"]
 
 PATHWAYS = "pathways"
 
 #: PROGENy pathways of the ANXA6-EGFR axis, called out in the summary and the report.
 AXIS_PATHWAYS = ("EGFR", "MAPK", "PI3K")
+
+
+def pathway_files(plan: PathwaysPlan) -> list[Path]:
+    """The gene-set and weights files a pathway plan reads."""
+    return [*plan.gene_sets, *([plan.weights] if plan.weights is not None else [])]
 
 
 def _gene_sets(plan: PathwaysPlan) -> dict[str, GeneSet]:
@@ -79,17 +84,18 @@ def _long(frames: dict[tuple[str, str], pd.DataFrame], index_name: str) -> pd.Da
     return table[front + [c for c in table.columns if c not in front]]
 
 
-def _sample_values(store, analysis: str) -> pd.DataFrame:
-    """Samples x genes of one analysis' analysed values, each gene centred."""
+def _sample_values(store, analysis: str, gene_of: pd.Series) -> pd.DataFrame:
+    """Samples x genes of one analysis' analysed values, each gene centred; features are
+    named by the gene symbol of the analysis' result table (``gene_of``: feature -> gene)."""
     if analysis == DIFFERENTIAL_PROTEOMICS:
         by_gene = protein_matrix_by_gene(store)
     else:
         values, samples = analysed_expression(store, analysis.removeprefix(
             "differential_transcriptomics_"))
-        genes = values["gene"].values if "gene" in values.coords else values["feature"].values
-        by_gene = pd.DataFrame(np.asarray(values.values), index=np.asarray(genes).astype(str),
+        features = np.asarray(values["feature"].values).astype(str)
+        by_gene = pd.DataFrame(np.asarray(values.values), index=gene_of.reindex(features),
                                columns=samples.index)
-        by_gene = by_gene[~by_gene.index.duplicated()]
+        by_gene = by_gene[by_gene.index.notna() & ~by_gene.index.duplicated()]
     return by_gene.sub(by_gene.mean(axis=1), axis=0).T
 
 
@@ -100,21 +106,23 @@ def _activities(store, plan: PathwaysPlan, tables) -> tuple[pd.DataFrame, pd.Dat
         statistics = pd.DataFrame({
             contrast: table.dropna(subset=["t"]).drop_duplicates("gene").set_index("gene")["t"]
             for (a, contrast), table in tables.items() if a == analysis}).T
-        scores, p_values = pathway_activity(statistics, weights, method=plan.method)
-        per_contrast.append(_stack(scores, p_values, "contrast").assign(analysis=analysis))
-        scores, p_values = pathway_activity(_sample_values(store, analysis), weights,
-                                            method=plan.method)
-        per_sample.append(_stack(scores, p_values, "sample").assign(analysis=analysis))
-    order = lambda t, by: t[["analysis", by, "pathway", "activity", "p_value"]]  # noqa: E731
+        scores, fdr = pathway_activity(statistics, weights, method=plan.method)
+        per_contrast.append(_stack(scores, fdr, "contrast").assign(analysis=analysis))
+        first = next(t for (a, _), t in tables.items() if a == analysis)
+        gene_of = first.set_index("feature")["gene"]
+        scores, fdr = pathway_activity(_sample_values(store, analysis, gene_of), weights,
+                                       method=plan.method)
+        per_sample.append(_stack(scores, fdr, "sample").assign(analysis=analysis))
+    order = lambda t, by: t[["analysis", by, "pathway", "activity", "fdr"]]  # noqa: E731
     return (order(pd.concat(per_contrast, ignore_index=True), "contrast"),
             order(pd.concat(per_sample, ignore_index=True), "sample"))
 
 
-def _stack(scores: pd.DataFrame, p_values: pd.DataFrame, by: str) -> pd.DataFrame:
+def _stack(scores: pd.DataFrame, fdr: pd.DataFrame, by: str) -> pd.DataFrame:
     long = scores.rename_axis(by).reset_index().melt(id_vars=by, var_name="pathway",
                                                       value_name="activity")
-    p = p_values.rename_axis(by).reset_index().melt(id_vars=by, var_name="pathway",
-                                                     value_name="p_value")
+    p = fdr.rename_axis(by).reset_index().melt(id_vars=by, var_name="pathway",
+                                                value_name="fdr")
     return long.merge(p, on=[by, "pathway"])
 
 
@@ -123,10 +131,8 @@ def pathway_analysis(store: str | Path, plan: PathwaysPlan) -> dict:
     write ``results/pathways``; returns the summary (per contrast: sets called at the
     plan's FDR level by GSEA and ORA, the top sets, and the axis pathways' activities)."""
     tables = _contrast_tables(store)
-    attrs = provenance(step=f"analysis:{PATHWAYS}",
+    attrs = provenance(step=f"analysis:{PATHWAYS}", sources=pathway_files(plan),
                        parameters=plan.model_dump(mode="json"))
-    attrs["source_files"] = json.dumps([str(p) for p in plan.gene_sets]
-                                       + ([str(plan.weights)] if plan.weights else []))
     summary: dict = {"contrasts": {}}
     if plan.gene_sets:
         sets = _gene_sets(plan)
