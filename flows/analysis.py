@@ -21,7 +21,7 @@ from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics.io.study import load_study
-from omics.steps import analysis, clinical, pathways
+from omics.steps import analysis, clinical, factors, pathways
 from omics.steps.analysis_keys import analysis_keys
 from omics.store import layout
 from omics.store.input_keys import mark_group, recorded_key
@@ -118,6 +118,15 @@ def pathway_analysis(store: str, study_yaml: str, result_group: str, key: str) -
                        lambda: pathways.pathway_analysis(store, plan))
 
 
+@task(**CACHED)
+def factor_analysis(store: str, study_yaml: str, result_group: str, key: str) -> dict:
+    """MOFA+ factors over the plan's modalities and their clinical associations."""
+    plan = load_study(study_yaml).analysis.factors
+    with in_task_compute():  # one model fit in the task's process
+        return _staged(store, result_group, key,
+                       lambda: factors.factor_analysis(store, plan))
+
+
 @flow(name="omics-analysis")
 def analyse_study(store: str, study_yaml: str) -> dict:
     """Run every analysis the study's plan asks for; returns their summaries (from Prefect's
@@ -151,5 +160,7 @@ def analyse_study(store: str, study_yaml: str) -> dict:
         after["protein_mrna"] = submit("protein_mrna", protein_mrna)
     if plan.pathways:
         after["pathways"] = submit("pathways", pathway_analysis)
+    if plan.factors:
+        after["factors"] = submit("factors", factor_analysis)
     summary.update({name: future.result() for name, future in after.items()})
     return summary

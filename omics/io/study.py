@@ -46,6 +46,7 @@ __all__ = [
     "CountsSource",
     "DifferentialPlan",
     "DoseResponsePlan",
+    "FactorsPlan",
     "GeneClinicalPlan",
     "PathwaysPlan",
     "ProteinMrnaPlan",
@@ -281,6 +282,33 @@ class PathwaysPlan(_Strict):
         return self
 
 
+class FactorsPlan(_Strict):
+    """MOFA+ factors over several modalities of the study (``proteomics`` and/or
+    transcriptomics modality names), as each was analysed (samples, preprocessing).
+
+    Samples of different modalities are joined by the sample-sheet column ``pair_by`` (e.g.
+    ``culture``, ``subject_id``; ``null``: identical sample ids); ``samples`` selects, per
+    modality, which samples enter (e.g. ``{proteomics: "compartment == 'cell'"}``). Each
+    factor is then tested against the sample-sheet (or, through ``subject_column``,
+    clinical) columns ``categorical`` and ``numeric``, and against ``survival``.
+    ``remove_batch`` names a sample column (e.g. ``plex``) whose effect is removed from
+    every modality that has it first (limma's ``removeBatchEffect``, keeping the
+    ``categorical`` columns), so that a factor does not just capture the batch.
+    """
+
+    modalities: list[str] = Field(min_length=1)
+    pair_by: str | None = None
+    samples: dict[str, str] = Field(default_factory=dict)
+    n_factors: int = Field(default=10, ge=1, le=50)
+    seed: int = 1
+    scale_features: bool = True
+    remove_batch: str | None = None
+    categorical: list[str] = Field(default_factory=list)
+    numeric: list[str] = Field(default_factory=list)
+    survival: SurvivalPlan | None = None
+    top_weights: int = Field(default=10, ge=1)
+
+
 #: A database network file: one of the network formats' options, discriminated on ``format``.
 NetworkSource = Annotated[Union[tuple(NETWORK_OPTIONS.values())],  # noqa: UP007
                           Field(discriminator="format")]
@@ -325,6 +353,7 @@ class AnalysisPlan(_Strict):
     gene_pairs: GenePairPlan | None = None
     dose_response: DoseResponsePlan | None = None
     pathways: PathwaysPlan | None = None
+    factors: FactorsPlan | None = None
     network: NetworkAnalysisPlan = Field(default_factory=NetworkAnalysisPlan)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "missing_per_sample",
     "new_figure",
     "activity_heatmap",
+    "factor_scatter",
     "pca_panels",
     "pca_scatter",
     "place_labels",
@@ -385,14 +386,16 @@ def correlation_heatmap(correlation: pd.DataFrame, title: str) -> Figure:
 
 
 def activity_heatmap(matrix: pd.DataFrame, label: str, title: str,
-                     marked: tuple[str, ...] = ()) -> Figure:
+                     marked: tuple[str, ...] = (), sequential: bool = False) -> Figure:
     """A rows x columns heatmap of scores (pathway activities, NES) on a symmetric diverging
-    scale; rows named in ``marked`` in bold; missing cells blank."""
+    scale (``sequential``: from 0 up, e.g. variance explained); rows named in ``marked`` in
+    bold; missing cells blank."""
     values = matrix.to_numpy(dtype=np.float64)
     limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
     figure, axes = new_figure(figsize=(min(2 + 0.35 * matrix.shape[1], 14),
                                        1.2 + 0.3 * matrix.shape[0]))
-    image = axes.imshow(np.ma.masked_invalid(values), cmap="RdBu_r", vmin=-limit, vmax=limit,
+    image = axes.imshow(np.ma.masked_invalid(values), cmap="viridis" if sequential
+                        else "RdBu_r", vmin=0 if sequential else -limit, vmax=limit,
                         aspect="auto")
     axes.set_yticks(range(matrix.shape[0]), [str(r) for r in matrix.index], fontsize=7)
     axes.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], fontsize=6,
@@ -402,6 +405,20 @@ def activity_heatmap(matrix: pd.DataFrame, label: str, title: str,
             tick.set_fontweight("bold")
     figure.colorbar(image, ax=axes, shrink=0.8, label=label)
     axes.set_title(title, fontsize=9)
+    return figure
+
+
+def factor_scatter(scores: pd.DataFrame, labels: pd.Series) -> Figure:
+    """Samples on two factors (the two columns of ``scores``), coloured by ``labels``."""
+    figure, axes = new_figure(figsize=(5, 4))
+    first, second = scores.columns[:2]
+    for level in dict.fromkeys(labels):
+        chosen = (labels == level).to_numpy()
+        axes.scatter(scores[first].to_numpy()[chosen], scores[second].to_numpy()[chosen],
+                     label=str(level), s=20)
+    axes.set_xlabel(str(first))
+    axes.set_ylabel(str(second))
+    axes.legend(fontsize=7, title=labels.name, title_fontsize=7)
     return figure
 
 

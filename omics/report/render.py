@@ -37,6 +37,7 @@ from omics.pl.interactive import bokeh_script, interactive_volcano
 from omics.pl.labels import readable, significant
 from omics.preprocess import log2_intensity
 from omics.report.batch_qc import batch_pca
+from omics.report.factor_section import factor_methods, factor_section
 from omics.report.headline import headline_numbers
 from omics.report.network_section import network_section
 from omics.report.pathway_section import pathway_methods, pathway_section
@@ -255,6 +256,13 @@ def _pathways(store: Path, out: Path) -> dict | None:
     return section
 
 
+def _factors(store: Path, out: Path) -> dict | None:
+    section = factor_section(store, lambda analysis, name: _full_table(out, analysis, name))
+    if section is not None:
+        section["figures"] = [_figure(f["figure"], f["title"]) for f in section["figures"]]
+    return section
+
+
 def _network(store: Path, out: Path) -> dict | None:
     if "nodes" not in result_names(store, "network"):
         return None
@@ -334,6 +342,8 @@ def _methods(store: Path) -> list[str]:
                     "scale; drug combinations by Bliss excess and the Chou-Talalay index.")
     if (pathways := pathway_methods(store)):
         text.append(pathways)
+    if (factors := factor_methods(store)):
+        text.append(factors)
     if "nodes" in result_names(store, "network"):
         plan = recorded_parameters(store, "network", "nodes")
         layers = ", ".join(
@@ -397,7 +407,7 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
         dose_response=_dose_response(store), network=network,
-        pathways=_pathways(store, out),
+        pathways=_pathways(store, out), factors=_factors(store, out),
         methods=_methods(store), findings=lines, findings_note=note,
         headline=headline_numbers(store), bokeh=bokeh_script() if differential or network
         else "")

@@ -245,6 +245,10 @@ def _study_description() -> dict:
             "gene_pairs": {"modality": "tumours", "pairs": [["ANXA6", "EGFR"]]},
             "network": {"seeds": ["ANXA6", "EGFR"]},  # the seed study's hypothesis
             "pathways": {"gene_sets": ["gene_sets.gmt"], "rank_by": "abs_t"},
+            # cell proteome and mRNA of the same cultures as two views of one MOFA+ model
+            "factors": {"modalities": ["proteomics", "cells"], "pair_by": "culture",
+                        "samples": {"proteomics": "compartment == 'cell'"}, "n_factors": 5,
+                        "remove_batch": "plex", "categorical": ["condition"]},
             "dose_response": {
                 "table": "viability",
                 "condition": "condition",

@@ -171,6 +171,10 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
         from omics.steps.pathways import pathway_findings  # noqa: PLC0415 - imports summary
 
         lines += pathway_findings(analyses["pathways"])
+    if analyses.get("factors"):
+        from omics.steps.factors import factor_findings  # noqa: PLC0415 - imports summary
+
+        lines += factor_findings(analyses["factors"])
     for pair in analyses.get("gene_pairs", {}).get("pairs", []):
         lines.append(f"{pair['gene_a']}-{pair['gene_b']} mRNA in "
                      f"{analyses['gene_pairs']['modality']}: Spearman rho "

@@ -152,6 +152,24 @@ def test_planted_gene_sets_come_out_enriched(pipeline_run):
     assert lines and "GEMCITABINE_METABOLISM (NES" in lines[0] and "APOPTOSIS" in lines[0]
 
 
+def test_mofa_factors_of_the_cell_proteome_and_mrna_separate_the_conditions(pipeline_run):
+    """MOFA+ over the cells' proteome and mRNA joined by culture (plex removed first): both
+    views explained, 12 cultures, a factor associated with the condition, in the summary and
+    the exported tables."""
+    out, summary = pipeline_run
+    factors = summary["analyses"]["factors"]
+    assert factors["samples"] == 12 and set(factors["views"]) == {"proteomics", "cells"}
+    assert all(v > 10 for v in factors["variance_total"].values())
+    associations = pd.read_csv(out / "results" / "factors__associations.tsv", sep="\t")
+    assert (associations["variable"] == "condition").all() and len(associations) == 5
+    assert associations["p_value"].min() < 0.05
+    scores = pd.read_csv(out / "results" / "factors__scores.tsv", sep="\t")
+    assert scores["sample"].nunique() == 12 and set(scores["condition"]) == {
+        "res_cells", "sens_cells", "sens_cells_res_exo"}
+    assert any(line.startswith("MOFA+ factors: 5 factors over 12 samples")
+               for line in summary["findings"])
+
+
 def test_report_has_every_section(pipeline_run):
     import base64
     import re
@@ -161,7 +179,8 @@ def test_report_has_every_section(pipeline_run):
     body = html[html.index("</head>"):]  # BokehJS in the head holds HTML-like strings
     assert re.findall(r"<h2>(.*?)</h2>", body) == [
         "Summary", "Differential abundance", "Protein versus mRNA", "Clinical biomarker",
-        "Dose-response", "Pathways", "Network context", "Quality control", "Methods",
+        "Dose-response", "Pathways", "Multi-omics factors", "Network context",
+        "Quality control", "Methods",
         "Data and provenance"]
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
     assert len(images) >= 15
