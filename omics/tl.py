@@ -14,6 +14,8 @@
 * Pathways: :func:`gsea` (pre-ranked GSEA of a contrast), :func:`called_genes_enrichment`
   (over-representation of called genes among the tested ones), :func:`pathway_activity`
   (PROGENy-style footprints, per sample or per contrast).
+* Multi-omics factors: :func:`mofa` (MOFA+ over the modalities of a MuData) and
+  :func:`factor_associations` (factors against clinical variables).
 * Networks: :func:`over_representation` (gene-set enrichment),
   :func:`propagation_significance` and :func:`random_walk_with_restart`.
 
@@ -55,6 +57,7 @@ from omics.stats.design import design_matrix
 from omics.stats.differential import METHODS
 from omics.stats.differential import two_group_test as _two_group_test
 from omics.stats.dose_response import bliss_excess, combination_index, fit_dose_response
+from omics.stats.factors import MofaResult, factor_associations, fit_mofa
 from omics.stats.limma_fit import LimmaFit, lm_fit
 from omics.stats.logistic import logistic_regression
 from omics.stats.multiple_testing import bh_fdr
@@ -66,6 +69,7 @@ from omics.stats.survival import cox_model, kaplan_meier_by_group
 
 __all__ = [
     "LimmaFit",
+    "MofaResult",
     "bliss_excess",
     "called_genes_enrichment",
     "combination_index",
@@ -73,10 +77,12 @@ __all__ = [
     "correlate",
     "cox_model",
     "differential",
+    "factor_associations",
     "fit_dose_response",
     "gsea",
     "kaplan_meier_by_group",
     "logistic_regression",
+    "mofa",
     "over_representation",
     "pathway_activity",
     "propagation_significance",
@@ -461,3 +467,71 @@ def pathway_activity(data: Data | pd.DataFrame, weights: pd.DataFrame | str | Pa
         data.obsm[key_added] = scores.reindex(data.obs_names)
         data.obsm[f"{key_added}_fdr"] = fdr.reindex(data.obs_names)
     return scores, fdr
+
+
+def mofa(mdata, *, modalities: Sequence[str] | None = None,
+         layers: Mapping[str, str] | None = None, pair_by: str | None = None,
+         n_factors: int = 10, seed: int = 1, scale_features: bool = True,
+         key_added: str = "X_mofa") -> MofaResult:
+    """MOFA+ factors over the modalities of a MuData (or a ``{name: AnnData}`` mapping):
+    :func:`omics.stats.factors.fit_mofa` on each modality's ``X`` (or layer).
+
+    Samples are the same sample across modalities when their ``obs`` column ``pair_by``
+    (a subject, a culture) has the same value, or without it when their names are equal; a
+    sample may be absent from some modalities (e.g. protein measured for some tumours only).
+
+    Parameters
+    ----------
+    mdata
+        MuData, or a mapping of modality name to AnnData, of log-scale values.
+    modalities
+        The modalities to use (default all).
+    layers
+        ``{modality: layer}`` to use instead of ``X``.
+    pair_by
+        The ``obs`` column that names the shared samples; values found on more than one
+        sample of a modality are left out there.
+    n_factors, seed, scale_features
+        See :func:`omics.stats.factors.fit_mofa`.
+    key_added
+        Each modality gets its samples' scores in ``obsm[key_added]`` (NaN where a sample was
+        not in the model) and the variance explained per factor in
+        ``uns[f"{key_added}_variance"]``.
+
+    Returns
+    -------
+    MofaResult
+        ``factors``, ``weights``, ``variance_explained``, ``top_weights()``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=(40, 1))
+    >>> obs = pd.DataFrame(index=[f"s{i}" for i in range(40)])
+    >>> views = {"rna": ad.AnnData(z @ rng.normal(size=(1, 30)) + rng.normal(0, .3, (40, 30)),
+    ...                            obs=obs),
+    ...          "protein": ad.AnnData(z[:25] @ rng.normal(size=(1, 10))
+    ...                                + rng.normal(0, .3, (25, 10)), obs=obs.iloc[:25])}
+    >>> result = mofa(views, n_factors=2)
+    >>> result.factors.shape, views["protein"].obsm["X_mofa"].shape
+    ((40, 2), (25, 2))
+    """
+    names = list(modalities) if modalities is not None else list(mdata.mod if hasattr(
+        mdata, "mod") else mdata)
+    views, keys = {}, {}
+    for name in names:
+        adata = mdata[name]
+        matrix, sheet = feature_matrix(adata, (layers or {}).get(name))
+        paired = _paired_samples(matrix, sheet, pair_by)
+        key = sheet[pair_by].astype(str) if pair_by is not None \
+            else pd.Series(sheet.index.astype(str), index=sheet.index)
+        keys[name] = key.where(~key.duplicated(keep=False))  # left out: no scores
+        views[name] = pd.DataFrame(np.asarray(paired.values).T,
+                                   index=np.asarray(paired["sample"].values).astype(str),
+                                   columns=np.asarray(paired["feature"].values).astype(str))
+    result = fit_mofa(views, n_factors=n_factors, seed=seed, scale_features=scale_features)
+    for name in names:
+        adata = mdata[name]
+        adata.obsm[key_added] = result.factors.reindex(keys[name].to_numpy()).to_numpy()
+        adata.uns[f"{key_added}_variance"] = result.variance_explained.loc[name].to_numpy()
+    return result

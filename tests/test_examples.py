@@ -262,6 +262,13 @@ def test_tcga_mixomics_example_rppa_and_mrna_match_limma(tmp_path):
     assert rppa.at["EGFR", "fdr"] < 0.001 and rppa.at["EGFR", "log2_fc"] > 0  # EGFR up in Basal
     paired = protein_mrna(store, study.analysis.protein_mrna)
     assert paired["genes"] == 2 and paired["pairs"] == 150  # COL6A1, STAT5A
+    from omics.steps.factors import factor_analysis
+
+    factors = factor_analysis(store, study.analysis.factors)  # MOFA+ of mRNA and RPPA
+    assert factors["samples"] == 150 and factors["views"] == {"mrna": [150, 200],
+                                                              "rppa": [150, 142]}
+    best = factors["associations"][0]
+    assert best["variable"] == "subtype" and best["fdr"] < 1e-15 and best["effect"] > 0.5
 
 
 def test_msstatstmt_pd_example_matches_limma(tmp_path):

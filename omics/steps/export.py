@@ -31,7 +31,7 @@ from omics.steps.summary import export_table
 from omics.store import layout
 from omics.store.atomic import replaced_on_success
 from omics.store.reader import open_table
-from omics.store.results import recorded_parameters, result_names
+from omics.store.results import read_result, recorded_parameters, result_names
 
 __all__ = ["export_modalities", "export_parquet", "shared_obs_names"]
 
@@ -78,6 +78,32 @@ def _with_clinical(store: Path, modalities: dict[str, ad.AnnData]) -> dict[str, 
     return {name: mdata[name].copy() for name in joined}
 
 
+def _with_factors(store: Path, modalities: dict[str, ad.AnnData]) -> dict[str, ad.AnnData]:
+    """Each modality of the MOFA+ model with its samples' factor scores in
+    ``obsm["X_mofa"]`` (NaN for samples the model left out) and the variance each factor
+    explains of it in ``uns["mofa_variance"]``."""
+    if "scores" not in result_names(store, "factors"):
+        return modalities
+    plan = recorded_parameters(store, "factors", "scores")
+    scores = read_result(store, "factors", "scores").pivot(index="sample", columns="factor",
+                                                           values="score")
+    scores = scores[sorted(scores.columns, key=lambda f: int(f.removeprefix("Factor")))]
+    variance = read_result(store, "factors", "variance")
+    for name in plan.get("modalities", []):
+        adata = modalities.get(name)
+        if adata is None:
+            continue
+        obs = adata.obs
+        keys = obs[plan["pair_by"]].astype(str) if plan.get("pair_by") in obs \
+            else pd.Series(adata.obs_names.astype(str), index=obs.index)
+        chosen = select_samples(obs, plan.get("samples", {}).get(name)).to_numpy()
+        values = scores.reindex(keys.where(chosen).to_numpy()).to_numpy(dtype=np.float64)
+        adata.obsm["X_mofa"] = values
+        explained = variance[variance["view"] == name].set_index("factor")["r2"]
+        adata.uns["mofa_variance"] = explained.reindex(scores.columns).to_numpy()
+    return modalities
+
+
 def _pairing(store: Path) -> dict[str, tuple[str, pd.Series | None]]:
     """``{modality: (obs column, samples it may name)}``: how samples of different
     modalities are the same biological sample, from the store's subjects and the recorded
@@ -121,13 +147,14 @@ def export_modalities(store: str | Path, out_dir: str | Path) -> list[Path]:
     values in ``layers``, results in ``var``, clinical columns in ``obs``) and all of them
     as ``study.h5mu``, whose modalities share observation names where samples are the same
     subject (the sample map) or the same culture (the protein-mRNA ``pair_by``); each
-    sample id stays in ``obs["sample"]``."""
+    sample id stays in ``obs["sample"]``. Modalities of the MOFA+ model carry its factor
+    scores in ``obsm["X_mofa"]``."""
     import mudata
 
     store, out = Path(store), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    modalities = _with_clinical(store, {name: analysis_ready(store, name)
-                                        for name in _modality_names(store)})
+    modalities = _with_factors(store, _with_clinical(store, {
+        name: analysis_ready(store, name) for name in _modality_names(store)}))
     written = []
     for name, adata in modalities.items():
         with replaced_on_success(out / f"{name}.h5ad") as partial:

@@ -273,6 +273,13 @@ def test_results_and_modalities_are_exported_for_the_ecosystem(pipeline_run):
     shared = set(bundle["proteomics"].obs_names) & set(bundle["cells"].obs_names)
     assert len(shared) == 12 and "sens_cells_1" in shared
     assert bundle["proteomics"].obs.loc["sens_cells_1", "sample"] == "P1_127N"  # its channel
+    # the MOFA+ scores: the same culture has the same scores in both modalities; exosome
+    # channels were not in the model
+    cells, proteins = bundle["cells"], bundle["proteomics"]
+    np.testing.assert_allclose(cells[["sens_cells_1"]].obsm["X_mofa"],
+                               proteins[["sens_cells_1"]].obsm["X_mofa"])
+    assert np.isfinite(proteins.obsm["X_mofa"]).all(axis=1).sum() == 12
+    assert cells.uns["mofa_variance"].shape == (5,)
 
 
 def test_prefect_artifacts_hold_the_summary_and_top_tables(pipeline_run):
