@@ -54,6 +54,13 @@ class MofaResult:
         Views x factors, percent of each view's variance explained by each factor.
     options
         The fit's options (factors asked for, seed, scaling, views and their sizes).
+
+    Examples
+    --------
+    >>> result = MofaResult(pd.DataFrame({"Factor1": [0.5]}, index=["s1"]), {}, pd.DataFrame(
+    ...     {"Factor1": [40.0]}, index=["rna"]), {})
+    >>> result.variance_explained.loc["rna", "Factor1"]
+    np.float64(40.0)
     """
 
     factors: pd.DataFrame
@@ -62,8 +69,17 @@ class MofaResult:
     options: dict
 
     def top_weights(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` features of largest absolute weight per view and factor: ``view,
-        factor, rank, feature, weight``.
+        """The ``n`` features of largest absolute weight per view and factor.
+
+        Parameters
+        ----------
+        n
+            Features per view and factor.
+
+        Returns
+        -------
+        DataFrame
+            ``view, factor, rank, feature, weight``.
 
         Examples
         --------
@@ -114,6 +130,13 @@ def fit_mofa(views: dict[str, pd.DataFrame], *, n_factors: int = 10, seed: int =
     Returns
     -------
     MofaResult
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> view = pd.DataFrame(rng.normal(size=(20, 8)), index=[f"s{i}" for i in range(20)])
+    >>> fit_mofa({"rna": view}, n_factors=2).factors.shape
+    (20, 2)
     """
     import mudata as md  # noqa: PLC0415 - heavy imports, only for this analysis
     import muon as mu  # noqa: PLC0415

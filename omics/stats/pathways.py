@@ -57,6 +57,14 @@ def gsea(ranking: pd.Series, gene_sets: Mapping[str, GeneSet], *, permutations: 
     DataFrame
         Indexed by set, sorted by p-value: :data:`GSEA_COLUMNS` (``leading_edge`` is the
         genes of the leading edge, ``;``-separated).
+
+    Examples
+    --------
+    >>> genes = [f"G{i}" for i in range(300)]
+    >>> ranking = pd.Series(np.linspace(3, -3, 300), index=genes)
+    >>> table = gsea(ranking, {"top": GeneSet("top", "", tuple(genes[:10]))}, permutations=50)
+    >>> round(float(table.loc["top", "es"]), 2), int(table.loc["top", "leading_edge_size"])
+    (1.0, 10)
     """
     import gseapy  # noqa: PLC0415 - a heavy import, only for this analysis
 
@@ -150,6 +158,16 @@ def pathway_activity(values: pd.DataFrame, weights: pd.DataFrame, *, method: str
     tuple of DataFrame
         Activities (t-values) and their FDR (decoupler's: BH over the pathways of each
         observation), observations x pathways.
+
+    Examples
+    --------
+    >>> genes = [f"g{i}" for i in range(50)]
+    >>> weights = pd.DataFrame({"pathway": "P", "gene": genes[:10], "weight": 1.0})
+    >>> t = pd.DataFrame([np.r_[np.full(10, 3.0), np.random.default_rng(0).normal(size=40)]],
+    ...                  index=["contrast"], columns=genes)
+    >>> scores, fdr = pathway_activity(t, weights)
+    >>> bool(scores.loc["contrast", "P"] > 5)
+    True
     """
     import decoupler  # noqa: PLC0415 - a heavy import (numba), only for this analysis
 
