@@ -57,8 +57,9 @@ def seed_study(scale: str = "small", out: Path | None = None) -> dict:
     # 4. dose-response of the cells to gemcitabine
     viability = mdata.uns["tables"]["viability"]
     alone = viability[viability["lapatinib_um"] == 0]
-    ic50 = ox.tl.fit_dose_response(alone, "condition", "gemcitabine_um", "viability_pct")
-    ic50 = ic50.set_index("condition")["ic50_um"]
+    fits = ox.tl.fit_dose_response(alone, "condition", "gemcitabine_um", "viability_pct")
+    fits = fits.set_index("condition")
+    ic50 = fits["ic50_um"]
 
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -83,6 +84,10 @@ def seed_study(scale: str = "small", out: Path | None = None) -> dict:
         "logrank_p": km.logrank_p,
         "ic50_sens_um": float(ic50["sens_cells"]),
         "ic50_res_um": float(ic50["res_cells"]),
+        "ic50_sens_ci": (float(fits.at["sens_cells", "ci_low"]),
+                         float(fits.at["sens_cells", "ci_high"])),
+        "ic50_res_ci": (float(fits.at["res_cells", "ci_low"]),
+                        float(fits.at["res_cells", "ci_high"])),
         "resistance_index": float(ic50["res_cells"] / ic50["sens_cells"]),
     }
 

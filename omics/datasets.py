@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -28,6 +29,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("OMICS_AXIS_CACHE", Path.home() / ".cache" / "omics-axis"))
 
 
+def _simulator_digest() -> str:
+    """A digest of the simulator's code: a cohort cached by another version of it (other
+    planted effects, other files) is never returned."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(simulate_cohort.__code__.co_filename).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def builtin_cohort(scale: str = "default", *, seed: int = DEFAULT_SEED):
     """The seeded demonstration cohort of the guiding study, as a MuData.
 
@@ -36,7 +46,8 @@ def builtin_cohort(scale: str = "default", *, seed: int = DEFAULT_SEED):
     RNA-seq counts of the same cultures and of patient tumours; clinical data joined onto
     the tumours' ``obs``; the viability table in ``uns["tables"]``. The planted truth is in
     ``truth.json`` beside the input files (:func:`omics.simulate.cohort.describe_truth`).
-    The input files are written once per scale and seed under :func:`cache_dir`.
+    The input files are written once per scale, seed and version of the simulator under
+    :func:`cache_dir`.
 
     Parameters
     ----------
@@ -59,7 +70,7 @@ def builtin_cohort(scale: str = "default", *, seed: int = DEFAULT_SEED):
     """
     if scale not in SCALES:
         raise OmicsInputError("scale", repr(scale), "one of " + ", ".join(SCALES))
-    folder = cache_dir() / "builtin_cohort" / f"{scale}-seed{seed}"
+    folder = cache_dir() / "builtin_cohort" / f"{scale}-seed{seed}-{_simulator_digest()}"
     if not (folder / "study.yaml").exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))

@@ -4,7 +4,6 @@ tumours only), and the subtype comparison against PCA of benchmarks/mofa_subtype
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from omics.stats.factors import factor_associations, fit_mofa

@@ -16,7 +16,7 @@ from omics.steps.analysis import (
     protein_matrix_by_gene,
 )
 from omics.store import layout
-from omics.store.results import open_result, read_result, result_names
+from omics.store.results import open_result, read_result, recorded_parameters, result_names
 from omics.store.variables import flat_name
 
 __all__ = ["attach_study_evidence", "build_axis_graph"]
@@ -38,7 +38,8 @@ def attach_study_evidence(graph: nx.Graph, store: str | Path) -> nx.Graph:
     between measured proteins get their Pearson correlation across the proteome samples
     (``protein_corr_r``, ``_n``, ``_p``). Genes tested against the clinical outcome get
     ``clinical_response_tau``/``_p`` (tumour mRNA vs response, Jonckheere-Terpstra) and
-    ``clinical_cox_hr_per_sd``/``clinical_cox_p``.
+    ``clinical_cox_hr_per_sd``/``clinical_cox_p``. Genes in the leading edge of a called
+    gene set get ``gene_sets_called``; PROGENy activities become graph attributes.
     """
     store = Path(store)
     has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
@@ -74,6 +75,33 @@ def attach_study_evidence(graph: nx.Graph, store: str | Path) -> nx.Graph:
                  "cox_hazard_ratio_per_sd": "clinical_cox_hr_per_sd", "cox_p": "clinical_cox_p"}
         attach_node_table(graph, genes, "gene",
                           {k: v for k, v in names.items() if k in genes.columns})
+    _attach_pathways(graph, store)
     if has_proteomics:
         attach_edge_correlation(graph, protein_matrix_by_gene(store), "protein_corr")
     return graph
+
+
+def _attach_pathways(graph: nx.Graph, store: Path) -> None:
+    """Pathway results as evidence: each gene's called gene sets whose GSEA leading edge it
+    is in (node attribute ``gene_sets_called``: ``SET (analysis: contrast)``, ``;``-joined),
+    and the PROGENy activities per contrast as graph attributes
+    (``progeny_<pathway>__<analysis>__<contrast>``)."""
+    names = result_names(store, "pathways")
+    if "gsea" in names:
+        gsea = read_result(store, "pathways", "gsea")
+        level = recorded_parameters(store, "pathways", "gsea").get("fdr_level", 0.05)
+        called = gsea[gsea["fdr"] < level]
+        per_gene: dict[str, list[str]] = {}
+        for row in called.itertuples():
+            where = f"{row.set} ({row.analysis.removeprefix('differential_')}: {row.contrast})"
+            for gene in str(row.leading_edge).split(";"):
+                if gene:
+                    per_gene.setdefault(gene, []).append(where)
+        for gene, sets in per_gene.items():
+            if gene in graph:
+                graph.nodes[gene]["gene_sets_called"] = "; ".join(sets)
+    if "activity_contrasts" in names:
+        activity = read_result(store, "pathways", "activity_contrasts")
+        for row in activity.itertuples():
+            graph.graph[f"progeny_{row.pathway}__{row.analysis}__{row.contrast}"] = float(
+                row.activity)

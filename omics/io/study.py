@@ -159,12 +159,15 @@ class ProteinMrnaPlan(_Strict):
     The protein side is the study's proteomics, or with ``protein_modality`` an expression
     modality of protein values (RPPA) whose features carry genes (``feature_map``); only its
     total-protein features of one gene are paired. Samples pair by the sample-sheet column
-    ``pair_by``, or with ``pair_by: null`` by identical sample ids."""
+    ``pair_by``, or with ``pair_by: null`` by identical sample ids. With ``hgnc`` (an HGNC
+    table), the genes of both sides are first mapped to approved symbols (aliases, previous
+    symbols, UniProt and Ensembl ids), so ``ERBB1`` protein pairs with ``EGFR`` mRNA."""
 
     rna_modality: str
     pair_by: str | None
     protein_samples: str | None = None
     protein_modality: str | None = None
+    hgnc: Path | None = None
 
 
 class SurvivalPlan(_Strict):
@@ -386,6 +389,9 @@ def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
     network.gene_sets = [(base / g).resolve() for g in network.gene_sets]
     if network.hgnc is not None:
         network.hgnc = (base / network.hgnc).resolve()
+    protein_mrna = study.analysis.protein_mrna
+    if protein_mrna is not None and protein_mrna.hgnc is not None:
+        protein_mrna.hgnc = (base / protein_mrna.hgnc).resolve()
     pathways = study.analysis.pathways
     if pathways is not None:
         pathways.gene_sets = [(base / g).resolve() for g in pathways.gene_sets]

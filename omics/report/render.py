@@ -288,6 +288,23 @@ _METHOD_WORDS = {
 }
 
 
+def _step_words(step: dict) -> str:
+    """A recorded preprocessing step in words; ComBat with its batches, what it protected
+    and what it could not adjust."""
+    if step.get("step") != "combat":
+        return step["step"].replace("_", " ")
+    protected = ", ".join(step.get("covariates") or []) or "nothing"
+    prior = "parametric" if step.get("parametric", True) else "non-parametric"
+    left = step.get("features_too_few_values", 0) + step.get("features_constant_in_a_batch", 0)
+    mean_only = ", mean only" if step.get("mean_only") else ""
+    batches = ", ".join(step.get("batches", []))
+    return (f"ComBat (port of sva::ComBat, {prior} prior{mean_only}) over the batches "
+            f"{batches} protecting "
+            f"{protected}, {step.get('features_adjusted', '?')} features adjusted"
+            + (f", {left} left unadjusted (too few values or constant in a batch)"
+               if left else ""))
+
+
 def _differential_method(store: Path, analysis: str) -> str | None:
     names = result_names(store, analysis)
     if not names:
@@ -295,7 +312,7 @@ def _differential_method(store: Path, analysis: str) -> str | None:
     plan = recorded_parameters(store, analysis, names[0])
     applied = plan.get("preprocessing_applied", "")
     try:
-        steps = ", ".join(s["step"].replace("_", " ") for s in json.loads(applied))
+        steps = ", ".join(_step_words(s) for s in json.loads(applied))
     except (json.JSONDecodeError, TypeError):
         steps = str(applied)
     subject = "Proteomics intensities" if analysis == DIFFERENTIAL_PROTEOMICS else \

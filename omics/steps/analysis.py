@@ -17,6 +17,7 @@ import xarray as xr
 
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import coordinate_frame, feature_matrix
+from omics.io.hgnc import HgncMap
 from omics.io.plan_steps import (
     FilterByExprStep,
     Log2Step,
@@ -352,6 +353,13 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     rna_ids = np.asarray(rna["feature"].values).astype(str)
     rna_symbols = expression_genes(open_transcriptomics(store, plan.rna_modality)).reindex(
         rna_ids).astype(str)
+    renamed = 0
+    if plan.hgnc is not None:
+        hgnc = HgncMap.from_table(plan.hgnc)
+        symbol, renamed_protein = approved_symbols(symbol, hgnc)
+        mapped, renamed_rna = approved_symbols(rna_symbols.to_numpy(), hgnc)
+        rna_symbols = pd.Series(mapped, index=rna_symbols.index)
+        renamed = renamed_protein + renamed_rna
     first = ~rna_symbols.duplicated().to_numpy()
     rna_genes = pd.Index(rna_symbols.to_numpy()[first])
     rna_rows = np.flatnonzero(first)
@@ -382,7 +390,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
         coords={"gene": genes, "contrast": np.asarray(contrasts, dtype=object)})
     attrs = provenance(step="analysis:protein_mrna", parameters={
         **plan.model_dump(mode="json"), "method": "pearson", "pairs": len(pairs),
-        "contrasts": contrasts,
+        "contrasts": contrasts, "symbols_renamed_by_hgnc": renamed,
     })
     result.attrs.update(attrs)
     write_dataset(store, layout.result_group("protein_mrna", "correlation"),
@@ -390,6 +398,7 @@ def protein_mrna(store: str | Path, plan: ProteinMrnaPlan) -> dict:
     classes = per_contrast["protein_mrna_class"]
     return {
         "genes": len(genes), "pairs": len(pairs), "contrasts": contrasts,
+        "symbols_renamed_by_hgnc": renamed,
         "protein_only": {c: sorted(genes[classes[:, j] == "protein_only"].tolist())
                          for j, c in enumerate(contrasts)},
     }
@@ -424,6 +433,24 @@ def _protein_side(store, plan: ProteinMrnaPlan
     values = values.isel(feature=np.flatnonzero(total))
     return (values, samples, genes.to_numpy()[total].astype(str),
             differential_transcriptomics_name(plan.protein_modality))
+
+
+def approved_symbols(symbols: np.ndarray, hgnc: HgncMap) -> tuple[np.ndarray, int]:
+    """Each symbol as its HGNC approved symbol (an alias, previous symbol or id mapped;
+    unknown ones kept), and how many changed.
+
+    Examples
+    --------
+    >>> import io
+    >>> hgnc = HgncMap.from_table(io.StringIO(
+    ...     "HGNC ID\\tApproved symbol\\tStatus\\tAlias symbols\\tPrevious symbols\\n"
+    ...     "HGNC:3236\\tEGFR\\tApproved\\tERBB1\\tERBB\\n"))
+    >>> approved_symbols(np.array(["ERBB1", "EGFR", "SYN1"]), hgnc)
+    (array(['EGFR', 'EGFR', 'SYN1'], dtype='<U4'), 1)
+    """
+    names = np.asarray(symbols).astype(str)
+    mapped = np.array([m or s for s, m in zip(names, hgnc.symbols(names), strict=True)])
+    return mapped, int((mapped != names).sum())
 
 
 def _discordance(protein_fdr: np.ndarray, mrna_fdr: np.ndarray) -> np.ndarray:

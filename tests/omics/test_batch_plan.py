@@ -38,6 +38,12 @@ def test_combat_step_runs_in_the_analysis_and_records_itself(small_cohort, small
         + combat["features_constant_in_a_batch"] == len(table)
     # the planted resistance effects survive: condition was protected
     assert table.set_index("gene").loc["ANXA6", "log2_fc"] == pytest.approx(1.3, abs=0.3)
+    # the report's methods say what ComBat did
+    from omics.report.render import _differential_method
+
+    method = _differential_method(small_store, "differential_proteomics")
+    assert "ComBat (port of sva::ComBat, parametric prior) over the batches P1, P2 protecting " \
+           "condition[T." in method and "features adjusted" in method
 
 
 def test_report_pca_shows_the_batches_before_and_after_combat(small_cohort, small_store):
