@@ -38,13 +38,13 @@ def test_mofa_fits_all_tumours_and_a_factor_separates_the_subtypes(tcga):
 
 
 def test_subtype_from_factors_against_the_pca_baseline(tcga):
-    """Training-CV choice of the number of components for each method; MOFA+'s test
-    balanced accuracy is within 0.05 of PCA's, measured in the same run (the benchmark's
-    full curve: README)."""
+    """20 components, the number training cross-validation chooses for MOFA+ in the
+    benchmark (whose full curve, with the choice made per method, is in the README): MOFA+'s
+    test balanced accuracy against PCA's, measured in the same run."""
     from benchmarks.mofa_subtypes import compare
 
     views, subtype, train = tcga
-    table = compare(views, subtype, train, factors=(10, 20))
-    chosen = table[table["chosen"]].set_index("method")["test"]
-    assert chosen["PCA (mRNA + miRNA)"] > 0.9
-    assert chosen["MOFA+ (mRNA, miRNA, protein)"] > chosen["PCA (mRNA + miRNA)"] - 0.05
+    table = compare(views, subtype, train, factors=(20,)).set_index("method")
+    assert table.loc["PCA (mRNA + miRNA)", "test"] > 0.9
+    assert table.loc["MOFA+ (mRNA, miRNA, protein)", "test"] >= \
+        table.loc["PCA (mRNA + miRNA)", "test"] - 0.02

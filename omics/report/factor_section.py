@@ -62,7 +62,7 @@ def factor_methods(store: str | Path) -> str | None:
         else "joined by identical sample ids"
     batch = f"; {plan['remove_batch']} removed first (limma removeBatchEffect)" \
         if plan.get("remove_batch") else ""
-    return (f"MOFA+ (mofapy2 through muon; Gaussian likelihoods, {plan.get('n_factors')} "
+    return (f"MOFA+ (mofapy2 with muon's defaults; Gaussian likelihoods, {plan.get('n_factors')} "
             f"factors, seed {plan.get('seed')}, features standardised) over {views}, "
             f"{joined}{batch}; factors tested against categorical variables by "
             "Kruskal-Wallis, numeric ones by Spearman and survival by Cox per SD, BH over "

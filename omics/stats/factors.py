@@ -1,4 +1,5 @@
-"""Multi-omics factor analysis: MOFA+ (Argelaguet et al. 2020; ``mofapy2`` through ``muon``)
+"""Multi-omics factor analysis: MOFA+ (Argelaguet et al. 2020; ``mofapy2``, with muon's
+defaults: Gaussian likelihoods, ARD and spike-and-slab weights, groups centred)
 over several views of the same samples, and the association of its factors with clinical
 variables (the project's own statistics: Kruskal-Wallis, Spearman, Cox).
 
@@ -29,6 +30,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -138,8 +140,7 @@ def fit_mofa(views: dict[str, pd.DataFrame], *, n_factors: int = 10, seed: int =
     >>> fit_mofa({"rna": view}, n_factors=2).factors.shape
     (20, 2)
     """
-    import mudata as md  # noqa: PLC0415 - heavy imports, only for this analysis
-    import muon as mu  # noqa: PLC0415
+    from mofapy2.run.entry_point import entry_point  # noqa: PLC0415 - only for this analysis
 
     if not views:
         raise OmicsInputError("views", "no view", "at least one samples x features table")
@@ -157,23 +158,35 @@ def fit_mofa(views: dict[str, pd.DataFrame], *, n_factors: int = 10, seed: int =
         data.index = data.index.astype(str)
         data.columns = [f"{name}:{c}" for c in data.columns.astype(str)]
         prepared[name] = data
-    import anndata as ad  # noqa: PLC0415
-
+    samples = pd.Index(dict.fromkeys(s for data in prepared.values() for s in data.index))
     with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings(), \
             contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")  # mudata's and muon's deprecation notices
-        mdata = md.MuData({name: ad.AnnData(data) for name, data in prepared.items()})
-        mu.tl.mofa(mdata, n_factors=n_factors, use_obs="union", use_var=None, seed=seed,
-                   outfile=str(Path(folder) / "model.hdf5"), quiet=True, verbose=False,
-                   convergence_mode=convergence, n_iterations=max_iterations)
-    names = [f"Factor{k + 1}" for k in range(mdata.obsm["X_mofa"].shape[1])]
-    factors = pd.DataFrame(mdata.obsm["X_mofa"], index=mdata.obs_names, columns=names)
-    loadings = pd.DataFrame(mdata.varm["LFs"], index=mdata.var_names, columns=names)
-    weights = {name: loadings.loc[data.columns].set_axis(
-        [c.split(":", 1)[1] for c in data.columns]) for name, data in prepared.items()}
-    variance = pd.DataFrame({str(view): np.asarray(r2, dtype=np.float64)
-                             for view, r2 in mdata.uns["mofa"]["variance"].items()},
-                            index=names).T.loc[list(prepared)]
+        warnings.simplefilter("ignore")
+        model = entry_point()
+        model.set_data_options(scale_views=False, scale_groups=False, center_groups=True)
+        model.set_data_matrix(
+            [[data.reindex(samples).to_numpy()] for data in prepared.values()],
+            likelihoods=["gaussian"] * len(prepared), views_names=list(prepared),
+            groups_names=["group1"], samples_names=[list(samples)],
+            features_names=[list(data.columns) for data in prepared.values()])
+        model.set_model_options(factors=n_factors, spikeslab_weights=True, ard_weights=True,
+                                ard_factors=True)
+        model.set_train_options(iter=max_iterations, convergence_mode=convergence, seed=seed,
+                                verbose=False, quiet=True)
+        model.build()
+        model.run()
+        outfile = Path(folder) / "model.hdf5"
+        model.save(str(outfile), save_data=False)
+        with h5py.File(outfile, "r") as saved:
+            z = saved["expectations"]["Z"]["group1"][:].T
+            w = {name: saved["expectations"]["W"][name][:].T for name in prepared}
+            r2 = saved["variance_explained"]["r2_per_factor"]["group1"][:]
+    names = [f"Factor{k + 1}" for k in range(z.shape[1])]
+    factors = pd.DataFrame(z, index=samples, columns=names)
+    weights = {name: pd.DataFrame(w[name], index=[c.split(":", 1)[1] for c in data.columns],
+                                  columns=names) for name, data in prepared.items()}
+    variance = pd.DataFrame(np.asarray(r2, dtype=np.float64), index=list(prepared),
+                            columns=names)
     options = {"n_factors": n_factors, "seed": seed, "scale_features": scale_features,
                "convergence": convergence, "max_iterations": max_iterations,
                "views": {name: list(data.shape) for name, data in prepared.items()},

@@ -35,6 +35,8 @@ import xarray as xr
 
 from omics.errors import OmicsInputError
 from omics.io.anndata_convert import coordinate_frame, feature_matrix
+from omics.io.gmt import read_gmt
+from omics.io.pathway_weights import read_pathway_weights
 from omics.io.plan_steps import COUNTS_STEPS
 from omics.io.registry import read_source
 from omics.io.study import DifferentialPlan, StudyConfig, load_study
@@ -139,6 +141,19 @@ def _genes(value, genes, key: str) -> None:
                        "genes of the modality")
 
 
+def _pathways(plan) -> None:
+    """The pathway section: something differential to rank, and readable gene-set and weight
+    files."""
+    key = "analysis.pathways"
+    if not plan.proteomics and not plan.transcriptomics:
+        raise _Problem(key, "a pathway analysis without a differential analysis",
+                       "analysis.proteomics or analysis.transcriptomics to rank genes by")
+    for path in plan.pathways.gene_sets:  # a reader's error names the file and line
+        read_gmt(path)
+    if plan.pathways.weights is not None:
+        read_pathway_weights(plan.pathways.weights)
+
+
 def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
     plan = study.analysis
 
@@ -209,6 +224,40 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
                                f"subject by {'the sample ids' if column is None else column}",
                                "sample ids (subject_column: null) or a sample column holding "
                                "the clinical ids")
+    if plan.pathways:
+        _pathways(plan)
+    if plan.factors:
+        key = "analysis.factors"
+        section = plan.factors
+        sheets = []
+        for name in section.modalities:
+            if name == "proteomics":
+                if layout.PROTEOMICS not in inputs:
+                    raise _Problem(f"{key}.modalities", "modality 'proteomics'",
+                                   "a proteomics input in the study")
+                sheet, _ = _sheet_and_matrix(inputs[layout.PROTEOMICS])
+            else:
+                sheet, _ = _sheet_and_matrix(modality(name, f"{key}.modalities"))
+            if section.pair_by is not None:
+                _columns(sheet, [section.pair_by], f"{key}.pair_by")
+            if name in section.samples:
+                _selection(sheet, section.samples[name], f"{key}.samples.{name}")
+            sheets.append(sheet)
+        unknown = [m for m in section.samples if m not in section.modalities]
+        if unknown:
+            raise _Problem(f"{key}.samples", f"modality {unknown[0]!r}",
+                           "one of the factor modalities " + ", ".join(section.modalities))
+        available = set().union(*(map(str, s.columns) for s in sheets))
+        clinical = inputs.get(layout.CLINICAL)
+        if clinical is not None:
+            available |= set(map(str, clinical.columns))
+        wanted = [*section.categorical, *section.numeric,
+                  *([section.survival.time, section.survival.event] if section.survival
+                    else [])]
+        missing = [c for c in wanted if c not in available]
+        if missing:
+            raise _Problem(key, f"no sample or clinical column {missing[0]!r}",
+                           "one of " + ", ".join(sorted(available)))
     if plan.gene_pairs:
         key = "analysis.gene_pairs"
         _genes(modality(plan.gene_pairs.modality, f"{key}.modality"),

@@ -113,6 +113,12 @@ def _edited(small_cohort, tmp_path, old: str, new: str):
      "gene 'ANXA66', which the modality does not measure"),
     ("pair_by: culture", "pair_by: cultures", "analysis.protein_mrna.pair_by: no column "
      "'cultures'"),
+    ("    - gene_sets.gmt\n", "    - gene_set.gmt\n",
+     "cohort/gene_set.gmt: found no such file; expected an existing file"),
+    ("    categorical:\n    - condition\n", "    categorical:\n    - conditions\n",
+     "analysis.factors: no sample or clinical column 'conditions'; expected one of "),
+    ("    - proteomics\n    - cells\n", "    - proteomics\n    - cell\n",
+     "analysis.factors.modalities: modality 'cell'"),
 ])
 def test_validate_finds_a_typo_anywhere_in_the_plan(small_cohort, tmp_path, old, new, message):
     import time
