@@ -71,15 +71,18 @@ def _scores(components: pd.DataFrame, subtype: pd.Series, train: pd.Index) -> tu
 
 
 def compare(views: dict[str, pd.DataFrame], subtype: pd.Series, train: pd.Index,
-            factors: tuple[int, ...] = (5, 10, 15, 20), seed: int = 1) -> pd.DataFrame:
+            factors: tuple[int, ...] = (5, 10, 15, 20), seed: int = 1,
+            without_protein: bool = True) -> pd.DataFrame:
     """Per method and number of components: training CV and test balanced accuracy, and
-    whether cross-validation chose it; MOFA+ and PCA fitted in the same run."""
+    whether cross-validation chose it; MOFA+ (also without the protein view, unless
+    ``without_protein`` is False) and PCA fitted in the same run."""
     rows = []
     samples = views["mrna"].index
     blocks = pd.concat([views["mrna"], views["mirna"]], axis=1).loc[samples]
     standardised = StandardScaler().fit_transform(blocks.to_numpy())
-    variants = {"MOFA+ (mRNA, miRNA, protein)": views,
-                "MOFA+ (mRNA, miRNA)": {k: v for k, v in views.items() if k != "protein"}}
+    variants = {"MOFA+ (mRNA, miRNA, protein)": views}
+    if without_protein:
+        variants["MOFA+ (mRNA, miRNA)"] = {k: v for k, v in views.items() if k != "protein"}
     for k in factors:
         for method, chosen_views in variants.items():
             started = time.perf_counter()

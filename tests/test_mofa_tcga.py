@@ -44,7 +44,8 @@ def test_subtype_from_factors_against_the_pca_baseline(tcga):
     from benchmarks.mofa_subtypes import compare
 
     views, subtype, train = tcga
-    table = compare(views, subtype, train, factors=(20,)).set_index("method")
+    table = compare(views, subtype, train, factors=(20,), without_protein=False)
+    table = table.set_index("method")
     assert table.loc["PCA (mRNA + miRNA)", "test"] > 0.9
     assert table.loc["MOFA+ (mRNA, miRNA, protein)", "test"] >= \
         table.loc["PCA (mRNA + miRNA)", "test"] - 0.02

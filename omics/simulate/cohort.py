@@ -126,7 +126,7 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
     study_path = out / "study.yaml"
-    study_path.write_text(yaml.safe_dump(_study_description(), sort_keys=False))
+    study_path.write_text(yaml.safe_dump(_study_description(scale), sort_keys=False))
     return study_path
 
 
@@ -161,7 +161,7 @@ def _mrna_effects(
     return {c: {k: v for k, v in e.items() if v != 0.0} for c, e in out.items()}
 
 
-def _study_description() -> dict:
+def _study_description(scale: str) -> dict:
     rna_plan = {
         "design": "~ 0 + condition",
         "contrasts": {
@@ -244,7 +244,9 @@ def _study_description() -> dict:
             },
             "gene_pairs": {"modality": "tumours", "pairs": [["ANXA6", "EGFR"]]},
             "network": {"seeds": ["ANXA6", "EGFR"]},  # the seed study's hypothesis
-            "pathways": {"gene_sets": ["gene_sets.gmt"], "rank_by": "abs_t"},
+            # 1,000 GSEA permutations for the demo, 250 at the test scale
+            "pathways": {"gene_sets": ["gene_sets.gmt"], "rank_by": "abs_t",
+                         "permutations": 1000 if scale == "default" else 250},
             # cell proteome and mRNA of the same cultures as two views of one MOFA+ model
             "factors": {"modalities": ["proteomics", "cells"], "pair_by": "culture",
                         "samples": {"proteomics": "compartment == 'cell'"}, "n_factors": 5,
