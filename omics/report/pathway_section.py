@@ -15,6 +15,8 @@ from omics.store.results import read_result, recorded_parameters, result_names
 
 __all__ = ["pathway_methods", "pathway_section"]
 
+_HEATMAP_SETS = 30  # rows of the NES heatmap
+
 
 def _contrast_label(row) -> str:
     return f"{row.analysis.removeprefix('differential_')}: {row.contrast}"
@@ -59,16 +61,19 @@ def pathway_section(store: str | Path, full_table) -> dict | None:
                                   "rows": _called_table(gsea, level, "nes",
                                                         plan.get("permutations")),
                                   "full": full_table(PATHWAYS, "gsea")})
-        called_sets = gsea.loc[gsea["fdr"] < level, "set"].unique()
+        called = gsea[gsea["fdr"] < level].sort_values(["fdr", "p_value"])
+        called_sets = called["set"].drop_duplicates().head(_HEATMAP_SETS)
         if len(called_sets):
-            nes = gsea[gsea["set"].isin(called_sets)].assign(
-                column=[_contrast_label(r) for r in gsea[gsea["set"].isin(
-                    called_sets)].itertuples()]).pivot(index="set", columns="column",
-                                                       values="nes")
+            shown = gsea[gsea["set"].isin(called_sets)]
+            nes = shown.assign(column=[_contrast_label(r) for r in shown.itertuples()]).pivot(
+                index="set", columns="column", values="nes")
+            more = called["set"].nunique() - len(called_sets)
             section["figures"].append({"figure": plots.activity_heatmap(
                 nes, "NES", f"gene sets called at FDR < {level:g} in any contrast"),
                 "title": f"GSEA normalised enrichment (NES, ranked by {section['rank_by']}) "
-                         "of the sets called in any contrast; blank: not tested"})
+                         "of the sets called in any contrast"
+                         + (f" (the {_HEATMAP_SETS} with the smallest FDR; {more} more in the "
+                            "table)" if more else "") + "; blank: not tested"})
     if "ora" in names:
         ora = read_result(store, PATHWAYS, "ora")
         section["tables"].append({"title": f"Called genes over-represented (FDR < {level:g}; "
