@@ -37,7 +37,7 @@ from omics.stats.factors import fit_mofa  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "transcriptomics_clinical" / "tcga_brca_mixomics"
 
-__all__ = ["compare", "read_tcga_mixomics"]
+__all__ = ["compare", "read_tcga_mixomics", "scores"]
 
 
 def read_tcga_mixomics(folder: Path = DATA) -> tuple[dict[str, pd.DataFrame], pd.Series,
@@ -58,7 +58,7 @@ def _classifier():
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
 
 
-def _scores(components: pd.DataFrame, subtype: pd.Series, train: pd.Index) -> tuple[float,
+def scores(components: pd.DataFrame, subtype: pd.Series, train: pd.Index) -> tuple[float,
                                                                                     float]:
     """Training cross-validated and test balanced accuracy of the classifier."""
     is_train = components.index.isin(train)
@@ -89,14 +89,14 @@ def compare(views: dict[str, pd.DataFrame], subtype: pd.Series, train: pd.Index,
             mofa = fit_mofa(chosen_views, n_factors=k, seed=seed).factors.loc[samples]
             rows.append({"method": method, "components": k,
                          "seconds": time.perf_counter() - started,
-                         **dict(zip(("cv", "test"), _scores(mofa, subtype, train),
+                         **dict(zip(("cv", "test"), scores(mofa, subtype, train),
                                     strict=True))})
         started = time.perf_counter()
         pca = pd.DataFrame(PCA(n_components=k, random_state=0).fit_transform(standardised),
                            index=samples)
         rows.append({"method": "PCA (mRNA + miRNA)", "components": k,
                      "seconds": time.perf_counter() - started,
-                     **dict(zip(("cv", "test"), _scores(pca, subtype, train), strict=True))})
+                     **dict(zip(("cv", "test"), scores(pca, subtype, train), strict=True))})
     table = pd.DataFrame(rows)
     best = table.groupby("method")["cv"].transform("max")
     table["chosen"] = table["cv"] == best
