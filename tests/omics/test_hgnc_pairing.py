@@ -23,8 +23,7 @@ def test_protein_alias_pairs_with_its_mrna_through_hgnc(small_cohort, tmp_path):
     study = load_study(folder / "study.yaml")
     store = ingest_study(study.path, tmp_path / "s.zarr")
     differential_proteomics(store, study.analysis.proteomics)
-    for modality, plan in study.analysis.transcriptomics.items():
-        differential_transcriptomics(store, modality, plan)
+    differential_transcriptomics(store, "cells", study.analysis.transcriptomics["cells"])
     by_name = protein_mrna(store, study.analysis.protein_mrna)
     assert "EGFR" not in by_name["protein_only"]["resistant_vs_sensitive_cells"]
     with_hgnc = protein_mrna(store, study.analysis.protein_mrna.model_copy(
