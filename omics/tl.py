@@ -65,6 +65,7 @@ from omics.stats.pathways import called_genes_enrichment
 from omics.stats.pathways import gsea as _gsea
 from omics.stats.pathways import pathway_activity as _pathway_activity
 from omics.stats.roc import roc_analysis
+from omics.stats.selection import paired_keys
 from omics.stats.survival import cox_model, kaplan_meier_by_group
 
 __all__ = [
@@ -349,8 +350,8 @@ def _paired_samples(matrix: xr.DataArray, sheet: pd.DataFrame, pair_by: str | No
     if pair_by not in sheet.columns:
         raise OmicsInputError("pair_by", f"no sample column {pair_by!r}",
                               "one of " + ", ".join(map(str, sheet.columns)))
-    keys = sheet[pair_by].astype(str)
-    unique = ~keys.duplicated(keep=False).to_numpy()
+    keys = paired_keys(sheet, pair_by)
+    unique = keys.notna().to_numpy()
     return matrix.isel(sample=np.flatnonzero(unique)).assign_coords(
         sample=keys.to_numpy()[unique].astype(object))
 
@@ -523,9 +524,7 @@ def mofa(mdata, *, modalities: Sequence[str] | None = None,
         adata = mdata[name]
         matrix, sheet = feature_matrix(adata, (layers or {}).get(name))
         paired = _paired_samples(matrix, sheet, pair_by)
-        key = sheet[pair_by].astype(str) if pair_by is not None \
-            else pd.Series(sheet.index.astype(str), index=sheet.index)
-        keys[name] = key.where(~key.duplicated(keep=False))  # left out: no scores
+        keys[name] = paired_keys(sheet, pair_by)  # NaN: left out, no scores
         views[name] = pd.DataFrame(np.asarray(paired.values).T,
                                    index=np.asarray(paired["sample"].values).astype(str),
                                    columns=np.asarray(paired["feature"].values).astype(str))

@@ -33,7 +33,7 @@ import pandas as pd
 
 from omics.errors import OmicsInputError
 
-__all__ = ["select_samples"]
+__all__ = ["paired_keys", "select_samples"]
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
                 ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
@@ -155,3 +155,19 @@ def _truth(value) -> np.ndarray:
     if isinstance(value, np.ndarray) and value.dtype == bool:
         return value
     raise _Refused("a value where a condition is expected")
+
+
+def paired_keys(samples: pd.DataFrame, pair_by: str | None) -> pd.Series:
+    """The name each sample goes by across modalities: its ``pair_by`` value (a subject, a
+    culture), or without ``pair_by`` its own id; NaN where that value names more than one of
+    these samples (such a sample cannot be paired).
+
+    Examples
+    --------
+    >>> sheet = pd.DataFrame({"culture": ["c1", "c1", "c2"]}, index=["s1", "s2", "s3"])
+    >>> paired_keys(sheet, "culture").tolist(), paired_keys(sheet, None).tolist()
+    ([nan, nan, 'c2'], ['s1', 's2', 's3'])
+    """
+    keys = samples[pair_by].astype(str) if pair_by is not None \
+        else pd.Series(samples.index.astype(str), index=samples.index)
+    return keys.where(~keys.duplicated(keep=False))

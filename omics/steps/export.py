@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from omics.io.anndata_convert import study_mudata
-from omics.stats.selection import select_samples
+from omics.stats.selection import paired_keys, select_samples
 from omics.steps.analysis_ready import analysis_ready
 from omics.steps.sample_map import SAMPLE_MAP
 from omics.steps.summary import export_table
@@ -94,11 +94,11 @@ def _with_factors(store: Path, modalities: dict[str, ad.AnnData]) -> dict[str, a
         if adata is None:
             continue
         obs = adata.obs
-        keys = obs[plan["pair_by"]].astype(str) if plan.get("pair_by") in obs \
-            else pd.Series(adata.obs_names.astype(str), index=obs.index)
         chosen = select_samples(obs, plan.get("samples", {}).get(name)).to_numpy()
-        values = scores.reindex(keys.where(chosen).to_numpy()).to_numpy(dtype=np.float64)
-        adata.obsm["X_mofa"] = values
+        pair_by = plan.get("pair_by") if plan.get("pair_by") in obs else None
+        keys = np.full(len(obs), np.nan, dtype=object)  # by position: names may repeat
+        keys[chosen] = paired_keys(obs[chosen], pair_by).to_numpy()
+        adata.obsm["X_mofa"] = scores.reindex(keys).to_numpy(dtype=np.float64)
         explained = variance[variance["view"] == name].set_index("factor")["r2"]
         adata.uns["mofa_variance"] = explained.reindex(scores.columns).to_numpy()
     return modalities
@@ -135,9 +135,9 @@ def shared_obs_names(adata: ad.AnnData, column: str, selection: str | None = Non
     if column not in obs:
         return pd.Index(adata.obs_names)
     chosen = select_samples(obs, selection).to_numpy() & obs[column].notna().to_numpy()
-    values = obs[column].astype(str).where(chosen)
-    unique = chosen & ~values.duplicated(keep=False).to_numpy()
-    names = pd.Index(np.where(unique, values, adata.obs_names).astype(str))
+    keys = np.full(len(obs), np.nan, dtype=object)  # by position: names may repeat
+    keys[chosen] = paired_keys(obs[chosen], column).to_numpy()
+    names = pd.Index(np.where(pd.notna(keys), keys, adata.obs_names).astype(str))
     return names if names.is_unique else pd.Index(adata.obs_names)
 
 

@@ -22,7 +22,7 @@ from omics.io.study import FactorsPlan
 from omics.preprocess import remove_batch_effect
 from omics.stats.design import design_matrix
 from omics.stats.factors import factor_associations, fit_mofa
-from omics.stats.selection import select_samples
+from omics.stats.selection import paired_keys, select_samples
 from omics.steps.analysis import analysed_expression, normalised_proteomics
 from omics.store import layout
 from omics.store.provenance import provenance
@@ -76,15 +76,14 @@ def factor_views(store: str | Path, plan: FactorsPlan) -> tuple[dict[str, pd.Dat
             frame, samples = frame[keep], samples[keep]
         if plan.remove_batch is not None and plan.remove_batch in samples.columns:
             frame = _without_batch(frame, samples, plan.remove_batch, plan.categorical)
-        if plan.pair_by is not None:
-            if plan.pair_by not in samples.columns:
-                raise OmicsInputError("analysis.factors.pair_by", f"no sample column "
-                                      f"{plan.pair_by!r} in {name}", "one of " +
-                                      ", ".join(map(str, samples.columns)))
-            keys = samples[plan.pair_by].astype(str)
-            unique = ~keys.duplicated(keep=False).to_numpy()
-            frame = frame[unique].set_axis(keys[unique].to_numpy())
-            samples = samples[unique].set_axis(keys[unique].to_numpy())
+        if plan.pair_by is not None and plan.pair_by not in samples.columns:
+            raise OmicsInputError("analysis.factors.pair_by", f"no sample column "
+                                  f"{plan.pair_by!r} in {name}", "one of " +
+                                  ", ".join(map(str, samples.columns)))
+        keys = paired_keys(samples, plan.pair_by)
+        paired = keys.notna().to_numpy()
+        frame = frame[paired].set_axis(keys[paired].to_numpy())
+        samples = samples[paired].set_axis(keys[paired].to_numpy())
         views[name] = frame
         sheets.append(samples)
     sheet = pd.concat(sheets)
