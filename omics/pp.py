@@ -273,13 +273,12 @@ def quantile_normalise(data: Data, *, layer: str | None = None, key_added: str |
 
 def _covariate_design(data: Data, covariates: str | Sequence[str] | None
                       ) -> pd.DataFrame | None:
-    """Covariates to protect or remove, as a design without its intercept: a formula over
-    the sample sheet (``"~ condition + age"``) or a list of its columns."""
+    """The design of covariates to protect or keep: a formula over the sample sheet
+    (``"~ condition + age"``) or a list of its columns."""
     if covariates is None:
         return None
     formula = covariates if isinstance(covariates, str) else "~ " + " + ".join(covariates)
-    design = design_matrix(_samples_of(data), formula)
-    return design.loc[:, ~(design == 1).all(axis=0)]
+    return design_matrix(_samples_of(data), formula)
 
 
 @_shared_docs
@@ -329,10 +328,8 @@ def combat(data: Data, batch_key: str = "batch", *,
     batch = _per_sample(data, batch_key)
     design = _covariate_design(data, covariates)
     return _apply(data, lambda m: preprocess.combat(
-        m, batch, None if design is None else design.to_numpy(dtype=np.float64),
-        parametric=parametric, mean_only=mean_only, reference_batch=reference_batch,
-        covariate_names=None if design is None else list(design.columns)),
-        layer=layer, key_added=key_added, copy=copy)
+        m, batch, design, parametric=parametric, mean_only=mean_only,
+        reference_batch=reference_batch), layer=layer, key_added=key_added, copy=copy)
 
 
 @_shared_docs
@@ -366,8 +363,7 @@ def remove_batch_effect(data: Data, batch_key: str = "batch", *, batch2_key: str
     batch = _per_sample(data, batch_key)
     batch2 = None if batch2_key is None else _per_sample(data, batch2_key)
     design = _covariate_design(data, covariates)
-    keep = None if design is None else np.column_stack(
-        [np.ones(len(design)), design.to_numpy(dtype=np.float64)])
+    keep = None if design is None else design.to_numpy(dtype=np.float64)
     return _apply(data, lambda m: preprocess.remove_batch_effect(m, batch, batch2,
                                                                  design=keep),
                   layer=layer, key_added=key_added, copy=copy)

@@ -133,10 +133,9 @@ def _unadjustable(values: np.ndarray, batch: np.ndarray, levels: list, n_columns
     return constant, sparse & ~constant
 
 
-def combat(values: xr.DataArray, batch: np.ndarray, covariates: np.ndarray | None = None, *,
-           parametric: bool = True, mean_only: bool = False,
-           reference_batch: str | None = None,
-           covariate_names: list[str] | None = None) -> xr.DataArray:
+def combat(values: xr.DataArray, batch: np.ndarray,
+           covariates: pd.DataFrame | np.ndarray | None = None, *, parametric: bool = True,
+           mean_only: bool = False, reference_batch: str | None = None) -> xr.DataArray:
     """ComBat batch adjustment of log-scale values, as R ``sva::ComBat``.
 
     Parameters
@@ -146,9 +145,10 @@ def combat(values: xr.DataArray, batch: np.ndarray, covariates: np.ndarray | Non
     batch
         The batch of every sample.
     covariates
-        Samples x columns design of the effects to protect (no intercept needed: an all-ones
-        column is dropped, as sva does), e.g. the condition of a study; ``None`` protects
-        nothing (then a batch confounded with the condition removes the condition too).
+        Samples x columns design of the effects to protect (an all-ones column is dropped,
+        as sva does), e.g. :func:`omics.stats.design.design_matrix` of ``"~ condition"``; a
+        DataFrame's kept column names are recorded. ``None`` protects nothing (then a batch
+        confounded with the condition removes the condition too).
     parametric
         Parametric empirical-Bayes prior (sva ``par.prior = TRUE``); ``False`` is the
         non-parametric prior (slower: every feature against every other).
@@ -157,8 +157,6 @@ def combat(values: xr.DataArray, batch: np.ndarray, covariates: np.ndarray | Non
         has one sample.
     reference_batch
         A batch left unchanged, the others adjusted to it (sva ``ref.batch``).
-    covariate_names
-        Names of the ``covariates`` columns, for the record.
 
     Returns
     -------
@@ -192,11 +190,13 @@ def combat(values: xr.DataArray, batch: np.ndarray, covariates: np.ndarray | Non
                                   "one of the batches " + ", ".join(levels))
         reference = levels.index(str(reference_batch))
         batch_design[:, reference] = 1
-    design = batch_design
+    design, covariate_names = batch_design, []
     if covariates is not None:
         extra = np.asarray(covariates, dtype=np.float64).reshape(len(batch), -1)
         keep = ~np.all(extra == 1, axis=0)
         design = np.column_stack([batch_design, extra[:, keep]])
+        if isinstance(covariates, pd.DataFrame):
+            covariate_names = [str(c) for c in covariates.columns[keep]]
     if np.linalg.matrix_rank(design) < design.shape[1]:
         raise OmicsInputError("combat", "covariates confounded with the batch (or with each "
                               "other)", "covariates that vary within batches")
@@ -212,7 +212,7 @@ def combat(values: xr.DataArray, batch: np.ndarray, covariates: np.ndarray | Non
                       ComBatWarning, stacklevel=2)
     result = values.transpose("feature", "sample").copy(data=out)
     return record_step(result, values, "combat", batches=levels,
-                       covariates=list(covariate_names or []), parametric=parametric,
+                       covariates=covariate_names, parametric=parametric,
                        mean_only=mean_only, reference_batch=reference_batch,
                        features_adjusted=int(adjustable.sum()),
                        features_constant_in_a_batch=int(constant.sum()),

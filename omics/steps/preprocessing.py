@@ -90,16 +90,12 @@ def _filter_by_expr(values: xr.DataArray, samples: pd.DataFrame, step: FilterByE
 
 def _combat(values: xr.DataArray, samples: pd.DataFrame, step: CombatStep) -> xr.DataArray:
     batch = _sample_column(samples, step.batch)
-    covariates, names = None, []
-    if step.covariates:
-        for name in step.covariates:
-            _sample_column(samples, name)
-        design = design_matrix(samples, "~ " + " + ".join(step.covariates))
-        design = design.loc[:, ~(design == 1).all(axis=0)]
-        covariates, names = design.to_numpy(dtype=np.float64), list(design.columns)
+    for name in step.covariates:
+        _sample_column(samples, name)
+    covariates = design_matrix(samples, "~ " + " + ".join(step.covariates)) \
+        if step.covariates else None
     return preprocess.combat(values, batch, covariates, parametric=step.parametric,
-                             mean_only=step.mean_only, reference_batch=step.reference_batch,
-                             covariate_names=names)
+                             mean_only=step.mean_only, reference_batch=step.reference_batch)
 
 
 def apply_steps(values: xr.DataArray, samples: pd.DataFrame, steps: list[PreprocessStep],
