@@ -30,11 +30,13 @@ from omics.stats.pathways import called_genes_enrichment, gsea, pathway_activity
 from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
     analysed_expression,
+    expression_genes,
     protein_matrix_by_gene,
 )
 from omics.steps.summary import differential_analyses
 from omics.store import layout
 from omics.store.provenance import provenance
+from omics.store.reader import open_transcriptomics
 from omics.store.results import read_result, result_names
 from omics.store.writer import write_table
 
@@ -84,17 +86,17 @@ def _long(frames: dict[tuple[str, str], pd.DataFrame], index_name: str) -> pd.Da
     return table[front + [c for c in table.columns if c not in front]]
 
 
-def _sample_values(store, analysis: str, gene_of: pd.Series) -> pd.DataFrame:
-    """Samples x genes of one analysis' analysed values, each gene centred; features are
-    named by the gene symbol of the analysis' result table (``gene_of``: feature -> gene)."""
+def _sample_values(store, analysis: str) -> pd.DataFrame:
+    """Samples x genes of one analysis' analysed values (a gene's first feature), each gene
+    centred."""
     if analysis == DIFFERENTIAL_PROTEOMICS:
         by_gene = protein_matrix_by_gene(store)
     else:
-        values, samples = analysed_expression(store, analysis.removeprefix(
-            "differential_transcriptomics_"))
+        modality = analysis.removeprefix("differential_transcriptomics_")
+        values, samples = analysed_expression(store, modality)
         features = np.asarray(values["feature"].values).astype(str)
-        by_gene = pd.DataFrame(np.asarray(values.values), index=gene_of.reindex(features),
-                               columns=samples.index)
+        genes = expression_genes(open_transcriptomics(store, modality)).reindex(features)
+        by_gene = pd.DataFrame(np.asarray(values.values), index=genes, columns=samples.index)
         by_gene = by_gene[by_gene.index.notna() & ~by_gene.index.duplicated()]
     return by_gene.sub(by_gene.mean(axis=1), axis=0).T
 
@@ -108,9 +110,7 @@ def _activities(store, plan: PathwaysPlan, tables) -> tuple[pd.DataFrame, pd.Dat
             for (a, contrast), table in tables.items() if a == analysis}).T
         scores, fdr = pathway_activity(statistics, weights, method=plan.method)
         per_contrast.append(_stack(scores, fdr, "contrast").assign(analysis=analysis))
-        first = next(t for (a, _), t in tables.items() if a == analysis)
-        gene_of = first.set_index("feature")["gene"]
-        scores, fdr = pathway_activity(_sample_values(store, analysis, gene_of), weights,
+        scores, fdr = pathway_activity(_sample_values(store, analysis), weights,
                                        method=plan.method)
         per_sample.append(_stack(scores, fdr, "sample").assign(analysis=analysis))
     order = lambda t, by: t[["analysis", by, "pathway", "activity", "fdr"]]  # noqa: E731
