@@ -8,7 +8,7 @@ from pathlib import Path
 
 from omics.pl import figures as plots
 from omics.pl.labels import significant
-from omics.steps.factors import FACTORS
+from omics.steps.factors import FACTORS, factor_matrix
 from omics.store.results import read_result, recorded_parameters, result_names
 
 __all__ = ["factor_methods", "factor_section"]
@@ -20,9 +20,7 @@ def factor_section(store: str | Path, full_table) -> dict | None:
     if "variance" not in result_names(store, FACTORS):
         return None
     plan = recorded_parameters(store, FACTORS, "variance")
-    variance = read_result(store, FACTORS, "variance").pivot(index="view", columns="factor",
-                                                             values="r2")
-    variance = variance[sorted(variance.columns, key=lambda f: int(f.removeprefix("Factor")))]
+    variance = factor_matrix(store, "variance", "view", "r2")
     figures = [{"figure": plots.activity_heatmap(variance, "% variance",
                                                  "MOFA+ variance explained", sequential=True),
                 "title": "Variance of each view explained by each MOFA+ factor (percent)"}]

@@ -26,12 +26,13 @@ import pandas as pd
 from omics.io.anndata_convert import study_mudata
 from omics.stats.selection import paired_keys, select_samples
 from omics.steps.analysis_ready import analysis_ready
+from omics.steps.factors import FACTORS, factor_matrix
 from omics.steps.sample_map import SAMPLE_MAP
 from omics.steps.summary import export_table
 from omics.store import layout
 from omics.store.atomic import replaced_on_success
 from omics.store.reader import open_table
-from omics.store.results import read_result, recorded_parameters, result_names
+from omics.store.results import recorded_parameters, result_names
 
 __all__ = ["export_modalities", "export_parquet", "shared_obs_names"]
 
@@ -82,13 +83,11 @@ def _with_factors(store: Path, modalities: dict[str, ad.AnnData]) -> dict[str, a
     """Each modality of the MOFA+ model with its samples' factor scores in
     ``obsm["X_mofa"]`` (NaN for samples the model left out) and the variance each factor
     explains of it in ``uns["mofa_variance"]``."""
-    if "scores" not in result_names(store, "factors"):
+    if "scores" not in result_names(store, FACTORS):
         return modalities
-    plan = recorded_parameters(store, "factors", "scores")
-    scores = read_result(store, "factors", "scores").pivot(index="sample", columns="factor",
-                                                           values="score")
-    scores = scores[sorted(scores.columns, key=lambda f: int(f.removeprefix("Factor")))]
-    variance = read_result(store, "factors", "variance")
+    plan = recorded_parameters(store, FACTORS, "scores")
+    scores = factor_matrix(store, "scores", "sample", "score")
+    variance = factor_matrix(store, "variance", "view", "r2")
     for name in plan.get("modalities", []):
         adata = modalities.get(name)
         if adata is None:
@@ -99,8 +98,7 @@ def _with_factors(store: Path, modalities: dict[str, ad.AnnData]) -> dict[str, a
         keys = np.full(len(obs), np.nan, dtype=object)  # by position: names may repeat
         keys[chosen] = paired_keys(obs[chosen], pair_by).to_numpy()
         adata.obsm["X_mofa"] = scores.reindex(keys).to_numpy(dtype=np.float64)
-        explained = variance[variance["view"] == name].set_index("factor")["r2"]
-        adata.uns["mofa_variance"] = explained.reindex(scores.columns).to_numpy()
+        adata.uns["mofa_variance"] = variance.loc[name, scores.columns].to_numpy()
     return modalities
 
 

@@ -26,9 +26,10 @@ from omics.stats.selection import paired_keys, select_samples
 from omics.steps.analysis import analysed_expression, normalised_proteomics
 from omics.store import layout
 from omics.store.provenance import provenance
+from omics.store.results import read_result
 from omics.store.writer import write_table
 
-__all__ = ["FACTORS", "factor_analysis", "factor_findings", "factor_views"]
+__all__ = ["FACTORS", "factor_analysis", "factor_findings", "factor_matrix", "factor_views"]
 
 FACTORS = "factors"
 
@@ -142,6 +143,14 @@ def factor_analysis(store: str | Path, plan: FactorsPlan) -> dict:
                           "effect": float(r.effect), "fdr": float(r.fdr)}
                          for r in called.head(10).itertuples()],
     }
+
+
+def factor_matrix(store: str | Path, name: str, index: str, values: str) -> pd.DataFrame:
+    """A long factor table of ``results/factors`` (``scores``: sample x factor,
+    ``variance``: view x factor) as ``index`` x factors, factors in model order."""
+    table = read_result(store, FACTORS, name).pivot(index=index, columns="factor",
+                                                    values=values)
+    return table[sorted(table.columns, key=lambda f: int(str(f).removeprefix("Factor")))]
 
 
 def factor_findings(summary: dict) -> list[str]:
