@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["readable", "significant"]
+__all__ = ["permutation_significant", "readable", "significant"]
 
 #: Column-name endings and the unit they stand for.
 _UNITS = (("_ng_ml", "ng/mL"), ("_pg_ml", "pg/mL"), ("_ug_ml", "µg/mL"), ("_mg_ml", "mg/mL"),
@@ -47,6 +47,21 @@ def readable(name: str) -> str:
             words.append(word)
     title = " ".join(w for w in words if w)
     return f"{title} ({unit})" if unit else title
+
+
+def permutation_significant(value: float | None, permutations: int | None,
+                            digits: int = 3) -> str:
+    """A permutation p-value or FDR as :func:`significant`; 0 means below one permutation
+    and reads ``< 1/permutations``.
+
+    Examples
+    --------
+    >>> permutation_significant(0.0, 1000), permutation_significant(0.0213, 1000)
+    ('< 0.001', '0.0213')
+    """
+    if permutations and value == 0:
+        return f"< {1 / permutations:g}"
+    return significant(value, digits)
 
 
 def significant(value: float | None, digits: int = 3) -> str:

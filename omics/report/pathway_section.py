@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from omics.pl import figures as plots
-from omics.pl.labels import significant
+from omics.pl.labels import permutation_significant
 from omics.steps.pathways import AXIS_PATHWAYS, PATHWAYS
 from omics.store.results import read_result, recorded_parameters, result_names
 
@@ -31,17 +31,16 @@ def _first_genes(genes: str, n: int = 8) -> str:
 
 def _called_table(table: pd.DataFrame, fdr_level: float, score: str,
                   permutations: int | None = None) -> pd.DataFrame:
-    """The sets called at ``fdr_level``; a permutation p or FDR of 0 is shown as below one
-    permutation."""
+    """The sets called at ``fdr_level``; with ``permutations``, a p or FDR of 0 is shown as
+    below one permutation."""
     called = table[table["fdr"] < fdr_level].copy()
     called["contrast"] = [_contrast_label(r) for r in called.itertuples()]
     genes = "leading_edge" if "leading_edge" in called else "genes"
     called[genes] = called[genes].map(_first_genes)
     called = called[["contrast", "set", "set_size", score, "p_value", "fdr", genes]].round(
         {score: 2})
-    floor = f"< {1 / permutations:g}" if permutations else "0"
     for column in ("p_value", "fdr"):
-        called[column] = [significant(v) if v > 0 else floor for v in called[column]]
+        called[column] = [permutation_significant(v, permutations) for v in called[column]]
     return called
 
 

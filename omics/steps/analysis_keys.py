@@ -76,16 +76,14 @@ def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str,
     if plan.gene_pairs:
         keys["gene_pairs"] = entry("gene_pairs", plan.gene_pairs,
                                    [layout.transcriptomics_group(plan.gene_pairs.modality)])
+    differential = tuple(key for name, (_, key) in keys.items()
+                         if name.startswith("differential_"))  # what the next two read
     if plan.factors:
-        upstream_analyses = [k for k in keys if k.startswith("differential_")]
         keys["factors"] = entry("factors", plan.factors,
                                 [layout.PROTEOMICS, layout.CLINICAL,
-                                 *_groups(store, layout.TRANSCRIPTOMICS)],
-                                more=tuple(keys[k][1] for k in upstream_analyses))
+                                 *_groups(store, layout.TRANSCRIPTOMICS)], more=differential)
     if plan.pathways:
-        differential = [k for k in keys if k.startswith("differential_")]
         files = tuple(f"{path.name}={file_sha256(path)}" for path in
                       pathway_files(plan.pathways) if path.exists())
-        keys["pathways"] = entry("pathways", plan.pathways, [],
-                                 more=(*(keys[k][1] for k in differential), *files))
+        keys["pathways"] = entry("pathways", plan.pathways, [], more=(*differential, *files))
     return keys

@@ -25,7 +25,7 @@ import pandas as pd
 from omics.io.gmt import GeneSet, read_gmt
 from omics.io.pathway_weights import read_pathway_weights
 from omics.io.study import PathwaysPlan
-from omics.pl.labels import significant
+from omics.pl.labels import permutation_significant, significant
 from omics.stats.pathways import called_genes_enrichment, gsea, pathway_activity
 from omics.steps.analysis import (
     DIFFERENTIAL_PROTEOMICS,
@@ -178,15 +178,12 @@ def pathway_findings(summary: dict) -> list[str]:
     """Plain-language lines: per contrast, the gene sets called by GSEA and by ORA of the
     called genes, and the axis pathways' activities."""
     lines = []
-
-    def fdr(value: float) -> str:  # a permutation FDR of 0 is below one permutation
-        return significant(value, 2) if value > 0 else f"< {1 / summary['permutations']:g}"
-
     for name, entry in summary.get("contrasts", {}).items():
         analysis, contrast = name.split("/", 1)
         where = f"{analysis.removeprefix('differential_').replace('_', ' ')}, {contrast}"
         if "gsea_sets_called" in entry:
-            gsea = ", ".join(f"{t['set']} (NES {t['nes']:.2f}, FDR {fdr(t['fdr'])})"
+            gsea = ", ".join(f"{t['set']} (NES {t['nes']:.2f}, FDR "
+                             f"{permutation_significant(t['fdr'], summary['permutations'], 2)})"
                              for t in entry["gsea_top"]) or "none"
             ora = ", ".join(f"{t['set']} ({int(t['overlap'])} genes, FDR "
                             f"{significant(t['fdr'], 2)})" for t in entry["ora_top"]) or "none"
