@@ -26,6 +26,7 @@ from omics.stats.selection import paired_keys, select_samples
 from omics.steps.analysis import analysed_expression, normalised_proteomics
 from omics.store import layout
 from omics.store.provenance import provenance
+from omics.store.reader import open_table
 from omics.store.results import read_result
 from omics.store.writer import write_table
 
@@ -96,8 +97,6 @@ def _covariates(store, sheet: pd.DataFrame) -> pd.DataFrame:
     its subjects."""
     if not (Path(store) / layout.CLINICAL).exists():
         return sheet
-    from omics.store.reader import open_table  # noqa: PLC0415
-
     clinical = open_table(store, layout.CLINICAL)
     key = clinical.index.name
     if key not in sheet.columns:
