@@ -37,21 +37,17 @@ from omics.io.delimited import line_of, parse_numeric_columns, read_text_table
 from omics.io.hgnc import HgncMap
 from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.protein_report import protein_dataset
+from omics.io.tmt_annotation import (
+    check_runs,
+    find_column,
+    read_tmt_annotation,
+    summarise_to_samples,
+)
 
-__all__ = ["READER_NAME", "read_pd_psms"]
+__all__ = ["ABUNDANCE_COLUMN", "READER_NAME", "read_pd_psms"]
 
 READER_NAME = "proteome_discoverer_psm"
-_ABUNDANCE = re.compile(r"^Abundance[:. ]+(\d{3}[NC]?)$")
-_ANNOTATION = ("Run", "Channel", "Condition", "Mixture", "BioReplicate")
-
-
-def _column(frame: pd.DataFrame, name: str, path: Path) -> str:
-    wanted = re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
-    for column in frame.columns:
-        if re.sub(r"[^a-z0-9]+", " ", column.lower()).strip() == wanted:
-            return column
-    raise OmicsInputError(path, f"columns {list(frame.columns)[:6]}", f"a {name!r} column",
-                          line=1)
+ABUNDANCE_COLUMN = re.compile(r"^Abundance[:. ]+(\d{3}[NC]?)$")
 
 
 def read_pd_psms(psms: str | Path, annotation: str | Path, summary: str = "sum",
@@ -61,40 +57,21 @@ def read_pd_psms(psms: str | Path, annotation: str | Path, summary: str = "sum",
     if summary not in ("sum", "median"):
         raise OmicsInputError("summary", repr(summary), "'sum' or 'median'")
     frame = read_text_table(psms)
-    channels = {c: m.group(1) for c in frame.columns if (m := _ABUNDANCE.match(c))}
+    channels = {c: m.group(1) for c in frame.columns if (m := ABUNDANCE_COLUMN.match(c))}
     if not channels:
         raise OmicsInputError(psms, "no 'Abundance: <channel>' columns",
                               "reporter abundances such as 'Abundance: 126'", line=1)
-    protein = frame[_column(frame, "Master Protein Accessions", psms)].str.strip()
-    run = frame[_column(frame, "Spectrum File", psms)].str.strip()
-    table = read_text_table(annotation)
-    for name in _ANNOTATION:
-        _column(table, name, annotation)
-    table = table.rename(columns={_column(table, n, annotation): n for n in _ANNOTATION})
-    known = set(table["Run"])
-    unknown = ~run.isin(known)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise OmicsInputError(psms, f"run {run.iloc[i]!r}", f"a Run listed in {annotation.name}",
-                              line=line_of(frame, i),
-                              column=list(frame.columns).index(_column(frame, "Spectrum File",
-                                                                       psms)) + 1)
+    protein = frame[find_column(frame, "Master Protein Accessions", psms)].str.strip()
+    table = read_tmt_annotation(annotation)
+    run = check_runs(frame, find_column(frame, "Spectrum File", psms), table, psms)
     values = parse_numeric_columns(frame, list(channels), psms)
     long = pd.DataFrame(values, columns=list(channels.values()))
-    long["protein"], long["Run"] = protein.to_numpy(), run.to_numpy()
+    long["feature"], long["Run"] = protein.to_numpy(), run.to_numpy()
     dropped = {"no_master_protein": [f"line {line_of(frame, int(i))}"
                                      for i in np.flatnonzero(protein.eq("").to_numpy())]}
-    long = long[protein.ne("").to_numpy()].melt(id_vars=["protein", "Run"], var_name="Channel",
-                                                value_name="abundance")
-    long = long.merge(table[list(_ANNOTATION)], on=["Run", "Channel"], how="inner")
-    long["sample"] = long["Mixture"] + "_" + long["Channel"]
-    wide = long.pivot_table(index="protein", columns="sample", values="abundance",
-                            aggfunc=summary, dropna=False)
-    order = table.drop_duplicates(["Mixture", "Channel"])
-    order = order.assign(sample=order["Mixture"] + "_" + order["Channel"])
-    order = order[order["sample"].isin(wide.columns)]
-    wide = wide.reindex(columns=order["sample"])
-    samples = order.set_index("sample")[["Mixture", "Channel", "Condition", "BioReplicate"]]
+    long = long[protein.ne("").to_numpy()].melt(id_vars=["feature", "Run"],
+                                                var_name="Channel", value_name="intensity")
+    wide, samples = summarise_to_samples(long, table, summary)
     return protein_dataset(wide.to_numpy(), list(wide.index), list(wide.columns),
                            reader=READER_NAME,
                            dropped={k: v for k, v in dropped.items() if v}, hgnc=hgnc,
