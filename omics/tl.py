@@ -5,6 +5,8 @@
   ``inplace=True`` also stores features x coefficients tables in ``.varm`` and the model in
   ``.uns``.
 * :func:`two_group_test`: Welch t or Wilcoxon rank-sum per feature.
+* :func:`ptm_differential`: modification sites tested net of their protein's change
+  (MSstatsPTM's adjusted model on limma fits).
 * :func:`correlate`: blockwise feature correlation within one modality or across two, with
   BH FDR over every pair; :func:`protein_mrna` pairs each gene's protein with its mRNA.
 * Clinical: :func:`compare_response_groups`, :func:`roc_analysis`,
@@ -54,7 +56,7 @@ from omics.stats.biomarker import compare_response_groups
 from omics.stats.correlation import CorrelationResult, paired_row_correlation
 from omics.stats.correlation import correlate as _correlate
 from omics.stats.design import design_matrix
-from omics.stats.differential import METHODS
+from omics.stats.differential import METHODS, moderated_t
 from omics.stats.differential import two_group_test as _two_group_test
 from omics.stats.dose_response import bliss_excess, combination_index, fit_dose_response
 from omics.stats.factors import MofaResult, factor_associations, fit_mofa
@@ -64,6 +66,7 @@ from omics.stats.multiple_testing import bh_fdr
 from omics.stats.pathways import called_genes_enrichment
 from omics.stats.pathways import gsea as _gsea
 from omics.stats.pathways import pathway_activity as _pathway_activity
+from omics.stats.ptm_adjusted import adjust_for_protein
 from omics.stats.roc import roc_analysis
 from omics.stats.selection import paired_keys
 from omics.stats.survival import cox_model, kaplan_meier_by_group
@@ -88,6 +91,7 @@ __all__ = [
     "pathway_activity",
     "propagation_significance",
     "protein_mrna",
+    "ptm_differential",
     "random_walk_with_restart",
     "roc_analysis",
     "score_correlation",
@@ -206,6 +210,80 @@ def differential(
             "s2_prior": float(np.median(fit.s2_prior)),
         }
     return fit
+
+
+def ptm_differential(
+    sites: ad.AnnData,
+    proteins: ad.AnnData,
+    design: str,
+    contrasts: dict[str, str],
+    *,
+    site_samples: Sequence | np.ndarray | pd.Series | None = None,
+    protein_samples: Sequence | np.ndarray | pd.Series | None = None,
+    protein_key: str = "protein",
+    trend: bool = False,
+    robust: bool = False,
+    fdr_method: str = "bh",
+) -> dict[str, pd.DataFrame]:
+    """Site changes adjusted for their protein's change, as MSstatsPTM models them.
+
+    limma's moderated t is fitted on the sites and on the proteins (same design and
+    contrasts, each on its own measurements of the samples), then each site's fold change
+    is tested net of its protein's (:func:`omics.stats.ptm_adjusted.adjust_for_protein`:
+    standard errors combined, Satterthwaite df). Sites whose protein is not measured keep
+    their unadjusted test, flagged ``adjusted = False``.
+
+    Parameters
+    ----------
+    sites
+        AnnData of log-scale site abundances (a PTM reader's), ``var[protein_key]``
+        naming each site's protein.
+    proteins
+        AnnData of log-scale protein abundances of the same samples.
+    design, contrasts
+        Formula over the ``obs`` columns (present in both) and ``{name: expression}``.
+    site_samples, protein_samples
+        Samples to model in each (boolean mask or names; default all).
+    protein_key
+        The ``var`` column of ``sites`` with the protein accession.
+    trend, robust
+        limma's ``eBayes`` options, for both fits.
+    fdr_method
+        ``"bh"`` or ``"storey"`` over the sites of a contrast.
+
+    Returns
+    -------
+    dict of DataFrame
+        Per contrast, :data:`omics.stats.ptm_adjusted.ADJUSTED_COLUMNS`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> obs = pd.DataFrame({"g": list("aaabbb")}, index=[f"s{i}" for i in range(6)])
+    >>> prot = ad.AnnData(rng.normal(20, 0.2, (6, 50)), obs=obs,
+    ...                   var=pd.DataFrame(index=[f"P{i}" for i in range(50)]))
+    >>> prot.X[3:, 0] += 1.0  # protein P0 up 2x
+    >>> site = ad.AnnData(rng.normal(15, 0.2, (6, 50)), obs=obs, var=pd.DataFrame(
+    ...     {"protein": [f"P{i}" for i in range(50)]}, index=[f"P{i}_K9" for i in range(50)]))
+    >>> site.X[3:, 0] += 1.0  # its site follows the protein: no change per molecule
+    >>> out = ptm_differential(site, prot, "~ 0 + g", {"b_vs_a": "g[b] - g[a]"})["b_vs_a"]
+    >>> row = out.set_index("feature").loc["P0_K9"]
+    >>> bool(row["site_fdr"] < 0.05), bool(row["fdr"] < 0.05)
+    (True, False)
+    """
+    if protein_key not in sites.var.columns:
+        raise OmicsInputError("protein_key", repr(protein_key),
+                              "a var column of the sites naming their protein")
+    options = {"trend": trend, "robust": robust, "fdr_method": fdr_method}
+    tables = {}
+    for data, chosen in ((sites, site_samples), (proteins, protein_samples)):
+        matrix, sheet = _selected(data, chosen, None)
+        tables[id(data)] = moderated_t(matrix, sheet.reset_index(drop=True), design,
+                                       contrasts, **options)
+    site_proteins = sites.var[protein_key].astype(str)
+    return {name: adjust_for_protein(tables[id(sites)][name], tables[id(proteins)][name],
+                                     site_proteins, fdr_method=fdr_method)
+            for name in contrasts}
 
 
 def two_group_test(data: Data, design: str, contrasts: dict[str, str], *,

@@ -34,7 +34,19 @@ from pydantic.json_schema import SkipJsonSchema
 from omics.errors import OmicsInputError
 
 # every reader module registers its options model on import
-from omics.io import counts, expression, maxquant, paw, proteome_discoverer, table, wide_table  # noqa: F401
+from omics.io import (  # noqa: F401
+    counts,
+    expression,
+    fragpipe,
+    maxquant,
+    msstats,
+    paw,
+    proteome_discoverer,
+    ptm_maxquant,
+    ptm_pd,
+    table,
+    wide_table,
+)
 from omics.io.networks import NETWORK_OPTIONS
 from omics.io.options import READER_OPTIONS, ReaderOptions
 from omics.io.plan_steps import PreprocessStep

@@ -18,8 +18,10 @@ OMICS = str(Path(sys.executable).with_name("omics"))
 
 def test_every_reader_declares_its_options_and_read():
     assert sorted(READER_OPTIONS) == [
-        "10x_mtx", "counts", "expression_matrix", "h5ad", "maxquant_evidence",
-        "maxquant_protein_groups", "paw", "proteome_discoverer_psm", "table", "wide_table"]
+        "10x_mtx", "counts", "expression_matrix", "fragpipe_psm", "fragpipe_ptm_psm", "h5ad",
+        "maxquant_evidence", "maxquant_protein_groups", "maxquant_ptm_evidence",
+        "maxquant_sites", "msstats", "msstats_ptm", "paw", "proteome_discoverer_psm",
+        "proteome_discoverer_ptm_psm", "table", "wide_table"]
     assert sorted(NETWORK_OPTIONS) == ["biogrid", "edges", "omnipath", "string", "string_links"]
     for model in READER_OPTIONS.values():
         assert model.__doc__ and "read" in model.__dict__, model
@@ -38,7 +40,8 @@ def test_every_reader_declares_its_options_and_read():
      "reader needs"),
     ("proteomics: {reader: pow, table: a.tsv}",
      "study.yaml: found reader 'pow' in proteomics; expected one of 'maxquant_protein_groups', "
-     "'maxquant_evidence', 'paw', 'proteome_discoverer_psm', 'wide_table'"),
+     "'maxquant_evidence', 'paw', 'proteome_discoverer_psm', 'fragpipe_psm', 'msstats', "
+     "'wide_table'"),
     ("transcriptomics: {tumours: {reader: h5ad, table: t.h5ad, orientation: auto}}",
      "study.yaml: found key 'orientation' in transcriptomics.tumours, which the h5ad reader "
      "does not take; expected keys of the h5ad reader: reader, table, scale"),

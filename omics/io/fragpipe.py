@@ -1,11 +1,12 @@
-"""FragPipe (Philosopher) TMT ``psm.tsv`` of a PTM-enriched run, as sites.
+"""FragPipe (Philosopher) TMT ``psm.tsv``: of a PTM-enriched run as sites, of a global run
+as proteins.
 
 PTMProphet writes one localisation column per modification, named by its residues and mass
 (``STY:79.9663``, R-mangled ``STY.79.966331``; ``K:114.0429`` for diGly), holding the
 peptide with a probability after each candidate residue. ``Protein Start`` places the
 peptide in the protein (``Protein ID``), ``Spectrum File`` names the run and
 ``Channel <label>`` columns hold the reporter intensities, matched to an MSstatsTMT
-annotation.
+annotation. A global run's PSMs are summarised to ``Protein ID`` (genes from ``Gene``).
 
 Examples
 --------
@@ -36,11 +37,17 @@ from pydantic import Field
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.options import ReaderOptions, register
+from omics.io.protein_report import protein_dataset
 from omics.io.ptm_dataset import modification_names, psm_sites, site_dataset
 from omics.io.ptm_sites import DEFAULT_MIN_PROBABILITY
-from omics.io.tmt_annotation import check_runs, find_column, read_tmt_annotation
+from omics.io.tmt_annotation import (
+    check_runs,
+    find_column,
+    read_tmt_annotation,
+    summarise_to_samples,
+)
 
-__all__ = ["read_fragpipe_ptm_psms"]
+__all__ = ["read_fragpipe_psms", "read_fragpipe_ptm_psms"]
 
 _LOCALISATION = re.compile(r"^[A-Za-z\-\[\]]+[:.](\d+\.\d+)$")
 _CHANNEL = re.compile(r"^Channel[ .]+(\S+)$")
@@ -58,6 +65,47 @@ def _localisation_column(frame: pd.DataFrame, modification: str, path: Path) -> 
     raise OmicsInputError(path, f"no localisation column of {modification!r} (columns "
                           f"{sorted(found) or 'none'})",
                           "a PTMProphet column such as 'STY:79.9663'", line=1)
+
+
+def _channels(frame: pd.DataFrame, path: Path) -> dict[str, str]:
+    channels = {c: m.group(1) for c in frame.columns if (m := _CHANNEL.match(c))}
+    if not channels:
+        raise OmicsInputError(path, "no 'Channel <label>' columns",
+                              "TMT reporter columns such as 'Channel 126'", line=1)
+    return channels
+
+
+def read_fragpipe_psms(path: str | Path, annotation: str | Path, *, summary: str = "sum"
+                       ) -> xr.Dataset:
+    """Read FragPipe PSMs of a global-proteome run as proteins x samples.
+
+    Parameters
+    ----------
+    path, annotation
+        ``psm.tsv`` and its MSstatsTMT annotation.
+    summary
+        ``sum`` or ``median`` of a protein's PSMs per mixture and channel.
+
+    Returns
+    -------
+    Dataset
+        Like the other proteomics readers' (:func:`omics.io.protein_report.protein_dataset`).
+    """
+    path = Path(path)
+    frame = read_text_table(path)
+    channels = _channels(frame, path)
+    table = read_tmt_annotation(annotation)
+    runs = check_runs(frame, find_column(frame, "Spectrum File", path), table, path)
+    long = pd.DataFrame(parse_numeric_columns(frame, list(channels), path),
+                        columns=list(channels.values()))
+    long["feature"] = frame[find_column(frame, "Protein ID", path)].str.strip().to_numpy()
+    long["Run"] = runs.to_numpy()
+    genes = dict(zip(long["feature"], frame[find_column(frame, "Gene", path)], strict=True))
+    long = long.melt(id_vars=["feature", "Run"], var_name="Channel", value_name="intensity")
+    wide, samples = summarise_to_samples(long, table, summary)
+    return protein_dataset(wide.to_numpy(), list(wide.index), list(wide.columns),
+                           reader="fragpipe_psm", dropped={},
+                           genes=[genes[f] for f in wide.index], sample_table=samples)
 
 
 def read_fragpipe_ptm_psms(path: str | Path, annotation: str | Path, *,
@@ -85,10 +133,7 @@ def read_fragpipe_ptm_psms(path: str | Path, annotation: str | Path, *,
     path = Path(path)
     frame = read_text_table(path)
     scored = _localisation_column(frame, modification, path)
-    channels = {c: m.group(1) for c in frame.columns if (m := _CHANNEL.match(c))}
-    if not channels:
-        raise OmicsInputError(path, "no 'Channel <label>' columns",
-                              "TMT reporter columns such as 'Channel 126'", line=1)
+    channels = _channels(frame, path)
     table = read_tmt_annotation(annotation)
     runs = check_runs(frame, find_column(frame, "Spectrum File", path), table, path)
     start = parse_numeric_columns(frame, [find_column(frame, "Protein Start", path)], path,
@@ -122,6 +167,24 @@ class FragPipePtmOptions(ReaderOptions):
                                       modification=self.modification,
                                       min_probability=self.min_probability,
                                       summary=self.summary)
+
+    def sample_file(self) -> Path:
+        return self.annotation
+
+
+@register
+class FragPipeOptions(ReaderOptions):
+    """``reader: fragpipe_psm``: FragPipe ``psm.tsv`` of a global-proteome run with its
+    MSstatsTMT ``annotation``."""
+
+    kind = "proteomics"
+    file_fields = ("table", "annotation")
+    reader: Literal["fragpipe_psm"] = "fragpipe_psm"
+    annotation: Path
+    summary: Literal["sum", "median"] = "sum"
+
+    def read(self) -> xr.Dataset:
+        return read_fragpipe_psms(self.table, self.annotation, summary=self.summary)
 
     def sample_file(self) -> Path:
         return self.annotation
