@@ -1,4 +1,5 @@
-"""Prefect flow: differential, protein-mRNA, clinical, dose-response and gene-pair analyses.
+"""Prefect flow: differential, PTM site, protein-mRNA, clinical, dose-response, gene-pair,
+pathway and factor analyses.
 
 Each analysis task is cached by Prefect under its input key (:mod:`omics.steps.analysis_keys`: the
 plan section and the keys of the store groups it reads), and writes that key on its result
@@ -21,7 +22,7 @@ from prefect import flow, task
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics.io.study import load_study
-from omics.steps import analysis, clinical, factors, pathways
+from omics.steps import analysis, clinical, factors, pathways, ptm
 from omics.steps.analysis_keys import analysis_keys
 from omics.store import layout
 from omics.store.input_keys import mark_group, recorded_key
@@ -70,6 +71,17 @@ def differential_transcriptomics(store: str, study_yaml: str, result_group: str,
     with cluster_compute():
         return _staged(store, result_group, key,
                        lambda: analysis.differential_transcriptomics(store, modality, plan))
+
+
+@task(**CACHED)
+def ptm_sites(store: str, study_yaml: str, result_group: str, key: str,
+              modality: str) -> dict:
+    """Sites of one PTM modality tested net of their protein (moderated t of both)."""
+    study = load_study(study_yaml)
+    plan, proteomics = study.analysis.ptm[modality], study.analysis.proteomics
+    with cluster_compute():
+        return _staged(store, result_group, key,
+                       lambda: ptm.ptm_analysis(store, modality, plan, proteomics))
 
 
 @task(**CACHED)
@@ -148,6 +160,9 @@ def analyse_study(store: str, study_yaml: str) -> dict:
         name = analysis.differential_transcriptomics_name(modality)
         pending[f"differential_transcriptomics_{modality}"] = submit(
             name, differential_transcriptomics, modality)
+    for modality in plan.ptm:
+        name = ptm.ptm_analysis_name(modality)
+        pending[name] = submit(name, ptm_sites, modality)
     if plan.clinical:
         pending["clinical"] = submit("clinical", clinical_analysis)
     if plan.dose_response:

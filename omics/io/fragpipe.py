@@ -38,7 +38,12 @@ from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
 from omics.io.options import ReaderOptions, register
 from omics.io.protein_report import protein_dataset
-from omics.io.ptm_dataset import modification_names, psm_sites, site_dataset
+from omics.io.ptm_dataset import (
+    PtmReaderOptions,
+    modification_names,
+    psm_sites,
+    site_dataset,
+)
 from omics.io.ptm_sites import DEFAULT_MIN_PROBABILITY
 from omics.io.tmt_annotation import (
     check_runs,
@@ -150,26 +155,23 @@ def read_fragpipe_ptm_psms(path: str | Path, annotation: str | Path, *,
 
 
 @register
-class FragPipePtmOptions(ReaderOptions):
+class FragPipePtmOptions(PtmReaderOptions):
     """``reader: fragpipe_ptm_psm``: FragPipe ``psm.tsv`` of an enriched run with its
     MSstatsTMT ``annotation``."""
 
-    kind = "ptm"
-    file_fields = ("table", "annotation")
+    file_fields = ("table", "annotation", "samples")
     reader: Literal["fragpipe_ptm_psm"] = "fragpipe_ptm_psm"
     annotation: Path
     modification: str = "phospho"
     min_probability: float = Field(default=DEFAULT_MIN_PROBABILITY, ge=0, le=1)
     summary: Literal["sum", "median"] = "sum"
 
-    def read(self) -> xr.Dataset:
+    def read_sites(self) -> xr.Dataset:
         return read_fragpipe_ptm_psms(self.table, self.annotation,
                                       modification=self.modification,
                                       min_probability=self.min_probability,
                                       summary=self.summary)
 
-    def sample_file(self) -> Path:
-        return self.annotation
 
 
 @register

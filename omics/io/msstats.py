@@ -38,9 +38,11 @@ from omics.errors import OmicsInputError
 from omics.io.delimited import line_of, parse_numeric_columns, read_text_table
 from omics.io.options import ReaderOptions, register
 from omics.io.protein_report import protein_dataset
+from omics.io.ptm_dataset import PtmReaderOptions
 from omics.io.ptm_sites import protein_of_site
 from omics.io.tmt_annotation import (
     ANNOTATION_COLUMNS,
+    attach_sample_sheet,
     channel_label,
     find_column,
     run_label,
@@ -118,23 +120,27 @@ def read_msstats(path: str | Path, *, level: Literal["protein", "site"] = "prote
 
 @register
 class MsstatsOptions(ReaderOptions):
-    """``reader: msstats``: an MSstats long-format table, protein or site ``level``."""
+    """``reader: msstats``: an MSstats long-format table of proteins (and optionally a
+    ``samples`` sheet of ``<Mixture>_<Channel>`` samples)."""
 
     kind = "proteomics"
+    file_fields = ("table", "samples")
     reader: Literal["msstats"] = "msstats"
+    samples: Path | None = None
     summary: Literal["sum", "median"] = "sum"
 
     def read(self) -> xr.Dataset:
-        return read_msstats(self.table, level="protein", summary=self.summary)
+        return attach_sample_sheet(read_msstats(self.table, level="protein",
+                                                summary=self.summary), self.samples, self.table)
 
 
 @register
-class MsstatsPtmOptions(ReaderOptions):
+class MsstatsPtmOptions(PtmReaderOptions):
     """``reader: msstats_ptm``: an MSstatsPTM long-format table of sites."""
 
-    kind = "ptm"
+    file_fields = ("table", "samples")
     reader: Literal["msstats_ptm"] = "msstats_ptm"
     summary: Literal["sum", "median"] = "sum"
 
-    def read(self) -> xr.Dataset:
+    def read_sites(self) -> xr.Dataset:
         return read_msstats(self.table, level="site", summary=self.summary)

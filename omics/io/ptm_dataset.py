@@ -28,16 +28,19 @@ Examples
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from omics.errors import OmicsInputError
+from omics.io.options import ReaderOptions
 from omics.io.ptm_sites import localise, site_name
-from omics.io.tmt_annotation import summarise_to_samples
+from omics.io.tmt_annotation import attach_sample_sheet, summarise_to_samples
 
-__all__ = ["MODIFICATIONS", "modification_names", "psm_sites", "site_dataset"]
+__all__ = ["MODIFICATIONS", "PtmReaderOptions", "modification_names", "psm_sites",
+           "site_dataset"]
 
 #: common name -> (MaxQuant name, unimod mass, Proteome Discoverer name)
 MODIFICATIONS = {
@@ -148,3 +151,23 @@ def site_dataset(sites: pd.DataFrame, channels: list[str], annotation: pd.DataFr
              "n_psms": int(len(sites))}
     return xr.Dataset({"intensity": (("feature", "sample"), wide.to_numpy(np.float64))},
                       coords=coords, attrs=attrs)
+
+
+class PtmReaderOptions(ReaderOptions):
+    """Options every PTM reader takes: an optional sample ``samples`` sheet whose columns
+    (e.g. the proteome's ``condition`` and ``plex``) join the samples (see
+    :func:`omics.io.tmt_annotation.attach_sample_sheet`). Subclasses implement
+    :meth:`read_sites`."""
+
+    kind = "ptm"
+    samples: Path | None = None
+
+    def read_sites(self) -> xr.Dataset:
+        """Read the sites (without the sample sheet)."""
+        raise NotImplementedError
+
+    def read(self) -> xr.Dataset:
+        return attach_sample_sheet(self.read_sites(), self.samples, self.table)
+
+    def sample_file(self) -> Path:
+        return self.samples or getattr(self, "annotation", None) or self.table

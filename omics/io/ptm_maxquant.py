@@ -43,8 +43,13 @@ from pydantic import Field
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table, rows_where
-from omics.io.options import ReaderOptions, register
-from omics.io.ptm_dataset import modification_names, psm_sites, site_dataset
+from omics.io.options import register
+from omics.io.ptm_dataset import (
+    PtmReaderOptions,
+    modification_names,
+    psm_sites,
+    site_dataset,
+)
 from omics.io.ptm_sites import DEFAULT_MIN_PROBABILITY, read_fasta
 from omics.io.tmt_annotation import check_runs, find_column, read_tmt_annotation
 
@@ -194,24 +199,23 @@ def read_maxquant_ptm_evidence(path: str | Path, annotation: str | Path, *,
 
 
 @register
-class MaxQuantSitesOptions(ReaderOptions):
+class MaxQuantSitesOptions(PtmReaderOptions):
     """``reader: maxquant_sites``: a ``<Modification>Sites.txt`` table (TMT)."""
 
-    kind = "ptm"
+    file_fields = ("table", "samples")
     reader: Literal["maxquant_sites"] = "maxquant_sites"
     min_probability: float = Field(default=DEFAULT_MIN_PROBABILITY, ge=0, le=1)
 
-    def read(self) -> xr.Dataset:
+    def read_sites(self) -> xr.Dataset:
         return read_maxquant_sites(self.table, self.min_probability)
 
 
 @register
-class MaxQuantPtmEvidenceOptions(ReaderOptions):
+class MaxQuantPtmEvidenceOptions(PtmReaderOptions):
     """``reader: maxquant_ptm_evidence``: TMT ``evidence.txt`` of an enriched run, with its
     MSstatsTMT ``annotation`` (and optionally the search's ``fasta``)."""
 
-    kind = "ptm"
-    file_fields = ("table", "annotation", "fasta")
+    file_fields = ("table", "annotation", "fasta", "samples")
     reader: Literal["maxquant_ptm_evidence"] = "maxquant_ptm_evidence"
     annotation: Path
     modification: str = "phospho"
@@ -219,11 +223,8 @@ class MaxQuantPtmEvidenceOptions(ReaderOptions):
     fasta: Path | None = None
     summary: Literal["sum", "median"] = "sum"
 
-    def read(self) -> xr.Dataset:
+    def read_sites(self) -> xr.Dataset:
         return read_maxquant_ptm_evidence(self.table, self.annotation,
                                           modification=self.modification,
                                           min_probability=self.min_probability,
                                           fasta=self.fasta, summary=self.summary)
-
-    def sample_file(self) -> Path:
-        return self.annotation

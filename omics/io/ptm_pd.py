@@ -39,9 +39,14 @@ from pydantic import Field
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table
-from omics.io.options import ReaderOptions, register
+from omics.io.options import register
 from omics.io.proteome_discoverer import ABUNDANCE_COLUMN
-from omics.io.ptm_dataset import modification_names, psm_sites, site_dataset
+from omics.io.ptm_dataset import (
+    PtmReaderOptions,
+    modification_names,
+    psm_sites,
+    site_dataset,
+)
 from omics.io.ptm_sites import DEFAULT_MIN_PROBABILITY, read_fasta, scored_sequence
 from omics.io.tmt_annotation import check_runs, find_column, read_tmt_annotation
 
@@ -131,12 +136,11 @@ def read_pd_ptm_psms(path: str | Path, annotation: str | Path, *,
 
 
 @register
-class ProteomeDiscovererPtmOptions(ReaderOptions):
+class ProteomeDiscovererPtmOptions(PtmReaderOptions):
     """``reader: proteome_discoverer_ptm_psm``: PD PSMs of an enriched run with ptmRS, and
     their MSstatsTMT ``annotation``."""
 
-    kind = "ptm"
-    file_fields = ("table", "annotation", "fasta")
+    file_fields = ("table", "annotation", "fasta", "samples")
     reader: Literal["proteome_discoverer_ptm_psm"] = "proteome_discoverer_ptm_psm"
     annotation: Path
     modification: str = "phospho"
@@ -144,10 +148,7 @@ class ProteomeDiscovererPtmOptions(ReaderOptions):
     fasta: Path | None = None
     summary: Literal["sum", "median"] = "sum"
 
-    def read(self) -> xr.Dataset:
+    def read_sites(self) -> xr.Dataset:
         return read_pd_ptm_psms(self.table, self.annotation, modification=self.modification,
                                 min_probability=self.min_probability, fasta=self.fasta,
                                 summary=self.summary)
-
-    def sample_file(self) -> Path:
-        return self.annotation

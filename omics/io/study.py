@@ -103,6 +103,9 @@ def _source_union(kind: str, default: str):
 ProteomicsSource = _source_union("proteomics", "wide_table")
 #: An expression input (AnnData): counts, expression_matrix, h5ad, 10x_mtx (default counts).
 CountsSource = _source_union("expression", "counts")
+#: A PTM input (modification sites): maxquant_sites, maxquant_ptm_evidence,
+#: fragpipe_ptm_psm, proteome_discoverer_ptm_psm or msstats_ptm (the default).
+PtmSource = _source_union("ptm", "msstats_ptm")
 #: A table input (clinical, viability).
 TableSource = TableOptions
 
@@ -163,6 +166,27 @@ class DifferentialPlan(_Strict):
         if not value:
             raise ValueError("at least one contrast is needed")
         return value
+
+
+class PtmPlan(DifferentialPlan):
+    """A PTM modality's site-level analysis, adjusted for protein abundance (MSstatsPTM's
+    model): limma's moderated t of the sites (``samples``, ``preprocess``: as a
+    differential plan; default log2 and median normalisation) and of the study's proteome
+    (``protein_samples``, its own preprocessing) with the same ``design`` and
+    ``contrasts``, then each site's change net of its protein's
+    (:func:`omics.stats.ptm_adjusted.adjust_for_protein`). Both sample sheets need the
+    design's columns (a PTM reader's ``samples`` sheet can give the proteome's)."""
+
+    protein_samples: str | None = Field(
+        default=None, description="selection over the proteome's sample sheet (default: "
+        "the proteomics analysis' own samples)")
+
+    @model_validator(mode="after")
+    def _moderated_only(self) -> PtmPlan:
+        if self.method != "moderated":
+            raise ValueError("the adjusted site model combines limma moderated t fits: "
+                             "method moderated")
+        return self
 
 
 class ProteinMrnaPlan(_Strict):
@@ -363,6 +387,7 @@ class AnalysisPlan(_Strict):
 
     proteomics: DifferentialPlan | None = None
     transcriptomics: dict[str, DifferentialPlan] = Field(default_factory=dict)
+    ptm: dict[str, PtmPlan] = Field(default_factory=dict)
     protein_mrna: ProteinMrnaPlan | None = None
     clinical: ClinicalPlan | None = None
     gene_pairs: GenePairPlan | None = None
@@ -379,6 +404,7 @@ class StudyConfig(_Strict):
     description: str = ""
     proteomics: ProteomicsSource | None = None
     transcriptomics: dict[str, CountsSource] = Field(default_factory=dict)
+    ptm: dict[str, PtmSource] = Field(default_factory=dict)
     clinical: TableSource | None = None
     tables: dict[str, TableSource] = Field(default_factory=dict)
     analysis: AnalysisPlan = Field(default_factory=AnalysisPlan)
@@ -388,8 +414,9 @@ class StudyConfig(_Strict):
 
     def sources(self) -> list[ReaderOptions]:
         """Every input source, in reading order."""
-        return [s for s in (self.proteomics, *self.transcriptomics.values(), self.clinical,
-                            *self.tables.values()) if s is not None]
+        return [s for s in (self.proteomics, *self.transcriptomics.values(),
+                            *self.ptm.values(), self.clinical, *self.tables.values())
+                if s is not None]
 
 
 def _resolve(study: StudyConfig, base: Path) -> StudyConfig:

@@ -31,12 +31,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import line_of, read_text_table
+from omics.io.sample_sheet import read_sample_sheet
 
-__all__ = ["ANNOTATION_COLUMNS", "channel_label", "check_runs", "find_column",
-           "read_tmt_annotation", "run_label", "summarise_to_samples"]
+__all__ = ["ANNOTATION_COLUMNS", "attach_sample_sheet", "channel_label", "check_runs",
+           "find_column", "read_tmt_annotation", "run_label", "summarise_to_samples"]
 
 ANNOTATION_COLUMNS = ("Run", "Channel", "Condition", "Mixture", "BioReplicate")
 _RUN_SUFFIX = re.compile(r"\.(mzML|mzXML|raw|RAW|d|wiff|mgf)$")
@@ -117,3 +119,38 @@ def summarise_to_samples(long: pd.DataFrame, annotation: pd.DataFrame, summary: 
                           ["Mixture", "Channel", "Condition", "BioReplicate"]]
     wide = wide.reindex(columns=samples.index).astype(np.float64)
     return wide, samples
+
+
+def attach_sample_sheet(dataset: xr.Dataset, sheet: str | Path | None,
+                        table: str | Path) -> xr.Dataset:
+    """``dataset`` with the columns of a sample sheet (one row per sample,
+    ``<Mixture>_<Channel>``) as sample coordinates, e.g. the proteome's ``condition`` and
+    ``plex`` so that both levels share a design; unchanged without a sheet. A sample of the
+    data missing from the sheet, or a sheet row without data, is a one-line error.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("sample,condition\\nM1_126,sens\\n")
+    >>> ds = xr.Dataset(coords={"sample": ["M1_126"]})
+    >>> attach_sample_sheet(ds, p, "t.tsv")["condition"].values.tolist()
+    ['sens']
+    """
+    if sheet is None:
+        return dataset
+    frame = read_sample_sheet(sheet)
+    samples = [str(s) for s in dataset["sample"].values]
+    for sample in samples:
+        if sample not in frame.index:
+            raise OmicsInputError(sheet, f"no row for sample {sample!r} of {Path(table).name}",
+                                  "one row per sample (<Mixture>_<Channel>)")
+    extra = [s for s in frame.index if s not in set(samples)]
+    if extra:
+        position = list(frame.index).index(extra[0])
+        raise OmicsInputError(sheet, f"sample {extra[0]!r} with no value in the table",
+                              f"a sample of {Path(table).name}",
+                              line=frame.attrs["line_numbers"][position], column=1)
+    frame = frame.loc[samples]
+    return dataset.assign_coords({name: ("sample", frame[name].to_numpy())
+                                  for name in frame.columns})

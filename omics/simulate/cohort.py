@@ -11,6 +11,9 @@ truth). Files written to ``out_dir``:
     Tumour RNA-seq counts, one sample per patient (``subject_id``).
 ``clinical.csv``
     Patients on gemcitabine-based chemotherapy: response, serum exosomal ANXA6, IHC, PFS.
+``ptm_diglycine_msstats.tsv`` + ``ptm_diglycine_samples.csv``
+    diGly (ubiquitin remnant) site intensities of the cell channels, MSstatsPTM long format,
+    and their sample sheet (the proteome's columns), for the adjusted site analysis.
 ``viability.csv``
     Gemcitabine dose-response per condition (with and without lapatinib).
 ``viability_checkerboard.csv``
@@ -33,7 +36,7 @@ import numpy as np
 import yaml
 
 from omics.errors import OmicsInputError
-from omics.simulate import clinical, effects, proteomics, transcriptomics
+from omics.simulate import clinical, effects, proteomics, ptm, transcriptomics
 from omics.simulate.genes import PATHWAY_GENES, pathway_symbols
 
 __all__ = ["DEFAULT_SEED", "describe_truth", "null_features", "simulate_cohort"]
@@ -108,6 +111,12 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
 
     _write_gene_sets(out / "gene_sets.gmt", background, seed)
 
+    # the diGly run has its own generator: adding it changed none of the files above
+    diglycine, digly_samples, ptm_effects = ptm.simulate_diglycine(
+        np.random.default_rng([seed, 17]), table, samples, n_sites=spec.n_background_proteins // 3)
+    diglycine.to_csv(out / "ptm_diglycine_msstats.tsv", sep="\t", index=False, na_rep="")
+    digly_samples.to_csv(out / "ptm_diglycine_samples.csv", index=False)
+
     truth = {
         "seed": seed,
         "scale": scale,
@@ -123,6 +132,8 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
         "n_patients": spec.n_patients,
         "n_plexes": spec.n_plexes,
         "enriched_sets": PLANTED_SETS,
+        "ptm_effects": ptm_effects,
+        "ptm_follows_protein": "ANXA6_K306: up with ANXA6 protein, unchanged per molecule",
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
     study_path = out / "study.yaml"
@@ -198,6 +209,13 @@ def _study_description(scale: str) -> dict:
                 "feature_column": "gene",
             },
         },
+        "ptm": {
+            "diglycine": {
+                "reader": "msstats_ptm",
+                "table": "ptm_diglycine_msstats.tsv",
+                "samples": "ptm_diglycine_samples.csv",
+            },
+        },
         "clinical": {
             "reader": "table",
             "table": "clinical.csv",
@@ -227,6 +245,13 @@ def _study_description(scale: str) -> dict:
                 "contrasts": dict(effects.CONTRASTS),
             },
             "transcriptomics": {"cells": rna_plan},
+            "ptm": {
+                "diglycine": {
+                    "samples": "not reference",
+                    "design": "~ 0 + condition + plex",
+                    "contrasts": {name: effects.CONTRASTS[name] for name in ptm.PTM_EFFECTS},
+                },
+            },
             "protein_mrna": {
                 "rna_modality": "cells",
                 "pair_by": "culture",

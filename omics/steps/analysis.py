@@ -59,6 +59,7 @@ __all__ = [
     "recorded_plan",
     "recorded_proteomics_plan",
     "transcriptomics_view",
+    "write_differential",
     "protein_matrix_by_gene",
     "protein_mrna",
 ]
@@ -151,7 +152,7 @@ def _summarise(table: pd.DataFrame, fdr_level: float, n_top: int = 10) -> dict:
     }
 
 
-def _write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], sources: list,
+def write_differential(store, analysis: str, tables: dict[str, pd.DataFrame], sources: list,
                         plan: DifferentialPlan, preprocess: str,
                         samples: tuple[int, int]) -> dict:
     """Write each contrast's table with its plan, preprocessing and ``samples`` (analysed,
@@ -196,7 +197,7 @@ def differential_proteomics(store: str | Path, plan: DifferentialPlan) -> dict:
     for table in tables.values():
         table.insert(1, "gene", table["feature"].map(gene_of))
     sources = _source_files(dataset["intensity"].attrs)
-    return _write_differential(store, DIFFERENTIAL_PROTEOMICS, tables, sources, plan,
+    return write_differential(store, DIFFERENTIAL_PROTEOMICS, tables, sources, plan,
                                values.attrs["preprocess"], n_samples)
 
 
@@ -325,7 +326,7 @@ def differential_transcriptomics(store: str | Path, modality: str, plan: Differe
     gene_of = expression_genes(adata)
     for table in tables.values():
         table.insert(1, "gene", table["feature"].map(gene_of))
-    return _write_differential(store, differential_transcriptomics_name(modality), tables,
+    return write_differential(store, differential_transcriptomics_name(modality), tables,
                                _source_files(dict(adata.uns.get("provenance", {}))), plan,
                                described, (len(chosen), adata.n_obs))
 

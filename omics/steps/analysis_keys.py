@@ -23,6 +23,7 @@ from pathlib import Path
 from omics.io.study import AnalysisPlan
 from omics.steps.analysis import differential_transcriptomics_name
 from omics.steps.pathways import pathway_files
+from omics.steps.ptm import ptm_analysis_name
 from omics.steps.sample_map import SAMPLE_MAP
 from omics.store import layout
 from omics.store.input_keys import input_key, recorded_key
@@ -56,6 +57,12 @@ def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str,
     for modality, section in plan.transcriptomics.items():
         name = differential_transcriptomics_name(modality)
         keys[name] = entry(name, section, [layout.transcriptomics_group(modality)])
+    for modality, section in plan.ptm.items():
+        # the protein side is fitted with the proteomics plan's samples and preprocessing
+        name = ptm_analysis_name(modality)
+        keys[name] = entry(name, section, [layout.ptm_group(modality), layout.PROTEOMICS],
+                           more=(plan.proteomics.model_dump_json() if plan.proteomics
+                                 else "",))
     if plan.protein_mrna:
         section = plan.protein_mrna
         rna = differential_transcriptomics_name(section.rna_modality)

@@ -51,6 +51,7 @@ __all__ = [
     "run_ingest_step",
     "stage_clinical",
     "stage_proteomics",
+    "stage_ptm",
     "stage_table",
     "stage_transcriptomics",
 ]
@@ -60,8 +61,9 @@ __all__ = [
 class IngestStep:
     """One input to read into one group of the store.
 
-    ``kind`` is ``proteomics``, ``transcriptomics``, ``clinical`` or ``table``; ``name`` the
-    modality or table name (``None`` for proteomics and clinical); ``group`` the store group.
+    ``kind`` is ``proteomics``, ``transcriptomics``, ``ptm``, ``clinical`` or ``table``;
+    ``name`` the modality or table name (``None`` for proteomics and clinical); ``group``
+    the store group.
     """
 
     kind: str
@@ -90,6 +92,7 @@ def plan_ingest(study: StudyConfig) -> list[IngestStep]:
     steps = [IngestStep("proteomics", None, layout.PROTEOMICS)] if study.proteomics else []
     steps += [IngestStep("transcriptomics", m, layout.transcriptomics_group(m))
               for m in study.transcriptomics]
+    steps += [IngestStep("ptm", m, layout.ptm_group(m)) for m in study.ptm]
     if study.clinical:
         steps.append(IngestStep("clinical", None, layout.CLINICAL))
     steps += [IngestStep("table", name, layout.table_group(name)) for name in study.tables]
@@ -103,7 +106,17 @@ def _input_files(source) -> list[Path]:
 
 def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
     """Read the proteomics table into ``staged/proteomics``; returns its shape."""
-    source = study.proteomics
+    return _stage_dataset(study, study.proteomics, layout.PROTEOMICS, "proteomics", staged)
+
+
+def stage_ptm(study: StudyConfig, modality: str, staged: Path) -> dict:
+    """Read one PTM modality (sites) into ``staged/ptm/<modality>``; returns its shape."""
+    return _stage_dataset(study, study.ptm[modality], layout.ptm_group(modality),
+                          f"ptm/{modality}", staged)
+
+
+def _stage_dataset(study: StudyConfig, source, group: str, label: str, staged: Path) -> dict:
+    """Read a feature x sample Dataset input (proteins, sites) into ``staged/<group>``."""
     dataset = read_source(source)
     attrs = provenance(step=f"reader:{source.reader}", sources=_input_files(source),
                        parameters=source.model_dump(mode="json"))
@@ -111,8 +124,8 @@ def stage_proteomics(study: StudyConfig, staged: Path) -> dict:
     dataset["intensity"].attrs.update(attrs | {"units": "intensity (linear, as reported)"})
     rows = feature_chunk_size(dataset.sizes["sample"],
                               target_bytes=int(study.chunk_mb * 2**20))
-    write_dataset(staged, layout.PROTEOMICS, dataset, chunk_size=rows)
-    return {"modality": "proteomics", "features": dataset.sizes["feature"],
+    write_dataset(staged, group, dataset, chunk_size=rows)
+    return {"modality": label, "features": dataset.sizes["feature"],
             "samples": dataset.sizes["sample"]}
 
 
@@ -150,7 +163,8 @@ def stage_table(study: StudyConfig, name: str, staged: Path) -> dict:
 
 
 _STAGES = {"proteomics": stage_proteomics, "transcriptomics": stage_transcriptomics,
-           "clinical": stage_clinical, "table": stage_table}
+           "ptm": stage_ptm, "clinical": stage_clinical, "table": stage_table}
+_NAMED_SOURCES = {"transcriptomics": "transcriptomics", "ptm": "ptm", "table": "tables"}
 
 
 def ingest_source(study: StudyConfig, step: IngestStep):
@@ -159,7 +173,7 @@ def ingest_source(study: StudyConfig, step: IngestStep):
         return study.proteomics
     if step.kind == "clinical":
         return study.clinical
-    return (study.transcriptomics if step.kind == "transcriptomics" else study.tables)[step.name]
+    return getattr(study, _NAMED_SOURCES[step.kind])[step.name]
 
 
 def run_ingest_step(study: StudyConfig, step: IngestStep, staged: str | Path,

@@ -45,6 +45,7 @@ from omics.stats.limma import estimable_columns
 from omics.stats.selection import select_samples
 from omics.steps.ingest import ingest_source, plan_ingest
 from omics.steps.preprocessing import feature_mask
+from omics.steps.ptm import protein_side_plan
 from omics.store import layout
 
 __all__ = ["check_plan", "validate_study"]
@@ -178,6 +179,17 @@ def _check(study: StudyConfig, inputs: dict[str, object]) -> None:
     for name, section in plan.transcriptomics.items():
         key = f"analysis.transcriptomics.{name}"
         _differential(key, section, modality(name, key), study.transcriptomics[name].scale)
+    for name, section in plan.ptm.items():
+        key = f"analysis.ptm.{name}"
+        if layout.ptm_group(name) not in inputs:
+            raise _Problem(key, f"modality {name!r}", "one of " + ", ".join(study.ptm)
+                           if study.ptm else "a ptm input of the study")
+        if layout.PROTEOMICS not in inputs:
+            raise _Problem(key, "a PTM analysis without proteomics",
+                           "a proteomics input: sites are tested net of their protein")
+        _differential(key, section, inputs[layout.ptm_group(name)], "linear")
+        _differential(f"{key} (protein side)", protein_side_plan(section, plan.proteomics),
+                      inputs[layout.PROTEOMICS], "linear")
     if plan.protein_mrna:
         key = "analysis.protein_mrna"
         section = plan.protein_mrna

@@ -153,6 +153,9 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
     lines = [_differential_line(store, analysis, contrast)
              for analysis in differential_analyses(store)
              for contrast in result_names(store, analysis)]
+    from omics.steps.ptm import ptm_findings  # noqa: PLC0415 - ptm imports analysis
+
+    lines += ptm_findings(store, AXIS_GENES)
     protein_mrna = analyses.get("protein_mrna")
     if protein_mrna:
         for contrast, genes in protein_mrna["protein_only"].items():

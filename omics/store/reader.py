@@ -76,6 +76,12 @@ def open_proteomics(store: str | Path) -> xr.Dataset:
     return open_dataset(store, layout.PROTEOMICS)
 
 
+def open_ptm(store: str | Path, modality: str) -> xr.Dataset:
+    """One PTM modality's Dataset (``intensity``: site x sample, dask-backed; the site's
+    ``protein`` as a feature coordinate)."""
+    return open_dataset(store, layout.ptm_group(modality))
+
+
 def open_transcriptomics(store: str | Path, modality: str) -> ad.AnnData:
     """One transcriptomics modality as AnnData (in memory)."""
     return ad.read_zarr(str(_group_path(store, layout.transcriptomics_group(modality))))
