@@ -14,11 +14,13 @@ results and key as they were.
 
 from __future__ import annotations
 
+import contextvars
 import json
 from collections.abc import Callable
 
 import numpy as np
 from prefect import flow, task
+from prefect.transactions import BaseTransaction
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics.io.study import load_study
@@ -47,20 +49,33 @@ def _python_value(value):
     raise TypeError(f"{type(value).__name__} in an analysis summary is not JSON")
 
 
-def _staged(store: str, result_group: str, key: str, analyse: Callable[[], dict]) -> dict:
-    with staged_results(store, result_group.removeprefix(f"{layout.RESULTS}/")):
-        summary = json.loads(json.dumps(analyse(), default=_python_value))  # as a cache hit
-        mark_group(store, result_group, key)
-    return summary
+def _staged(store: str, result_group: str, key: str, analyse: Callable[[], dict],
+            compute: Callable) -> dict:
+    """Run ``analyse`` under ``compute`` (:func:`cluster_compute` on the cluster, or
+    :func:`in_task_compute` for small tables) with its result group staged, record the key,
+    and return the summary as JSON reads it.
+
+    The analysis runs in a copy of the task's context without Prefect's active transaction.
+    Work handed to the Dask cluster schedules callbacks on the worker's event loop with the
+    calling context, and the next task run on that worker inherits it: its transaction
+    became a child of this one and, once this one had committed, its cache record was
+    never written (the task ran again on every rerun)."""
+    def run() -> dict:
+        BaseTransaction.__var__.set(None)
+        with compute(), staged_results(store, result_group.removeprefix(f"{layout.RESULTS}/")):
+            summary = json.loads(json.dumps(analyse(), default=_python_value))  # as a hit
+            mark_group(store, result_group, key)
+        return summary
+
+    return contextvars.copy_context().run(run)
 
 
 @task(**CACHED)
 def differential_proteomics(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """limma moderated t of the proteome, on the cluster."""
     plan = load_study(study_yaml).analysis.proteomics
-    with cluster_compute():
-        return _staged(store, result_group, key,
-                       lambda: analysis.differential_proteomics(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: analysis.differential_proteomics(store, plan), cluster_compute)
 
 
 @task(**CACHED)
@@ -68,9 +83,9 @@ def differential_transcriptomics(store: str, study_yaml: str, result_group: str,
                                  modality: str) -> dict:
     """limma moderated t of one transcriptomics modality (log-CPM)."""
     plan = load_study(study_yaml).analysis.transcriptomics[modality]
-    with cluster_compute():
-        return _staged(store, result_group, key,
-                       lambda: analysis.differential_transcriptomics(store, modality, plan))
+    return _staged(store, result_group, key,
+                   lambda: analysis.differential_transcriptomics(store, modality, plan),
+                   cluster_compute)
 
 
 @task(**CACHED)
@@ -79,45 +94,40 @@ def ptm_sites(store: str, study_yaml: str, result_group: str, key: str,
     """Sites of one PTM modality tested net of their protein (moderated t of both)."""
     study = load_study(study_yaml)
     plan, proteomics = study.analysis.ptm[modality], study.analysis.proteomics
-    with cluster_compute():
-        return _staged(store, result_group, key,
-                       lambda: ptm.ptm_analysis(store, modality, plan, proteomics))
+    return _staged(store, result_group, key,
+                   lambda: ptm.ptm_analysis(store, modality, plan, proteomics), cluster_compute)
 
 
 @task(**CACHED)
 def protein_mrna(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Per-gene protein-mRNA correlation and discordance."""
     plan = load_study(study_yaml).analysis.protein_mrna
-    with cluster_compute():
-        return _staged(store, result_group, key,
-                       lambda: analysis.protein_mrna(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: analysis.protein_mrna(store, plan), cluster_compute)
 
 
 @task(**CACHED)
 def clinical_analysis(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Biomarker versus response, ROC, logistic regression, scores, survival, genes."""
     plan = load_study(study_yaml).analysis.clinical
-    with in_task_compute():  # small tables: no cluster work
-        return _staged(store, result_group, key,
-                       lambda: clinical.clinical_analysis(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: clinical.clinical_analysis(store, plan), in_task_compute)
 
 
 @task(**CACHED)
 def dose_response(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """4PL fits, IC50 ratios and drug combinations."""
     plan = load_study(study_yaml).analysis.dose_response
-    with in_task_compute():  # small tables: no cluster work
-        return _staged(store, result_group, key,
-                       lambda: clinical.dose_response_analysis(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: clinical.dose_response_analysis(store, plan), in_task_compute)
 
 
 @task(**CACHED)
 def gene_pairs(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Gene-pair correlation across one transcriptomics modality."""
     plan = load_study(study_yaml).analysis.gene_pairs
-    with in_task_compute():  # a few gene pairs: no cluster work
-        return _staged(store, result_group, key,
-                       lambda: analysis.gene_pair_correlation(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: analysis.gene_pair_correlation(store, plan), in_task_compute)
 
 
 @task(**CACHED)
@@ -125,18 +135,16 @@ def pathway_analysis(store: str, study_yaml: str, result_group: str, key: str) -
     """GSEA, ORA of called genes and PROGENy activities of every contrast; each contrast's
     GSEA is a task on the cluster."""
     plan = load_study(study_yaml).analysis.pathways
-    with cluster_compute():
-        return _staged(store, result_group, key,
-                       lambda: pathways.pathway_analysis(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: pathways.pathway_analysis(store, plan), cluster_compute)
 
 
 @task(**CACHED)
 def factor_analysis(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """MOFA+ factors over the plan's modalities and their clinical associations."""
     plan = load_study(study_yaml).analysis.factors
-    with in_task_compute():  # one model fit in the task's process
-        return _staged(store, result_group, key,
-                       lambda: factors.factor_analysis(store, plan))
+    return _staged(store, result_group, key,
+                   lambda: factors.factor_analysis(store, plan), in_task_compute)
 
 
 @flow(name="omics-analysis")

@@ -74,6 +74,8 @@ def _edge_phrase(data: dict) -> str:
         parts.append(f"BioGRID {data['biogrid_publications']} publication(s)")
     if "protein_corr_r" in data and data.get("protein_corr_p", 1) < 0.05:
         parts.append(f"this study: protein r {data['protein_corr_r']:.2f}")
+    if data.get("study_ptm"):
+        parts.append(data["study_ptm"])
     return "; ".join(parts)
 
 
@@ -89,6 +91,7 @@ def gene_sentence(graph: nx.Graph, node, alpha: float = 0.05, partners: int = 5)
     head = f"{node} ({data['label']})" if data.get("label") else str(node)
     changes = [c for layer in ("protein", "mrna") if (c := _changes(data, layer, alpha))]
     parts = [", ".join(changes)] if changes else []
+    parts += [data[key] for key in ("ptm_evidence", "assay_evidence") if data.get(key)]
     neighbours = sorted(graph[node].items(), key=lambda item: _evidence_order(item[1]))
     links = [f"{other} ({phrase})" if (phrase := _edge_phrase(edge)) else str(other)
              for other, edge in neighbours[:partners]]

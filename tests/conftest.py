@@ -61,17 +61,22 @@ def small_store(_small_store_template, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def prefect_api():
+def prefect_api(tmp_path_factory):
     """A real Prefect API server (prefect_test_harness), also visible to Dask worker
-    processes through ``PREFECT_API_URL`` in the environment."""
-    from prefect.settings import PREFECT_API_URL
+    processes through ``PREFECT_API_URL`` in the environment; task results are stored in a
+    session folder, never beside earlier sessions' records in ``~/.prefect/storage``."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    with prefect_test_harness(server_startup_timeout=90):
+    storage = tmp_path_factory.mktemp("prefect-results")
+    os.environ["PREFECT_LOCAL_STORAGE_PATH"] = str(storage)
+    with temporary_settings({PREFECT_LOCAL_STORAGE_PATH: storage}), \
+            prefect_test_harness(server_startup_timeout=90):
         url = PREFECT_API_URL.value()
         os.environ["PREFECT_API_URL"] = url
         try:
             yield url
         finally:
             os.environ.pop("PREFECT_API_URL", None)
+            os.environ.pop("PREFECT_LOCAL_STORAGE_PATH", None)

@@ -15,6 +15,8 @@ from omics.steps.analysis import (
     differential_transcriptomics_name,
     protein_matrix_by_gene,
 )
+from omics.steps.mechanism import MECHANISM, assay_statements
+from omics.steps.ptm import ptm_analyses, site_statement
 from omics.store import layout
 from omics.store.results import open_result, read_result, recorded_parameters, result_names
 from omics.store.variables import flat_name
@@ -39,7 +41,9 @@ def attach_study_evidence(graph: nx.Graph, store: str | Path) -> nx.Graph:
     (``protein_corr_r``, ``_n``, ``_p``). Genes tested against the clinical outcome get
     ``clinical_response_tau``/``_p`` (tumour mRNA vs response, Jonckheere-Terpstra) and
     ``clinical_cox_hr_per_sd``/``clinical_cox_p``. Genes in the leading edge of a called
-    gene set get ``gene_sets_called``; PROGENy activities become graph attributes.
+    gene set get ``gene_sets_called``; PROGENy activities become graph attributes. Genes
+    with PTM sites called net of their protein get ``ptm_evidence`` (and their edges to
+    ubiquitin-role nodes ``study_ptm``), the targets of mechanism assays ``assay_evidence``.
     """
     store = Path(store)
     has_proteomics = (store / layout.PROTEOMICS / "zarr.json").exists()
@@ -76,9 +80,41 @@ def attach_study_evidence(graph: nx.Graph, store: str | Path) -> nx.Graph:
         attach_node_table(graph, genes, "gene",
                           {k: v for k, v in names.items() if k in genes.columns})
     _attach_pathways(graph, store)
+    _attach_mechanism(graph, store)
     if has_proteomics:
         attach_edge_correlation(graph, protein_matrix_by_gene(store), "protein_corr")
     return graph
+
+
+def _attach_mechanism(graph: nx.Graph, store: Path) -> None:
+    """PTM sites called net of their protein and the mechanism assays as node evidence
+    (``ptm_evidence``, ``assay_evidence``: statements labelled by their layer, ``;``-joined);
+    a gene's PTM statements also go on its edges to ubiquitin-role nodes (``study_ptm``)."""
+    per_gene: dict[str, list[str]] = {}
+    for analysis in ptm_analyses(store):
+        modality = analysis.removeprefix("ptm_")
+        for contrast in result_names(store, analysis):
+            table = read_result(store, analysis, contrast)
+            level = recorded_parameters(store, analysis, contrast).get("fdr_level", 0.05)
+            for _, row in table[table["fdr"] < level].sort_values("p_value").iterrows():
+                per_gene.setdefault(row["gene"], []).append(
+                    f"this study, {contrast}: {site_statement(row, modality)}")
+    for gene, statements in per_gene.items():
+        if gene in graph:
+            graph.nodes[gene]["ptm_evidence"] = "; ".join(statements)
+            for other in graph[gene]:
+                if graph.nodes[other].get("role") == "ubiquitin":
+                    graph.edges[gene, other]["study_ptm"] = "; ".join(statements)
+    assays: dict[str, list[str]] = {}
+    for name in result_names(store, MECHANISM):
+        result = read_result(store, MECHANISM, name)
+        target = result["target"].iloc[0]
+        if target:
+            assays.setdefault(target, []).extend(
+                f"this study, {line}" for line in assay_statements(result))
+    for gene, statements in assays.items():
+        if gene in graph:
+            graph.nodes[gene]["assay_evidence"] = "; ".join(statements)
 
 
 def _attach_pathways(graph: nx.Graph, store: Path) -> None:

@@ -283,6 +283,41 @@ class DoseResponsePlan(_Strict):
     combination: CombinationPlan | None = None
 
 
+class AssayPlan(_Strict):
+    """One mechanism assay of the assay table: the rows whose ``assay`` column is
+    ``assay``, modelled as ``kind`` (:mod:`omics.stats.assays`): ``chase`` (half-lives per
+    condition, slopes against ``reference``), ``western`` (log2 densitometry over the
+    loading control), ``colony`` (counts) or ``apoptosis`` (positive of ``total``), with
+    ``design`` a formula over the table's columns (``~ condition``, ``~ exosome *
+    lapatinib``). ``target`` names the gene the readout measures (EGFR), whose network
+    node gets the result as evidence."""
+
+    assay: str
+    kind: Literal["chase", "western", "colony", "apoptosis"]
+    design: str = "~ condition"
+    reference: str | None = None
+    target: str | None = None
+
+    @model_validator(mode="after")
+    def _reference_for_chase(self) -> AssayPlan:
+        if self.reference is not None and self.kind != "chase":
+            raise ValueError("reference belongs to chase assays (others: the design's first "
+                             "level)")
+        return self
+
+
+class MechanismPlan(_Strict):
+    """The study's mechanism assays: a tidy assay ``table`` (a ``tables:`` entry; columns
+    ``assay``, ``condition``, ``replicate``, ``time``, ``readout``, ``loading_control``,
+    ``total`` and any design factors) and the ``assays`` to model, by name. A count or
+    fraction whose Pearson dispersion exceeds ``max_dispersion`` is modelled as negative
+    binomial or quasi-binomial (said in the result)."""
+
+    table: str
+    assays: dict[str, AssayPlan] = Field(min_length=1)
+    max_dispersion: float = Field(default=1.5, gt=0)
+
+
 class GenePairPlan(_Strict):
     """Gene pairs correlated across the samples of one transcriptomics modality."""
 
@@ -392,6 +427,7 @@ class AnalysisPlan(_Strict):
     clinical: ClinicalPlan | None = None
     gene_pairs: GenePairPlan | None = None
     dose_response: DoseResponsePlan | None = None
+    mechanism: MechanismPlan | None = None
     pathways: PathwaysPlan | None = None
     factors: FactorsPlan | None = None
     network: NetworkAnalysisPlan = Field(default_factory=NetworkAnalysisPlan)

@@ -444,3 +444,50 @@ def pca_panels(matrices: dict[str, np.ndarray], labels: pd.Series) -> Figure:
         panel.set_title(title, fontsize=10)
         panel.legend(fontsize=7, title=labels.name, title_fontsize=7)
     return figure
+
+
+def site_vs_protein(table: pd.DataFrame, title: str, fdr_level: float = 0.05,
+                    label: set[str] = frozenset()) -> Figure:
+    """Each PTM site's log2 fold change against its protein's: on the diagonal the site
+    follows its protein (no change per molecule); sites called net of their protein
+    (adjusted FDR < ``fdr_level``) in red, the sites of genes in ``label`` named."""
+    shown = table[table["adjusted"].astype(bool)].dropna(subset=["site_log2_fc",
+                                                                  "protein_log2_fc"])
+    called = (shown["fdr"] < fdr_level).to_numpy()
+    figure, axes = new_figure(figsize=(5, 4.5))
+    x, y = shown["protein_log2_fc"].to_numpy(), shown["site_log2_fc"].to_numpy()
+    axes.scatter(x[~called], y[~called], s=6, color="0.7", label="not called")
+    axes.scatter(x[called], y[called], s=14, color="tab:red",
+                 label=f"per molecule, FDR < {fdr_level:g}")
+    limit = float(np.nanmax(np.abs(np.concatenate([x, y])))) * 1.1 if len(x) else 1.0
+    axes.plot([-limit, limit], [-limit, limit], color="0.4", lw=0.8, ls="--")
+    named = shown["gene"].isin(label).to_numpy() | called
+    names = (shown["gene"].astype(str) + " " + shown["site"].astype(str)).to_numpy()
+    place_labels(axes, x[named], y[named], names[named],
+                 {n for n, g in zip(names, shown["gene"], strict=True) if g in label})
+    axes.set_xlabel("protein log2 fold change")
+    axes.set_ylabel("site log2 fold change")
+    axes.legend(fontsize=7, loc="upper left")
+    axes.set_title(title, fontsize=9)
+    return figure
+
+
+def chase_decay(rows: pd.DataFrame, half_lives: pd.DataFrame, target: str) -> Figure:
+    """A chase: each condition's readout over its loading control, relative to its mean at
+    time 0, on a log2 axis against time, with the fitted decay and half-life."""
+    figure, axes = new_figure(figsize=(5, 4))
+    ratio = rows["readout"] / rows["loading_control"]
+    for level, fit in zip(half_lives["term"], half_lives.itertuples(), strict=True):
+        chosen = (rows["condition"].astype(str) == level).to_numpy()
+        time = rows["time"].to_numpy(float)[chosen]
+        values = ratio.to_numpy(float)[chosen]
+        start = values[time == time.min()].mean()
+        points = axes.scatter(time, values / start, s=14, label=f"{level}: "
+                              f"{fit.value:.1f} h")
+        grid = np.linspace(0, time.max(), 50)
+        axes.plot(grid, 2 ** (-grid / fit.value), color=points.get_facecolor()[0], lw=1)
+    axes.set_yscale("log", base=2)
+    axes.set_xlabel("time after cycloheximide (h)")
+    axes.set_ylabel(f"{target or 'readout'} / loading control (relative to 0 h)")
+    axes.legend(fontsize=7, title="half-life", title_fontsize=7)
+    return figure

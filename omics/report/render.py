@@ -39,6 +39,7 @@ from omics.preprocess import log2_intensity
 from omics.report.batch_qc import batch_pca
 from omics.report.factor_section import factor_methods, factor_section
 from omics.report.headline import headline_numbers
+from omics.report.mechanism_section import mechanism_methods, mechanism_section
 from omics.report.network_section import network_section
 from omics.report.pathway_section import pathway_methods, pathway_section
 from omics.stats.roc import roc_confidence_band
@@ -263,6 +264,16 @@ def _factors(store: Path, out: Path) -> dict | None:
     return section
 
 
+def _mechanism(store: Path, out: Path) -> dict | None:
+    section = mechanism_section(store, lambda analysis, name: _full_table(out, analysis, name),
+                                AXIS_GENES)
+    if section is not None:
+        for part in section["ptm"] + section["assays"]:
+            if "figure" in part:
+                part["uri"] = plots.to_data_uri(part.pop("figure"))
+    return section
+
+
 def _network(store: Path, out: Path) -> dict | None:
     if "nodes" not in result_names(store, "network"):
         return None
@@ -357,6 +368,7 @@ def _methods(store: Path) -> list[str]:
         text.append("Dose-response curves were fitted with a four-parameter logistic model "
                     "(scipy curve_fit); IC50 intervals from the fit covariance on the log "
                     "scale; drug combinations by Bliss excess and the Chou-Talalay index.")
+    text += mechanism_methods(store)
     if (pathways := pathway_methods(store)):
         text.append(pathways)
     if (factors := factor_methods(store)):
@@ -423,7 +435,8 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
         versions=versions, qc=_qc(store), differential=differential,
         protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
-        dose_response=_dose_response(store), network=network,
+        dose_response=_dose_response(store), mechanism=_mechanism(store, out),
+        network=network,
         pathways=_pathways(store, out), factors=_factors(store, out),
         methods=_methods(store), findings=lines, findings_note=note,
         headline=headline_numbers(store), bokeh=bokeh_script() if differential or network

@@ -14,6 +14,9 @@ truth). Files written to ``out_dir``:
 ``ptm_diglycine_msstats.tsv`` + ``ptm_diglycine_samples.csv``
     diGly (ubiquitin remnant) site intensities of the cell channels, MSstatsPTM long format,
     and their sample sheet (the proteome's columns), for the adjusted site analysis.
+``mechanism_assays.csv``
+    The mechanism assays (EGFR CHX chase, EGFR westerns with ANXA6 over-expression and
+    knock-down, colony formation and annexin V apoptosis with exosomes x lapatinib).
 ``viability.csv``
     Gemcitabine dose-response per condition (with and without lapatinib).
 ``viability_checkerboard.csv``
@@ -36,7 +39,7 @@ import numpy as np
 import yaml
 
 from omics.errors import OmicsInputError
-from omics.simulate import clinical, effects, proteomics, ptm, transcriptomics
+from omics.simulate import assays, clinical, effects, proteomics, ptm, transcriptomics
 from omics.simulate.genes import PATHWAY_GENES, pathway_symbols
 
 __all__ = ["DEFAULT_SEED", "describe_truth", "null_features", "simulate_cohort"]
@@ -116,6 +119,8 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
         np.random.default_rng([seed, 17]), table, samples, n_sites=spec.n_background_proteins // 3)
     diglycine.to_csv(out / "ptm_diglycine_msstats.tsv", sep="\t", index=False, na_rep="")
     digly_samples.to_csv(out / "ptm_diglycine_samples.csv", index=False)
+    assays.simulate_assays(np.random.default_rng([seed, 18])).to_csv(
+        out / "mechanism_assays.csv", index=False)
 
     truth = {
         "seed": seed,
@@ -134,6 +139,7 @@ def simulate_cohort(out_dir: str | Path, scale: str = "default", seed: int = DEF
         "enriched_sets": PLANTED_SETS,
         "ptm_effects": ptm_effects,
         "ptm_follows_protein": "ANXA6_K306: up with ANXA6 protein, unchanged per molecule",
+        "mechanism": assays.MECHANISM_TRUTH,
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
     study_path = out / "study.yaml"
@@ -237,6 +243,11 @@ def _study_description(scale: str) -> dict:
             "viability": {"reader": "table", "table": "viability.csv"},
             "viability_checkerboard": {"reader": "table",
                                        "table": "viability_checkerboard.csv"},
+            "mechanism_assays": {
+                "reader": "table", "table": "mechanism_assays.csv",
+                "categories": {"condition": list(assays.ASSAY_CONDITIONS),
+                               "exosome": ["none", "res"], "lapatinib": ["no", "yes"]},
+            },
         },
         "analysis": {
             "proteomics": {
@@ -250,6 +261,21 @@ def _study_description(scale: str) -> dict:
                     "samples": "not reference",
                     "design": "~ 0 + condition + plex",
                     "contrasts": {name: effects.CONTRASTS[name] for name in ptm.PTM_EFFECTS},
+                },
+            },
+            "mechanism": {
+                "table": "mechanism_assays",
+                "assays": {
+                    "egfr_chase": {"assay": "chx_egfr", "kind": "chase",
+                                   "reference": "sens_cells", "target": "EGFR"},
+                    "egfr_anxa6_overexpression": {"assay": "western_egfr_oe",
+                                                  "kind": "western", "target": "EGFR"},
+                    "egfr_anxa6_knockdown": {"assay": "western_egfr_kd", "kind": "western",
+                                             "target": "EGFR"},
+                    "colonies": {"assay": "colony_gem", "kind": "colony",
+                                 "design": "~ exosome * lapatinib"},
+                    "apoptosis": {"assay": "annexin_gem", "kind": "apoptosis",
+                                  "design": "~ exosome * lapatinib"},
                 },
             },
             "protein_mrna": {

@@ -80,6 +80,9 @@ def analysis_keys(store: str | Path, plan: AnalysisPlan) -> dict[str, tuple[str,
     if plan.dose_response:
         keys["dose_response"] = entry("dose_response", plan.dose_response,
                                       _groups(store, layout.TABLES))
+    if plan.mechanism:
+        keys["mechanism"] = entry("mechanism", plan.mechanism,
+                                  [layout.table_group(plan.mechanism.table)])
     if plan.gene_pairs:
         keys["gene_pairs"] = entry("gene_pairs", plan.gene_pairs,
                                    [layout.transcriptomics_group(plan.gene_pairs.modality)])

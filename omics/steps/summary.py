@@ -7,6 +7,7 @@ from pathlib import Path
 
 from omics.pl.labels import significant
 from omics.steps.analysis import DIFFERENTIAL_PROTEOMICS
+from omics.steps.mechanism import mechanism_findings
 from omics.store import layout
 from omics.store.input_keys import recorded_key
 from omics.store.results import read_result, recorded_parameters, result_names
@@ -156,6 +157,7 @@ def findings(store: str | Path, analyses: dict) -> list[str]:
     from omics.steps.ptm import ptm_findings  # noqa: PLC0415 - ptm imports analysis
 
     lines += ptm_findings(store, AXIS_GENES)
+    lines += mechanism_findings(store)
     protein_mrna = analyses.get("protein_mrna")
     if protein_mrna:
         for contrast, genes in protein_mrna["protein_only"].items():

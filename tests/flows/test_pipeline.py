@@ -175,6 +175,70 @@ def test_mofa_factors_of_the_cell_proteome_and_mrna_separate_the_conditions(pipe
                for line in summary["findings"])
 
 
+def test_planted_ubiquitination_per_molecule_is_recovered(pipeline_run):
+    """The diGly run: every planted per-molecule change called at FDR < 0.05 with its sign,
+    no planted null called; EGFR K754/K867 down per molecule while EGFR protein rises, and
+    ANXA6 K306, which only follows its protein, called by the unadjusted site test but not
+    net of the protein. In the summary, the report and on the network."""
+    import json
+
+    out, summary = pipeline_run
+    truth = json.loads((out / "inputs" / "truth.json").read_text())["ptm_effects"]
+    assert set(truth) == {"resistant_vs_sensitive_cells", "res_exo_treated_vs_untreated_cells"}
+    for contrast, effects in truth.items():
+        table = pd.read_csv(out / "results" / f"ptm_diglycine__{contrast}.tsv",
+                            sep="\t").set_index("feature")
+        called = table[table["fdr"] < 0.05]
+        for site, size in effects.items():
+            assert site in called.index and np.sign(called.at[site, "log2_fc"]) == \
+                np.sign(size), (contrast, site)
+        assert set(called.index) <= set(effects), (contrast, set(called.index) - set(effects))
+        egfr = table.loc["EGFR_K754"]
+        assert egfr["log2_fc"] < -0.7 and egfr["protein_log2_fc"] > 0.5 and egfr["adjusted"]
+        anxa6 = table.loc["ANXA6_K306"]
+        assert anxa6["site_fdr"] < 0.05 and anxa6["fdr"] > 0.5
+    lines = [line for line in summary["findings"] if line.startswith("PTM sites diglycine")]
+    assert len(lines) == 2 and "EGFR K754 (diglycine) per molecule down" in lines[0]
+    graph = nx.read_graphml(out / "results" / "network" / "axis_network.graphml")
+    assert "EGFR K754 (diglycine) per molecule down" in graph.nodes["EGFR"]["ptm_evidence"]
+    assert "per molecule down" in graph.edges["CBL", "EGFR"]["study_ptm"]
+    assert "CHX chase (chx_egfr): EGFR half-life" in graph.nodes["EGFR"]["assay_evidence"]
+
+
+def test_planted_mechanism_assays_are_recovered(pipeline_run):
+    """Chase half-lives, westerns, colonies and apoptosis: every planted value inside its
+    95% interval, every planted non-null effect at p < 0.05 (lapatinib alone, planted near
+    1, is not asserted)."""
+    import json
+
+    out, summary = pipeline_run
+    truth = json.loads((out / "inputs" / "truth.json").read_text())["mechanism"]
+
+    def result(name):
+        return pd.read_csv(out / "results" / f"mechanism__{name}.tsv",
+                           sep="\t").set_index("term")
+
+    chase = result("egfr_chase")
+    for condition, half_life in truth["chase_half_life_h"].items():
+        assert chase.at[condition, "ci_low"] < half_life < chase.at[condition, "ci_high"]
+    assert chase.at["sens_cells_res_exo", "p_value"] < 1e-6
+    for name, term, key in (("egfr_anxa6_overexpression", "condition[T.sens_anxa6_oe]",
+                             "sens_anxa6_oe"),
+                            ("egfr_anxa6_knockdown", "condition[T.res_sianxa6]",
+                             "res_sianxa6")):
+        row = result(name).loc[term]
+        planted = truth["western_fold_change"][key]
+        assert row["ci_low"] < planted < row["ci_high"] and row["p_value"] < 0.05
+    for name, key in (("colonies", "colony_rate_ratio"), ("apoptosis", "apoptosis_odds_ratio")):
+        table = result(name)
+        for term, planted in truth[key].items():
+            assert table.at[term, "ci_low"] < planted < table.at[term, "ci_high"], (name, term)
+            if term != "lapatinib[T.yes]":
+                assert table.at[term, "p_value"] < 0.05, (name, term)
+    assert summary["findings"][[i for i, line in enumerate(summary["findings"])
+                                if line.startswith("CHX chase")][0] + 1].startswith("western")
+
+
 def test_report_has_every_section(pipeline_run):
     import base64
     import re
@@ -184,7 +248,7 @@ def test_report_has_every_section(pipeline_run):
     body = html[html.index("</head>"):]  # BokehJS in the head holds HTML-like strings
     assert re.findall(r"<h2>(.*?)</h2>", body) == [
         "Summary", "Differential abundance", "Protein versus mRNA", "Clinical biomarker",
-        "Dose-response", "Pathways", "Multi-omics factors", "Network context",
+        "Dose-response", "Mechanism", "Pathways", "Multi-omics factors", "Network context",
         "Quality control", "Methods",
         "Data and provenance"]
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
