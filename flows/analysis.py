@@ -1,5 +1,5 @@
-"""Prefect flow: differential, PTM site, protein-mRNA, clinical, dose-response, gene-pair,
-pathway and factor analyses.
+"""Prefect flow: differential, PTM site, protein-mRNA, clinical, dose-response, mechanism
+assay, gene-pair, pathway and factor analyses.
 
 Each analysis task is cached by Prefect under its input key (:mod:`omics.steps.analysis_keys`: the
 plan section and the keys of the store groups it reads), and writes that key on its result
@@ -24,7 +24,7 @@ from prefect.transactions import BaseTransaction
 
 from flows.runtime import IO_RETRIES, cluster_compute, in_task_compute
 from omics.io.study import load_study
-from omics.steps import analysis, clinical, factors, pathways, ptm
+from omics.steps import analysis, clinical, factors, mechanism, pathways, ptm
 from omics.steps.analysis_keys import analysis_keys
 from omics.store import layout
 from omics.store.input_keys import mark_group, recorded_key
@@ -123,6 +123,14 @@ def dose_response(store: str, study_yaml: str, result_group: str, key: str) -> d
 
 
 @task(**CACHED)
+def mechanism_assays(store: str, study_yaml: str, result_group: str, key: str) -> dict:
+    """Chase half-lives, westerns, colony and apoptosis models of the assay table."""
+    plan = load_study(study_yaml).analysis.mechanism
+    return _staged(store, result_group, key,
+                   lambda: mechanism.mechanism_analysis(store, plan), in_task_compute)
+
+
+@task(**CACHED)
 def gene_pairs(store: str, study_yaml: str, result_group: str, key: str) -> dict:
     """Gene-pair correlation across one transcriptomics modality."""
     plan = load_study(study_yaml).analysis.gene_pairs
@@ -177,6 +185,8 @@ def analyse_study(store: str, study_yaml: str) -> dict:
         pending["dose_response"] = submit("dose_response", dose_response)
     if plan.gene_pairs:
         pending["gene_pairs"] = submit("gene_pairs", gene_pairs)
+    if plan.mechanism:
+        pending["mechanism"] = submit("mechanism", mechanism_assays)
     summary = {name: future.result() for name, future in pending.items()}
     after = {}
     if plan.protein_mrna:

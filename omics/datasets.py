@@ -4,7 +4,7 @@ Examples
 --------
 >>> mdata = builtin_cohort(scale="small")
 >>> mdata["proteomics"].shape, sorted(mdata.mod)
-((22, 674), ['cells', 'proteomics', 'tumours'])
+((22, 674), ['cells', 'diglycine', 'proteomics', 'tumours'])
 """
 
 from __future__ import annotations

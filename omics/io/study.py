@@ -486,7 +486,7 @@ def allowed_keys(path: list[str]) -> list[str]:
     Examples
     --------
     >>> allowed_keys(["analysis"])[:3]
-    ['proteomics', 'transcriptomics', 'protein_mrna']
+    ['proteomics', 'transcriptomics', 'ptm']
     """
     schema = study_schema()
     definitions = schema.get("$defs", {})

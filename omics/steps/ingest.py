@@ -13,7 +13,7 @@ Examples
 >>> d = tempfile.mkdtemp()
 >>> store = ingest_study(simulate_cohort(d, scale="small"), d + "/study.zarr")
 >>> sorted(p.name for p in store.iterdir() if not p.name.startswith("."))
-['clinical', 'proteomics', 'sample_map', 'tables', 'transcriptomics', 'zarr.json']
+['clinical', 'proteomics', 'ptm', 'sample_map', 'tables', 'transcriptomics', 'zarr.json']
 """
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def plan_ingest(study: StudyConfig) -> list[IngestStep]:
     >>> from omics.simulate import simulate_cohort
     >>> study = load_study(simulate_cohort(tempfile.mkdtemp(), scale="small"))
     >>> [step.group for step in plan_ingest(study)][:4]
-    ['proteomics', 'transcriptomics/cells', 'transcriptomics/tumours', 'clinical']
+    ['proteomics', 'transcriptomics/cells', 'transcriptomics/tumours', 'ptm/diglycine']
     >>> plan_ingest(study)[-1].description
-    'table viability_checkerboard'
+    'table mechanism_assays'
     """
     steps = [IngestStep("proteomics", None, layout.PROTEOMICS)] if study.proteomics else []
     steps += [IngestStep("transcriptomics", m, layout.transcriptomics_group(m))

@@ -14,8 +14,10 @@ def test_same_seed_gives_identical_files(tmp_path):
     a = simulate_cohort(tmp_path / "a", scale="small").parent
     b = simulate_cohort(tmp_path / "b", scale="small").parent
     names = sorted(p.name for p in a.iterdir())
-    assert names == ["clinical.csv", "gene_sets.gmt", "proteomics_samples.csv",
-                     "proteomics_tmt.tsv", "rnaseq_cells_counts.tsv", "rnaseq_cells_samples.csv",
+    assert names == ["clinical.csv", "gene_sets.gmt", "mechanism_assays.csv",
+                     "proteomics_samples.csv", "proteomics_tmt.tsv",
+                     "ptm_diglycine_msstats.tsv", "ptm_diglycine_samples.csv",
+                     "rnaseq_cells_counts.tsv", "rnaseq_cells_samples.csv",
                      "rnaseq_tumours_counts.tsv", "rnaseq_tumours_samples.csv", "study.yaml",
                      "truth.json", "viability.csv", "viability_checkerboard.csv"]
     for name in names:

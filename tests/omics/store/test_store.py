@@ -13,7 +13,8 @@ from omics.store import file_sha256, groups, open_table, staged_directory
 
 
 def test_layout_format_and_reopening(small_store, small_cohort):
-    assert groups(small_store) == ["clinical", "proteomics", "sample_map", "tables/viability",
+    assert groups(small_store) == ["clinical", "proteomics", "ptm/diglycine", "sample_map",
+                                   "tables/mechanism_assays", "tables/viability",
                                    "tables/viability_checkerboard", "transcriptomics/cells",
                                    "transcriptomics/tumours"]
     for group in ("", "proteomics", "transcriptomics/cells", "clinical"):
