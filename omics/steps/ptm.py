@@ -95,11 +95,12 @@ def ptm_analysis(store: str | Path, modality: str, plan: PtmPlan,
     site_gene = (pd.Series(np.asarray(sites["gene"].values).astype(str), index=ids)
                  if "gene" in sites.coords else pd.Series("", index=ids))
     gene = site_gene.where(site_gene != "", info["protein"].map(protein_gene).fillna(""))
+    gene = pd.Series([f"{g}" for g in gene], index=gene.index)  # plain str, not numpy's
     tables = {}
     for name in plan.contrasts:
         table = adjust_for_protein(site_tables[name], protein_tables[name], info["protein"],
                                    fdr_method=plan.fdr)
-        table.insert(1, "gene", gene.reindex(table["feature"]).to_numpy())
+        table.insert(1, "gene", gene.reindex(table["feature"]).to_numpy(dtype=object))
         table.insert(2, "site", [site_label(info.at[f, "residues"], info.at[f, "positions"])
                                  for f in table["feature"]])
         table.attrs = {**site_tables[name].attrs, "model": "site - protein (MSstatsPTM)",
@@ -165,8 +166,8 @@ def ptm_findings(store: str | Path, axis_genes: tuple[str, ...]) -> list[str]:
                 f"change net of its protein): {len(called):,} of {len(tested):,} tested sites at "
                 f"FDR < {level:g} ({int((called['log2_fc'] > 0).sum())} up, "
                 f"{int((called['log2_fc'] < 0).sum())} down per molecule)"
-                + (f"; {unadjusted:,} sites without a measured protein tested unadjusted"
-                   if unadjusted else "") + "; "
+                + (f"; {unadjusted:,} site{'s' if unadjusted > 1 else ''} without a measured "
+                   "protein tested unadjusted" if unadjusted else "") + "; "
                 + "; ".join(site_statement(r, modality) for _, r in
                             pd.concat([axis, others]).iterrows()))
     return lines
