@@ -95,6 +95,17 @@ def read_fragpipe_psms(path: str | Path, annotation: str | Path, *, summary: str
     -------
     Dataset
         Like the other proteomics readers' (:func:`omics.io.protein_report.protein_dataset`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "psm.tsv").write_text("Spectrum File\\tProtein ID\\tGene\\tChannel 126\\n"
+    ...     "f1.mzML\\tP00533\\tEGFR\\t7\\nf1.mzML\\tP00533\\tEGFR\\t3\\n")
+    >>> _ = (d / "ann.tsv").write_text("Run\\tChannel\\tCondition\\tMixture\\tBioReplicate\\n"
+    ...                                "f1\\t126\\tsens\\tM1\\tS1\\n")
+    >>> read_fragpipe_psms(d / "psm.tsv", d / "ann.tsv")["intensity"].values.tolist()
+    [[10.0]]
     """
     path = Path(path)
     frame = read_text_table(path)
@@ -134,6 +145,18 @@ def read_fragpipe_ptm_psms(path: str | Path, annotation: str | Path, *,
     -------
     Dataset
         Sites x samples (see :mod:`omics.io.ptm_dataset`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "psm.tsv").write_text(
+    ...     "Spectrum File\\tProtein ID\\tGene\\tProtein Start\\tSTY:79.9663\\tChannel 126\\n"
+    ...     "f1.mzML\\tP00533\\tEGFR\\t1060\\tDY(0.99)S(0.01)R\\t100\\n")
+    >>> _ = (d / "ann.tsv").write_text("Run\\tChannel\\tCondition\\tMixture\\tBioReplicate\\n"
+    ...                                "f1\\t126\\tsens\\tM1\\tS1\\n")
+    >>> read_fragpipe_ptm_psms(d / "psm.tsv", d / "ann.tsv")["feature"].values.tolist()
+    ['P00533_Y1061']
     """
     path = Path(path)
     frame = read_text_table(path)

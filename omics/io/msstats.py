@@ -71,6 +71,15 @@ def read_msstats(path: str | Path, *, level: Literal["protein", "site"] = "prote
     -------
     Dataset
         Like the other proteomics readers' (sites with their protein link for ``site``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "protein.tsv"
+    >>> _ = p.write_text("ProteinName\\tMixture\\tRun\\tChannel\\tCondition\\tBioReplicate\\t"
+    ...                  "Intensity\\nP1\\t1\\tr1\\t126\\tA\\tA_1\\t10\\n")
+    >>> read_msstats(p)["sample"].values.tolist()
+    ['1_126']
     """
     path = Path(path)
     frame = read_text_table(path)

@@ -110,6 +110,15 @@ def read_maxquant_sites(path: str | Path, min_probability: float = DEFAULT_MIN_P
     -------
     Dataset
         Sites x reporter channels (see :mod:`omics.io.ptm_dataset`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "GlyGly (K)Sites.txt"
+    >>> _ = p.write_text("Protein\\tPosition\\tAmino acid\\tLocalization prob\\t"
+    ...                  "Reporter intensity corrected 1\\nP00533\\t754\\tK\\t0.99\\t10\\n")
+    >>> read_maxquant_sites(p)["feature"].values.tolist()
+    ['P00533_K754']
     """
     path = Path(path)
     frame = read_text_table(path)
@@ -171,6 +180,19 @@ def read_maxquant_ptm_evidence(path: str | Path, annotation: str | Path, *,
     -------
     Dataset
         Sites x samples (see :mod:`omics.io.ptm_dataset`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "evidence.txt").write_text(
+    ...     "Leading razor protein\\tRaw file\\tPhospho (STY)\\tPhospho (STY) Probabilities\\t"
+    ...     "Reporter intensity corrected 1\\nP1\\tr1\\t1\\tPEPS(0.9)T(0.1)K\\t5\\n")
+    >>> _ = (d / "ann.txt").write_text("Run\\tChannel\\tCondition\\tMixture\\tBioReplicate\\n"
+    ...                                "r1\\tchannel.1\\tsens\\tM1\\tS1\\n")
+    >>> ds = read_maxquant_ptm_evidence(d / "evidence.txt", d / "ann.txt")
+    >>> ds["feature"].values.tolist(), ds.attrs["positions"]
+    (['P1:PEPSTK_S4'], 'peptide')
     """
     path = Path(path)
     name = modification_names(modification)[0]

@@ -97,6 +97,20 @@ def read_pd_ptm_psms(path: str | Path, annotation: str | Path, *,
     -------
     Dataset
         Sites x samples (see :mod:`omics.io.ptm_dataset`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "psm.txt").write_text(
+    ...     "Annotated Sequence\\tModifications\\tptmRS: Best Site Probabilities\\t"
+    ...     "Master Protein Accessions\\tPositions in Master Proteins\\tSpectrum File\\t"
+    ...     "Abundance: 126\\n[K].SPEPTK.[A]\\tS1(Phospho)\\tS1(Phospho): 99\\tP1\\t"
+    ...     "P1 [20-25]\\tr1.raw\\t4\\n")
+    >>> _ = (d / "ann.txt").write_text("Run\\tChannel\\tCondition\\tMixture\\tBioReplicate\\n"
+    ...                                "r1\\t126\\tsens\\tM1\\tS1\\n")
+    >>> read_pd_ptm_psms(d / "psm.txt", d / "ann.txt")["feature"].values.tolist()
+    ['P1_S20']
     """
     path = Path(path)
     name = modification_names(modification)[2]

@@ -54,9 +54,27 @@ _EFFECT = {"western": "fold_change", "colony": "rate_ratio", "apoptosis": "odds_
 
 @dataclass(frozen=True)
 class ChaseFit:
-    """A chase fit: per condition the decay rate and half-life (``half_lives``), and per
-    non-reference condition the test of its slope against the reference's
-    (``interactions``)."""
+    """A chase fit (made by :func:`chase_half_life`).
+
+    Parameters
+    ----------
+    half_lives
+        Per condition: decay rate ``k_per_h`` with its interval, ``half_life_h`` with its
+        interval (``ci_low``, ``ci_high``; infinite when the slope's bound is not negative),
+        and ``n``.
+    interactions
+        Per non-reference condition: its slope minus the reference's, ``t``, ``p_value`` and
+        ``df`` (the condition x time interaction).
+    reference
+        The reference condition.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"condition": ["a"] * 3 + ["b"] * 3, "time": [0, 2, 4] * 2,
+    ...                   "readout": [8.0, 4.0, 2.0, 8.0, 4.1, 2.0]})
+    >>> chase_half_life(t, loading=None).interactions["condition"].tolist()
+    ['b']
+    """
 
     half_lives: pd.DataFrame
     interactions: pd.DataFrame
@@ -100,6 +118,14 @@ def chase_half_life(table: pd.DataFrame, *, reference: str | None = None,
     Returns
     -------
     ChaseFit
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"condition": ["a"] * 3 + ["b"] * 3, "time": [0, 2, 4] * 2,
+    ...                   "readout": [8.0, 4.0, 2.0, 8.0, 5.66, 4.0]})
+    >>> fit = chase_half_life(t, loading=None)
+    >>> fit.half_lives["half_life_h"].round(1).tolist(), fit.reference
+    ([2.0, 4.0], 'a')
     """
     _require(table, [condition, time, readout] + ([loading] if loading else []), "chase")
     frame = table.reset_index(drop=True)

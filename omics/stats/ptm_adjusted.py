@@ -98,6 +98,17 @@ def adjust_for_protein(sites: pd.DataFrame, proteins: pd.DataFrame,
     DataFrame
         :data:`ADJUSTED_COLUMNS`, one row per site; ``protein`` is the matched protein
         feature (empty when none), ``adjusted`` says whether the protein entered.
+
+    Examples
+    --------
+    >>> sites = pd.DataFrame({"feature": ["P1_K5", "P9_S2"], "log2_fc": [2.0, 1.0],
+    ...                       "ci_low": [1.0, 0.0], "ci_high": [3.0, 2.0],
+    ...                       "df_total": [10.0, 10.0]})
+    >>> proteins = pd.DataFrame({"feature": ["P1"], "log2_fc": [1.0], "ci_low": [0.5],
+    ...                          "ci_high": [1.5], "df_total": [10.0]})
+    >>> out = adjust_for_protein(sites, proteins, pd.Series({"P1_K5": "P1", "P9_S2": "P9"}))
+    >>> out[["feature", "log2_fc", "adjusted"]].values.tolist()
+    [['P1_K5', 1.0, True], ['P9_S2', 1.0, False]]
     """
     site = sites.set_index("feature")
     protein = proteins.set_index("feature")
