@@ -2,7 +2,7 @@
 
 Planted (see :data:`MECHANISM_TRUTH`):
 
-* CHX chase of EGFR (EGFR / GAPDH densitometry at 0-8 h): half-life 2.0 h in sensitive
+* CHX chase of EGFR (EGFR / GAPDH densitometry at 0-12 h): half-life 2.0 h in sensitive
   cells, 5.8 h with resistant-cell exosomes, 2.3 h when those exosomes come from
   ANXA6-knock-down cells (degradation restored).
 * Westerns of steady-state EGFR: ANXA6 over-expression in sensitive cells raises EGFR 1.9x;
@@ -41,7 +41,7 @@ def _chase(rng: np.random.Generator) -> list[dict]:
     rows = []
     for condition, half_life in MECHANISM_TRUTH["chase_half_life_h"].items():
         for replicate in range(1, 4):
-            for time in (0, 1, 2, 4, 8):
+            for time in (0, 1, 2, 4, 8, 12):  # long enough for the slow decay
                 loading = rng.lognormal(np.log(500), 0.08)
                 rows.append({"assay": "chx_egfr", "condition": condition,
                              "replicate": replicate, "time": time,

@@ -40,9 +40,9 @@ def test_every_reader_declares_its_options_and_read():
      "study.yaml: found no 'samples' in proteomics; expected 'samples', which the wide_table "
      "reader needs"),
     ("proteomics: {reader: pow, table: a.tsv}",
-     "study.yaml: found reader 'pow' in proteomics; expected one of 'maxquant_protein_groups', "
-     "'maxquant_evidence', 'paw', 'proteome_discoverer_psm', 'fragpipe_psm', 'msstats', "
-     "'wide_table'"),
+     "study.yaml: found reader 'pow' in proteomics; expected one of 'fragpipe_psm', "
+     "'maxquant_protein_groups', 'maxquant_evidence', 'msstats', 'paw', "
+     "'proteome_discoverer_psm', 'wide_table'"),
     ("transcriptomics: {tumours: {reader: h5ad, table: t.h5ad, orientation: auto}}",
      "study.yaml: found key 'orientation' in transcriptomics.tumours, which the h5ad reader "
      "does not take; expected keys of the h5ad reader: reader, table, scale"),
