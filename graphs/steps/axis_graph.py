@@ -15,8 +15,8 @@ from omics.steps.analysis import (
     differential_transcriptomics_name,
     protein_matrix_by_gene,
 )
-from omics.steps.mechanism import MECHANISM, assay_statements
-from omics.steps.ptm import ptm_analyses, site_statement
+from omics.steps.mechanism import MECHANISM, assay_names, assay_statements
+from omics.steps.ptm import ptm_contrasts, site_statement
 from omics.store import layout
 from omics.store.results import open_result, read_result, recorded_parameters, result_names
 from omics.store.variables import flat_name
@@ -91,14 +91,10 @@ def _attach_mechanism(graph: nx.Graph, store: Path) -> None:
     (``ptm_evidence``, ``assay_evidence``: statements labelled by their layer, ``;``-joined);
     a gene's PTM statements also go on its edges to ubiquitin-role nodes (``study_ptm``)."""
     per_gene: dict[str, list[str]] = {}
-    for analysis in ptm_analyses(store):
-        modality = analysis.removeprefix("ptm_")
-        for contrast in result_names(store, analysis):
-            table = read_result(store, analysis, contrast)
-            level = recorded_parameters(store, analysis, contrast).get("fdr_level", 0.05)
-            for _, row in table[table["fdr"] < level].sort_values("p_value").iterrows():
-                per_gene.setdefault(row["gene"], []).append(
-                    f"this study, {contrast}: {site_statement(row, modality)}")
+    for modality, contrast, tested, level in ptm_contrasts(store):
+        for _, row in tested[tested["fdr"] < level].iterrows():
+            per_gene.setdefault(row["gene"], []).append(
+                f"this study, {contrast}: {site_statement(row, modality)}")
     for gene, statements in per_gene.items():
         if gene in graph:
             graph.nodes[gene]["ptm_evidence"] = "; ".join(statements)
@@ -106,7 +102,7 @@ def _attach_mechanism(graph: nx.Graph, store: Path) -> None:
                 if graph.nodes[other].get("role") == "ubiquitin":
                     graph.edges[gene, other]["study_ptm"] = "; ".join(statements)
     assays: dict[str, list[str]] = {}
-    for name in result_names(store, MECHANISM):
+    for name in assay_names(store):
         result = read_result(store, MECHANISM, name)
         target = result["target"].iloc[0]
         if target:

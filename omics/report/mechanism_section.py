@@ -12,7 +12,7 @@ import pandas as pd
 from omics.pl import figures as plots
 from omics.pl.labels import significant
 from omics.steps.mechanism import MECHANISM, assay_names, assay_statements
-from omics.steps.ptm import ptm_analyses, site_statement
+from omics.steps.ptm import ptm_analyses, ptm_analysis_name, ptm_contrasts, site_statement
 from omics.store import layout
 from omics.store.reader import open_table
 from omics.store.results import read_result, recorded_parameters, result_names
@@ -39,27 +39,23 @@ def _site_rows(table: pd.DataFrame, level: float, axis_genes: tuple[str, ...],
 
 def _ptm_parts(store: Path, full_table, axis_genes: tuple[str, ...]) -> list[dict]:
     parts = []
-    for analysis in ptm_analyses(store):
-        modality = analysis.removeprefix("ptm_")
-        for contrast in result_names(store, analysis):
-            table = read_result(store, analysis, contrast)
-            level = float(recorded_parameters(store, analysis, contrast).get("fdr_level",
-                                                                             0.05))
-            tested = table.dropna(subset=["p_value"])
-            called = tested[tested["fdr"] < level]
-            axis = tested[tested["gene"].isin(axis_genes)].sort_values("p_value")
-            parts.append({
-                "title": f"{modality}: {contrast}", "anchor": f"{analysis}-{contrast}",
-                "total": len(table), "tested": len(tested), "called": len(called),
-                "untestable": len(table) - len(tested),
-                "unadjusted": int((~tested["adjusted"].astype(bool)).sum()),
-                "fdr_level": level,
-                "statements": [site_statement(r, modality) for _, r in axis.iterrows()],
-                "rows": _site_rows(table, level, axis_genes, modality),
-                "full": full_table(analysis, contrast),
-                "figure": plots.site_vs_protein(table, f"{modality}: {contrast}", level,
-                                                set(axis_genes)),
-            })
+    for modality, contrast, tested, level in ptm_contrasts(store):
+        analysis = ptm_analysis_name(modality)
+        table = read_result(store, analysis, contrast)
+        axis = tested[tested["gene"].isin(axis_genes)]
+        parts.append({
+            "title": f"{modality}: {contrast}", "anchor": f"{analysis}-{contrast}",
+            "total": len(table), "tested": len(tested),
+            "called": int((tested["fdr"] < level).sum()),
+            "untestable": len(table) - len(tested),
+            "unadjusted": int((~tested["adjusted"].astype(bool)).sum()),
+            "fdr_level": level,
+            "statements": [site_statement(r, modality) for _, r in axis.iterrows()],
+            "rows": _site_rows(table, level, axis_genes, modality),
+            "full": full_table(analysis, contrast),
+            "figure": plots.site_vs_protein(table, f"{modality}: {contrast}", level,
+                                            set(axis_genes)),
+        })
     return parts
 
 

@@ -26,7 +26,8 @@ from omics.store.reader import open_proteomics, open_ptm
 from omics.store.results import read_result, recorded_parameters, result_names
 
 __all__ = ["fold_words", "protein_side_plan", "ptm_analyses", "ptm_analysis",
-           "ptm_analysis_name", "ptm_findings", "site_label", "site_statement"]
+           "ptm_analysis_name", "ptm_contrasts", "ptm_findings", "site_label",
+           "site_statement"]
 
 
 def ptm_analysis_name(modality: str) -> str:
@@ -146,28 +147,34 @@ def site_statement(row, modality: str) -> str:
             f"{2 ** row['protein_log2_fc']:.2f}x)")
 
 
-def ptm_findings(store: str | Path, axis_genes: tuple[str, ...]) -> list[str]:
-    """Plain-language lines per PTM contrast: sites called per molecule, how many were left
-    unadjusted, the axis genes' sites and the top sites, labelled by their layer."""
-    lines = []
+def ptm_contrasts(store: str | Path):
+    """Every stored PTM contrast as ``(modality, contrast, table, fdr_level)``, the table of
+    tested sites sorted by p-value (the sites never tested left out)."""
     for analysis in ptm_analyses(store):
-        modality = analysis.removeprefix("ptm_")
         for contrast in result_names(store, analysis):
             table = read_result(store, analysis, contrast)
             level = float(recorded_parameters(store, analysis, contrast).get("fdr_level",
                                                                              0.05))
-            tested = table.dropna(subset=["p_value"]).sort_values("p_value")
-            called = tested[tested["fdr"] < level]
-            axis = tested[tested["gene"].isin(axis_genes)].head(3)
-            others = called[~called["gene"].isin(axis_genes)].head(3)
-            unadjusted = int((~tested["adjusted"]).sum())
-            lines.append(
-                f"PTM sites {modality}, {contrast} (moderated t of sites and proteins, site "
-                f"change net of its protein): {len(called):,} of {len(tested):,} tested sites at "
-                f"FDR < {level:g} ({int((called['log2_fc'] > 0).sum())} up, "
-                f"{int((called['log2_fc'] < 0).sum())} down per molecule)"
-                + (f"; {unadjusted:,} site{'s' if unadjusted > 1 else ''} without a measured "
-                   "protein tested unadjusted" if unadjusted else "") + "; "
-                + "; ".join(site_statement(r, modality) for _, r in
-                            pd.concat([axis, others]).iterrows()))
+            yield (analysis.removeprefix("ptm_"), contrast,
+                   table.dropna(subset=["p_value"]).sort_values("p_value"), level)
+
+
+def ptm_findings(store: str | Path, axis_genes: tuple[str, ...]) -> list[str]:
+    """Plain-language lines per PTM contrast: sites called per molecule, how many were left
+    unadjusted, the axis genes' sites and the top sites, labelled by their layer."""
+    lines = []
+    for modality, contrast, tested, level in ptm_contrasts(store):
+        called = tested[tested["fdr"] < level]
+        axis = tested[tested["gene"].isin(axis_genes)].head(3)
+        others = called[~called["gene"].isin(axis_genes)].head(3)
+        unadjusted = int((~tested["adjusted"]).sum())
+        lines.append(
+            f"PTM sites {modality}, {contrast} (moderated t of sites and proteins, site "
+            f"change net of its protein): {len(called):,} of {len(tested):,} tested sites at "
+            f"FDR < {level:g} ({int((called['log2_fc'] > 0).sum())} up, "
+            f"{int((called['log2_fc'] < 0).sum())} down per molecule)"
+            + (f"; {unadjusted:,} site{'s' if unadjusted > 1 else ''} without a measured "
+               "protein tested unadjusted" if unadjusted else "") + "; "
+            + "; ".join(site_statement(r, modality) for _, r in
+                        pd.concat([axis, others]).iterrows()))
     return lines
