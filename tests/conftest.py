@@ -80,3 +80,9 @@ def prefect_api(tmp_path_factory):
         finally:
             os.environ.pop("PREFECT_API_URL", None)
             os.environ.pop("PREFECT_LOCAL_STORAGE_PATH", None)
+
+
+def pytest_collection_modifyitems(items):
+    """The end-to-end (``slow``) tests first, in collection order: the two xdist workers
+    start the longest tests at once instead of ending the run on them one after another."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
