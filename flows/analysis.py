@@ -91,11 +91,13 @@ def differential_transcriptomics(store: str, study_yaml: str, result_group: str,
 @task(**CACHED)
 def ptm_sites(store: str, study_yaml: str, result_group: str, key: str,
               modality: str) -> dict:
-    """Sites of one PTM modality tested net of their protein (moderated t of both)."""
+    """Sites of one PTM modality tested net of their protein (moderated t of both), in the
+    task's own thread: sites and proteins are thousands of rows, a second's fit, so the
+    cluster round trips would cost more than they save."""
     study = load_study(study_yaml)
     plan, proteomics = study.analysis.ptm[modality], study.analysis.proteomics
     return _staged(store, result_group, key,
-                   lambda: ptm.ptm_analysis(store, modality, plan, proteomics), cluster_compute)
+                   lambda: ptm.ptm_analysis(store, modality, plan, proteomics), in_task_compute)
 
 
 @task(**CACHED)
