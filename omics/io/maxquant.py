@@ -42,8 +42,8 @@ from omics.io.hgnc import HgncMap
 from omics.io.options import ReaderOptions, hgnc_map, register
 from omics.io.protein_report import protein_dataset
 
-__all__ = ["QUANTITIES", "READER_NAME", "read_maxquant_evidence",
-           "read_maxquant_protein_groups"]
+__all__ = ["QUANTITIES", "READER_NAME", "drop_flagged", "normal_name",
+           "read_maxquant_evidence", "read_maxquant_protein_groups"]
 
 READER_NAME = "maxquant_protein_groups"
 _SEP = r"[ .]+"
@@ -59,7 +59,9 @@ _FLAGS = {"reverse": "reverse", "potential contaminant": "contaminant",
 _NOT_SAMPLES = {"peptides", "L", "H", "M"}
 
 
-def _normal(name: str) -> str:
+def normal_name(name: str) -> str:
+    """A column name lower-cased with punctuation as single spaces (MaxQuant's own and R's
+    mangled names compare equal)."""
     return re.sub(r"[^0-9a-z]+", " ", name.lower()).strip()
 
 
@@ -80,7 +82,7 @@ def _sample_columns(header: list[str], quantity: str) -> dict[str, str]:
     return found
 
 
-def _drop_flagged(frame: pd.DataFrame, by_normal: dict[str, str], ids: pd.Series
+def drop_flagged(frame: pd.DataFrame, by_normal: dict[str, str], ids: pd.Series
                   ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Rows flagged ``+`` as decoy, contaminant or site-only, removed and listed by reason."""
     drop = np.zeros(len(frame), dtype=bool)
@@ -119,7 +121,7 @@ def read_maxquant_evidence(path: str | Path, summary: str = "sum",
     if summary not in ("sum", "median"):
         raise OmicsInputError("summary", repr(summary), "'sum' or 'median'")
     frame = read_text_table(path)
-    by_normal = {_normal(c): c for c in frame.columns}
+    by_normal = {normal_name(c): c for c in frame.columns}
     for needed in ("leading razor protein", "experiment"):
         if needed not in by_normal:
             raise OmicsInputError(path, f"columns {list(frame.columns)[:6]}",
@@ -129,7 +131,7 @@ def read_maxquant_evidence(path: str | Path, summary: str = "sum",
         raise OmicsInputError(path, "no reporter columns",
                               "'Reporter intensity corrected <channel>' columns", line=1)
     protein = frame[by_normal["leading razor protein"]]
-    kept, dropped = _drop_flagged(frame, by_normal, protein)
+    kept, dropped = drop_flagged(frame, by_normal, protein)
     values = parse_numeric_columns(kept, list(channels), path)
     values[values == 0] = np.nan
     long = pd.DataFrame(values, columns=list(channels.values()))
@@ -158,14 +160,14 @@ def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
     if "row_name" in frame.columns:  # a pandas/R export's row index
         frame = frame.drop(columns="row_name").pipe(_with_attrs, frame.attrs)
     header = list(frame.columns)
-    by_normal = {_normal(c): c for c in header}
+    by_normal = {normal_name(c): c for c in header}
     if "protein ids" not in by_normal:
         raise OmicsInputError(path, f"columns {header[:6]}", "a 'Protein IDs' column", line=1)
     columns = _sample_columns(header, quantity)
     if not columns:
         raise OmicsInputError(path, f"no {quantity} columns",
                               f"columns like {QUANTITIES[quantity].pattern}", line=1)
-    kept, dropped = _drop_flagged(frame, by_normal, frame[by_normal["protein ids"]])
+    kept, dropped = drop_flagged(frame, by_normal, frame[by_normal["protein ids"]])
     kept, dropped["no_quantity"] = _drop_unquantified(kept, list(columns),
                                                       by_normal["protein ids"])
     if not dropped["no_quantity"]:

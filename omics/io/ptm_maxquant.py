@@ -43,6 +43,7 @@ from pydantic import Field
 
 from omics.errors import OmicsInputError
 from omics.io.delimited import parse_numeric_columns, read_text_table, rows_where
+from omics.io.maxquant import drop_flagged, normal_name
 from omics.io.options import register
 from omics.io.ptm_dataset import (
     PtmReaderOptions,
@@ -57,26 +58,13 @@ __all__ = ["read_maxquant_ptm_evidence", "read_maxquant_sites"]
 
 _REPORTER = re.compile(r"^Reporter[ .]+intensity[ .]+corrected[ .]+(\d+)(?:[ .]+(.+?))?"
                        r"(?:___(\d))?$")
-_FLAGS = ("Reverse", "Potential contaminant")
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", name.lower()).strip()
 
 
 def _without_flagged(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Rows not flagged ``+`` as decoy or contaminant, and the counts of those dropped."""
-    by_normal = {_normal(c): c for c in frame.columns}
-    drop = np.zeros(len(frame), dtype=bool)
-    dropped = {}
-    for flag in _FLAGS:
-        column = by_normal.get(_normal(flag))
-        if column:
-            hit = frame[column].str.strip().eq("+").to_numpy() & ~drop
-            if hit.any():
-                dropped[_normal(flag).replace(" ", "_")] = int(hit.sum())
-            drop |= hit
-    return rows_where(frame, ~drop), dropped
+    by_normal = {normal_name(c): c for c in frame.columns}
+    kept, dropped = drop_flagged(frame, by_normal, pd.Series(np.arange(len(frame))))
+    return kept, {reason: len(rows) for reason, rows in dropped.items()}
 
 
 def _reporters(frame: pd.DataFrame, path: Path) -> dict[str, list[str]]:
@@ -138,7 +126,7 @@ def read_maxquant_sites(path: str | Path, min_probability: float = DEFAULT_MIN_P
     protein = kept[columns["Protein"]].str.strip().to_numpy()
     residue = kept[columns["Amino acid"]].str.strip().to_numpy()
     names = [f"{p}_{r}{int(q)}" for p, r, q in zip(protein, residue, position, strict=True)]
-    gene_column = {_normal(c): c for c in kept.columns}.get("gene names")
+    gene_column = {normal_name(c): c for c in kept.columns}.get("gene names")
     genes = kept[gene_column].to_numpy(dtype=object) if gene_column else [""] * len(names)
     values[values <= 0] = np.nan
     coords = {"feature": np.asarray(names, dtype=object),
@@ -204,7 +192,7 @@ def read_maxquant_ptm_evidence(path: str | Path, annotation: str | Path, *,
     kept, dropped = _without_flagged(frame)
     reporters = _reporters(kept, path)
     runs = check_runs(kept, find_column(kept, "Raw file", path), table, path)
-    gene_column = {_normal(c): c for c in kept.columns}.get("gene names")
+    gene_column = {normal_name(c): c for c in kept.columns}.get("gene names")
     psms = pd.DataFrame({
         "protein": kept[protein].str.strip().to_numpy(),
         "gene": kept[gene_column].to_numpy() if gene_column else "",
