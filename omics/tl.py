@@ -551,7 +551,7 @@ def pathway_activity(data: Data | pd.DataFrame, weights: pd.DataFrame | str | Pa
 def mofa(mdata, *, modalities: Sequence[str] | None = None,
          layers: Mapping[str, str] | None = None, pair_by: str | None = None,
          n_factors: int = 10, seed: int = 1, scale_features: bool = True,
-         key_added: str = "X_mofa") -> MofaResult:
+         convergence: str = "slow", key_added: str = "X_mofa") -> MofaResult:
     """MOFA+ factors over the modalities of a MuData (or a ``{name: AnnData}`` mapping):
     :func:`omics.stats.factors.fit_mofa` on each modality's ``X`` (or layer).
 
@@ -570,7 +570,7 @@ def mofa(mdata, *, modalities: Sequence[str] | None = None,
     pair_by
         The ``obs`` column that names the shared samples; values found on more than one
         sample of a modality are left out there.
-    n_factors, seed, scale_features
+    n_factors, seed, scale_features, convergence
         See :func:`omics.stats.factors.fit_mofa`.
     key_added
         Each modality gets its samples' scores in ``obsm[key_added]`` (NaN where a sample was
@@ -606,7 +606,8 @@ def mofa(mdata, *, modalities: Sequence[str] | None = None,
         views[name] = pd.DataFrame(np.asarray(paired.values).T,
                                    index=np.asarray(paired["sample"].values).astype(str),
                                    columns=np.asarray(paired["feature"].values).astype(str))
-    result = fit_mofa(views, n_factors=n_factors, seed=seed, scale_features=scale_features)
+    result = fit_mofa(views, n_factors=n_factors, seed=seed, scale_features=scale_features,
+                      convergence=convergence)
     for name in names:
         adata = mdata[name]
         adata.obsm[key_added] = result.factors.reindex(keys[name].to_numpy()).to_numpy()

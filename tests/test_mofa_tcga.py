@@ -59,4 +59,4 @@ def test_subtype_from_factors_against_the_pca_baseline(tcga):
     _, mofa_test = scores(result.factors.loc[samples], subtype, train)
     _, pca_test = scores(pca, subtype, train)
     assert pca_test > 0.9
-    assert mofa_test >= pca_test - 0.02
+    assert mofa_test >= pca_test

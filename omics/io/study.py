@@ -376,6 +376,7 @@ class FactorsPlan(_Strict):
     n_factors: int = Field(default=10, ge=1, le=50)
     seed: int = 1
     scale_features: bool = True
+    convergence: Literal["fast", "medium", "slow"] = "slow"
     remove_batch: str | None = None
     categorical: list[str] = Field(default_factory=list)
     numeric: list[str] = Field(default_factory=list)

@@ -60,8 +60,9 @@ def factor_methods(store: str | Path) -> str | None:
         else "joined by identical sample ids"
     batch = f"; {plan['remove_batch']} removed first (limma removeBatchEffect)" \
         if plan.get("remove_batch") else ""
-    return (f"MOFA+ (mofapy2 with muon's defaults; Gaussian likelihoods, {plan.get('n_factors')} "
-            f"factors, seed {plan.get('seed')}, features standardised) over {views}, "
+    return (f"MOFA+ (mofapy2; Gaussian likelihoods, {plan.get('n_factors')} factors, seed "
+            f"{plan.get('seed')}, convergence '{fit.get('convergence', 'fast')}', features "
+            f"standardised) over {views}, "
             f"{joined}{batch}; factors tested against categorical variables by "
             "Kruskal-Wallis, numeric ones by Spearman and survival by Cox per SD, BH over "
             "the factors.")

@@ -110,7 +110,7 @@ def factor_analysis(store: str | Path, plan: FactorsPlan) -> dict:
     ``results/factors``; returns the summary."""
     views, sheet = factor_views(store, plan)
     result = fit_mofa(views, n_factors=plan.n_factors, seed=plan.seed,
-                      scale_features=plan.scale_features)
+                      scale_features=plan.scale_features, convergence=plan.convergence)
     covariates = _covariates(store, sheet)
     for column in [*plan.categorical, *plan.numeric,
                    *([plan.survival.time, plan.survival.event] if plan.survival else [])]:
