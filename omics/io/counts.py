@@ -48,7 +48,8 @@ def read_counts(
     ([10.5, 3.0], ['EGFR'])
     """
     table = Path(table)
-    frame = read_text_table(table, row_names=True)
+    frame = read_text_table(table, row_names=True,
+                            numeric=lambda position, name: position > 0 and name != feature_column)
     header = list(frame.columns)
     sheet_samples = read_sample_sheet(samples)
     if feature_column not in header and set(frame[header[0]]) <= set(sheet_samples.index):

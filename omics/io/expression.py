@@ -75,7 +75,8 @@ def read_expression_matrix(
     if orientation not in ORIENTATIONS:
         raise OmicsInputError("orientation", repr(orientation), "one of "
                               + ", ".join(ORIENTATIONS))
-    frame = read_text_table(table, row_names=True)
+    frame = read_text_table(table, row_names=True, numeric=lambda position, name: position > 0
+                            and (value_prefix is None or name.startswith(value_prefix)))
     header = list(frame.columns)
     id_column = header[0]
     value_columns = [c for c in header[1:] if value_prefix is None or c.startswith(value_prefix)]

@@ -108,7 +108,7 @@ def read_fragpipe_psms(path: str | Path, annotation: str | Path, *, summary: str
     [[10.0]]
     """
     path = Path(path)
-    frame = read_text_table(path)
+    frame = read_text_table(path, numeric=lambda position, name: bool(_CHANNEL.match(name)))
     channels = _channels(frame, path)
     table = read_tmt_annotation(annotation)
     runs = check_runs(frame, find_column(frame, "Spectrum File", path), table, path)
@@ -159,7 +159,7 @@ def read_fragpipe_ptm_psms(path: str | Path, annotation: str | Path, *,
     ['P00533_Y1061']
     """
     path = Path(path)
-    frame = read_text_table(path)
+    frame = read_text_table(path, numeric=lambda position, name: bool(_CHANNEL.match(name)))
     scored = _localisation_column(frame, modification, path)
     channels = _channels(frame, path)
     table = read_tmt_annotation(annotation)

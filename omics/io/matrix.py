@@ -30,7 +30,7 @@ __all__ = ["read_feature_matrix"]
 def read_feature_matrix(path: str | Path) -> xr.DataArray:
     """Read a feature x sample matrix into a ``(feature, sample)`` DataArray."""
     path = Path(path)
-    frame = read_text_table(path)
+    frame = read_text_table(path, numeric=lambda position, name: position > 0)
     header = list(frame.columns)
     if len(header) < 2:
         raise OmicsInputError(path, f"columns {header}",

@@ -120,7 +120,8 @@ def read_maxquant_evidence(path: str | Path, summary: str = "sum",
     path = Path(path)
     if summary not in ("sum", "median"):
         raise OmicsInputError("summary", repr(summary), "'sum' or 'median'")
-    frame = read_text_table(path)
+    frame = read_text_table(path, numeric=lambda position, name: bool(
+        QUANTITIES["reporter"].match(name)))
     by_normal = {normal_name(c): c for c in frame.columns}
     for needed in ("leading razor protein", "experiment"):
         if needed not in by_normal:
@@ -156,7 +157,8 @@ def read_maxquant_protein_groups(path: str | Path, quantity: str = "reporter",
     path = Path(path)
     if quantity not in QUANTITIES:
         raise OmicsInputError("quantity", repr(quantity), "one of " + ", ".join(QUANTITIES))
-    frame = read_text_table(path, row_names=True, pad_short_rows=True)
+    frame = read_text_table(path, row_names=True, pad_short_rows=True,
+                            numeric=lambda position, name: bool(QUANTITIES[quantity].match(name)))
     if "row_name" in frame.columns:  # a pandas/R export's row index
         frame = frame.drop(columns="row_name").pipe(_with_attrs, frame.attrs)
     header = list(frame.columns)

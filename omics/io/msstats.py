@@ -82,7 +82,7 @@ def read_msstats(path: str | Path, *, level: Literal["protein", "site"] = "prote
     ['1_126']
     """
     path = Path(path)
-    frame = read_text_table(path)
+    frame = read_text_table(path, numeric=lambda position, name: name.lower() == "intensity")
     names = {n: find_column(frame, n, path) for n in (*ANNOTATION_COLUMNS, "ProteinName",
                                                       "Intensity")}
     feature = frame[names["ProteinName"]].str.strip()

@@ -56,7 +56,8 @@ def read_pd_psms(psms: str | Path, annotation: str | Path, summary: str = "sum",
     psms, annotation = Path(psms), Path(annotation)
     if summary not in ("sum", "median"):
         raise OmicsInputError("summary", repr(summary), "'sum' or 'median'")
-    frame = read_text_table(psms)
+    frame = read_text_table(psms, numeric=lambda position, name: bool(
+        ABUNDANCE_COLUMN.match(name)))
     channels = {c: m.group(1) for c in frame.columns if (m := ABUNDANCE_COLUMN.match(c))}
     if not channels:
         raise OmicsInputError(psms, "no 'Abundance: <channel>' columns",

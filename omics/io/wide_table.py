@@ -51,7 +51,8 @@ def read_wide_table(
            [ 3.,  4.]])
     """
     table = Path(table)
-    frame = read_text_table(table)
+    frame = read_text_table(table, numeric=lambda position, name: name not in (
+        feature_column, *annotation_columns))
     header = list(frame.columns)
     for name in (feature_column, *annotation_columns):
         if name not in header:
