@@ -74,6 +74,13 @@ def trigamma_inverse(x: np.ndarray | float) -> np.ndarray:
     return y
 
 
+def _per_distinct(function, values: np.ndarray) -> np.ndarray:
+    """``function(values)`` evaluated once per distinct value (residual df take few values,
+    often one, over 200,000 features)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return function(distinct)[inverse]
+
+
 def fit_f_dist(
     variances: np.ndarray, df1: np.ndarray, covariate: np.ndarray | None = None
 ) -> tuple[float | np.ndarray, float]:
@@ -113,7 +120,7 @@ def fit_f_dist(
     if median == 0:
         median = 1.0
     xo = np.maximum(xo, 1e-5 * median)
-    e = np.log(xo) - special.digamma(dfo / 2) + np.log(dfo / 2)
+    e = np.log(xo) - _per_distinct(special.digamma, dfo / 2) + np.log(dfo / 2)
     if spline is None:
         emean: float | np.ndarray = e.mean()
         evar = ((e - emean) ** 2).sum() / (n_ok - 1)
@@ -125,7 +132,7 @@ def fit_f_dist(
         emean[known] = spline(covariate[known]) @ coefficients
         fitted = emean[ok]
         evar = ((e - fitted) ** 2).sum() / (n_ok - basis.shape[1])
-    evar -= special.polygamma(1, dfo / 2).mean()
+    evar -= _per_distinct(lambda v: special.polygamma(1, v), dfo / 2).mean()
     if evar > 0:
         df2 = 2.0 * float(trigamma_inverse(evar)[0])
         scale = np.exp(emean + special.digamma(df2 / 2) - np.log(df2 / 2))

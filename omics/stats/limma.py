@@ -71,6 +71,13 @@ def estimable_columns(design: np.ndarray, tol: float = _QR_TOLERANCE) -> np.ndar
     >>> estimable_columns(np.array([[1.0, 1, 2], [1, 0, 0]])).tolist()
     [True, True, False]
     """
+    norms = np.linalg.norm(design, axis=0)
+    if design.shape[0] >= design.shape[1] and (norms > 0).all():
+        # one QR: column j's residual on the columns before it is |R[j, j]|; when every
+        # column passes, no column was dropped before it, which is the sequential rule below
+        r = np.linalg.qr(design, mode="r")
+        if (np.abs(np.diag(r)) >= tol * norms).all():
+            return np.ones(design.shape[1], dtype=bool)
     kept: list[int] = []
     mask = np.zeros(design.shape[1], dtype=bool)
     for j in range(design.shape[1]):
@@ -116,7 +123,11 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray, weights: np.ndarray | None =
         weights = np.asarray(weights, dtype=np.float64)
         with np.errstate(invalid="ignore"):
             observed = observed & np.isfinite(weights) & (weights > 0)
-    for pattern, rows in missingness_patterns(observed):
+    patterns = list(missingness_patterns(observed))
+    if weights is None and len(patterns) > _BATCHED_FROM_PATTERNS:
+        patterns = _fit_incomplete_rows(y, design, observed, patterns, coefficients, stdev,
+                                        sigma, df_residual)
+    for pattern, rows in patterns:
         if not pattern.any():
             continue
         x = design[pattern]
@@ -136,6 +147,53 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray, weights: np.ndarray | None =
         if df > 0:
             sigma[rows] = np.sqrt(rss / df)
     return LinearFit(coefficients, stdev, sigma, df_residual, amean)
+
+
+#: Above this many missingness patterns, rows with missing values are fitted together
+#: (:func:`_fit_incomplete_rows`) instead of one least-squares problem per pattern.
+_BATCHED_FROM_PATTERNS = 64
+
+#: Smallest Cholesky pivot (relative to its column's norm) of a row's observed design for
+#: the batched fit; rows nearer to rank deficiency get the pivoting QR of their pattern.
+_BATCHED_MIN_PIVOT = 1e-3
+
+
+def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, observed: np.ndarray,
+                         patterns: list, coefficients: np.ndarray, stdev: np.ndarray,
+                         sigma: np.ndarray, df_residual: np.ndarray) -> list:
+    """Fit every row with missing values whose observed design is well conditioned, all at
+    once: each row's normal equations built by one matrix product (missing values weigh
+    0), solved, and refined once with the residuals (so the coefficients agree with a QR
+    fit to ~1e-13). Fills the outputs for those rows and returns the patterns left for the
+    per-pattern fit (complete rows, and rows near rank deficiency)."""
+    incomplete = np.concatenate([rows for pattern, rows in patterns if not pattern.all()])
+    n_coef = design.shape[1]
+    weight = observed[incomplete].astype(np.float64)
+    values = np.where(observed[incomplete], y[incomplete], 0.0)
+    outer = (design[:, :, None] * design[:, None, :]).reshape(design.shape[0], -1)
+    cross = (weight @ outer).reshape(len(incomplete), n_coef, n_coef)
+    norms = np.sqrt(np.diagonal(cross, axis1=1, axis2=2))
+    usable = (norms > 0).all(axis=1) & (weight.sum(axis=1) > n_coef)
+    try:
+        pivots = np.diagonal(np.linalg.cholesky(cross[usable]), axis1=1, axis2=2)
+    except np.linalg.LinAlgError:
+        return patterns
+    usable[usable] = (pivots >= _BATCHED_MIN_PIVOT * norms[usable]).all(axis=1)
+    rows = incomplete[usable]
+    inverse = np.linalg.inv(cross[usable])
+    values, weight = values[usable], weight[usable]
+    beta = np.einsum("rij,rj->ri", inverse, values @ design)
+    residuals = (values - beta @ design.T) * weight
+    beta += np.einsum("rij,rj->ri", inverse, residuals @ design)  # one refinement step
+    residuals = (values - beta @ design.T) * weight
+    df = weight.sum(axis=1) - n_coef
+    coefficients[rows], stdev[rows] = beta, np.sqrt(np.diagonal(inverse, axis1=1, axis2=2))
+    sigma[rows] = np.sqrt(np.einsum("ij,ij->i", residuals, residuals) / df)
+    df_residual[rows] = df
+    done = np.zeros(y.shape[0], dtype=bool)
+    done[rows] = True
+    return [(pattern, left) for pattern, kept in patterns
+            if (left := kept[~done[kept]]).size]
 
 
 def _least_squares(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

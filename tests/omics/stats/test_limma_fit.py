@@ -135,3 +135,28 @@ def test_propagation_that_does_not_converge_says_so():
 
     with pytest.raises(OmicsInputError, match="no convergence in 2 iterations"):
         random_walk_with_restart(nx.path_graph(50), {0: 1.0}, restart=0.01, max_iter=2)
+
+
+def test_batched_fit_of_incomplete_rows_equals_the_per_pattern_fit(monkeypatch):
+    """Thousands of missingness patterns: the rows fitted together (normal equations, one
+    refinement) equal one pivoting QR per pattern; rows with a plex unobserved (an
+    aliased coefficient) still get the per-pattern fit."""
+    from omics.stats import limma
+
+    rng = np.random.default_rng(3)
+    plex = np.repeat(np.arange(6), 8)
+    design = np.column_stack([np.ones(48), np.tile([0.0, 1.0], 24)]
+                             + [(plex == k).astype(float) for k in range(1, 6)])
+    y = rng.normal(20, 1, (3000, 1)) + rng.normal(0, 0.5, (3000, 48))
+    y[rng.random(y.shape) < 0.05] = np.nan
+    y[:50, plex == 3] = np.nan  # coefficient of plex 3 not estimable in these rows
+    batched = limma.lm_fit_block(y, design)
+    monkeypatch.setattr(limma, "_BATCHED_FROM_PATTERNS", 10**9)
+    per_pattern = limma.lm_fit_block(y, design)
+    for name in ("coefficients", "stdev_unscaled", "sigma", "df_residual"):
+        a, b = getattr(batched, name), getattr(per_pattern, name)
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=name)
+        np.testing.assert_allclose(a[~np.isnan(a)], b[~np.isnan(b)], rtol=0, atol=1e-11,
+                                   err_msg=name)
+    assert np.isnan(batched.coefficients[:50, 4]).all()
+    assert np.isfinite(batched.coefficients[50:]).all()
