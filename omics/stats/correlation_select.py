@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from omics.stats.correlation_kernel import screen_and_count
 from omics.stats.streaming_fdr import (
     KeptPValues,
     PValueBins,
@@ -95,41 +96,63 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
     are ``j > i`` and a feature is never its own partner. ``may_have_nan=False`` promises
     that every correlation is finite (skips a pass).
     """
-    size = r.shape[0]
+    if np.ndim(n) == 0:
+        return _summarise_complete(r, int(n), rows, plan, bins)
     abs_r = np.abs(r)
     if plan.within:
-        abs_r[np.arange(size), rows] = np.nan
-    constant_n = np.ndim(n) == 0
-    pair_n = np.broadcast_to(n, r.shape)
-    i, j = np.nonzero(abs_r >= (plan.screen() if constant_n else 0.0))
-    cand_abs, cand_r, cand_n = abs_r[i, j], r[i, j], pair_n[i, j]
-    if plan.top_k:
-        top_level = plan.top_screen() if constant_n else 0.0
-        top = _top_partners(abs_r, r, pair_n, rows, i, j, cand_abs, cand_abs >= top_level,
-                            plan.top_k)
-    else:
-        top = _no_pairs(rank=True)
-    region = j > rows[i] if plan.within else np.ones(i.size, dtype=bool)
-    strong_pairs = region & (cand_abs >= plan.min_abs_r) if plan.min_abs_r is not None \
-        else np.zeros(i.size, dtype=bool)
-    strong = _pairs(rows[i[strong_pairs]], j[strong_pairs], cand_r[strong_pairs],
-                    cand_n[strong_pairs],
-                    two_sided_p(cand_r[strong_pairs], cand_n[strong_pairs]))
+        abs_r[np.arange(r.shape[0]), rows] = np.nan
+    i, j = np.nonzero(abs_r >= 0.0)
+    cand_abs, cand_r, cand_n = abs_r[i, j], r[i, j], n[i, j]
+    top = _top_partners(lambda short: abs_r[short], r, n, rows, i, j, cand_abs,
+                        np.ones(i.size, dtype=bool), plan.top_k) if plan.top_k \
+        else _no_pairs(rank=True)
+    region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
     counts, n_tested = _count_tested(abs_r, n, rows, plan, bins, may_have_nan)
-    if constant_n:  # p-values of the kept pairs are computed later, only where needed
-        # the strong pairs are reported anyway: keeping their |r| too costs little and keeps
-        # the budget for the pairs below them
-        cutoff = abs_r_at_p(plan.p_cutoff, plan.n_samples)
-        if plan.min_abs_r is not None:
-            cutoff = min(cutoff, plan.min_abs_r)
-        kept = keep_strongest(cand_abs[region], plan.budget + int(strong_pairs.sum()),
-                              cutoff, plan.n_samples,
-                              counts, n_tested)
-    else:
-        kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]),
-                             plan.budget + int(strong_pairs.sum()),
-                             plan.p_cutoff, counts, n_tested=n_tested)
+    kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]), plan.budget + n_strong,
+                         plan.p_cutoff, counts, n_tested=n_tested)
     return BlockSummary(top, strong, kept)
+
+
+def _summarise_complete(r: np.ndarray, n: int, rows: np.ndarray, plan: BlockPlan,
+                        bins: PValueBins) -> BlockSummary:
+    """:func:`summarise_block` where every pair has ``n`` samples: one fused pass over the
+    block (:func:`~omics.stats.correlation_kernel.screen_and_count`), then only the
+    candidates are looked at; their p-values are computed later, and only where needed."""
+    counts = np.zeros(bins.size, dtype=np.int64)
+    i, j = screen_and_count(r, rows, plan.within, plan.screen(), bins.n_bins, counts)
+    cand_r = r[i, j]
+    cand_abs, cand_n = np.abs(cand_r), np.full(i.size, n)
+
+    def abs_of_rows(short: np.ndarray) -> np.ndarray:
+        strength = np.abs(r[short])
+        if plan.within:
+            strength[np.arange(short.size), rows[short]] = np.nan
+        return strength
+
+    top = _top_partners(abs_of_rows, r, n, rows, i, j, cand_abs,
+                        cand_abs >= plan.top_screen(), plan.top_k) if plan.top_k \
+        else _no_pairs(rank=True)
+    region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
+    # the strong pairs are reported anyway: keeping their |r| too costs little and keeps
+    # the budget for the pairs below them
+    cutoff = abs_r_at_p(plan.p_cutoff, plan.n_samples)
+    if plan.min_abs_r is not None:
+        cutoff = min(cutoff, plan.min_abs_r)
+    kept = keep_strongest(cand_abs[region], plan.budget + n_strong, cutoff, plan.n_samples,
+                          counts, int(counts.sum()))
+    return BlockSummary(top, strong, kept)
+
+
+def _strong_pairs(plan: BlockPlan, rows, i, j, cand_abs, cand_r, cand_n
+                  ) -> tuple[np.ndarray, dict[str, np.ndarray], int]:
+    """The tested region among the candidates (``j > i`` within one matrix), the strong
+    pairs with their p-values, and how many they are."""
+    region = j > rows[i] if plan.within else np.ones(i.size, dtype=bool)
+    chosen = region & (cand_abs >= plan.min_abs_r) if plan.min_abs_r is not None \
+        else np.zeros(i.size, dtype=bool)
+    strong = _pairs(rows[i[chosen]], j[chosen], cand_r[chosen], cand_n[chosen],
+                    two_sided_p(cand_r[chosen], cand_n[chosen]))
+    return region, strong, int(chosen.sum())
 
 
 def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
@@ -150,9 +173,10 @@ def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
     return counts, int(counts.sum())
 
 
-def _top_partners(abs_r, r, pair_n, rows, i, j, cand_abs, usable, k) -> dict[str, np.ndarray]:
+def _top_partners(abs_of_rows, r, n, rows, i, j, cand_abs, usable, k
+                  ) -> dict[str, np.ndarray]:
     """Each row's ``k`` largest |r| among its candidates; rows with too few candidates are
-    ranked in full."""
+    ranked in full (``abs_of_rows(rows)``: their |r|, NaN where not a partner)."""
     k = min(k, r.shape[1])
     i, j, cand_abs = i[usable], j[usable], cand_abs[usable]
     per_row = np.bincount(i, minlength=r.shape[0])
@@ -163,15 +187,15 @@ def _top_partners(abs_r, r, pair_n, rows, i, j, cand_abs, usable, k) -> dict[str
     best = order[(position < k) & ~np.isin(i[order], short)]
     top_i, top_j = i[best], j[best]
     if short.size:
-        strength = np.nan_to_num(abs_r[short], nan=-1.0)
+        strength = np.nan_to_num(abs_of_rows(short), nan=-1.0)
         full = np.argpartition(-strength, k - 1, axis=1)[:, :k]
-        top_i = np.concatenate([top_i, np.repeat(short, k)])
-        top_j = np.concatenate([top_j, full.ravel()])
-    finite = np.isfinite(abs_r[top_i, top_j])
-    top_i, top_j = top_i[finite], top_j[finite]
-    order = np.lexsort((-abs_r[top_i, top_j], top_i))
-    top_i, top_j = top_i[order], top_j[order]
-    top_r, top_n = r[top_i, top_j], pair_n[top_i, top_j]
+        finite = np.take_along_axis(strength, full, axis=1) >= 0
+        top_i = np.concatenate([top_i, np.repeat(short, k)[finite.ravel()]])
+        top_j = np.concatenate([top_j, full.ravel()[finite.ravel()]])
+    top_r = r[top_i, top_j]
+    order = np.lexsort((-np.abs(top_r), top_i))
+    top_i, top_j, top_r = top_i[order], top_j[order], top_r[order]
+    top_n = np.broadcast_to(n, r.shape)[top_i, top_j]
     pairs = _pairs(rows[top_i], top_j, top_r, top_n, two_sided_p(top_r, top_n))
     starts = np.searchsorted(top_i, top_i, side="left")
     pairs["rank"] = np.arange(top_i.size) - starts + 1

@@ -146,3 +146,27 @@ def test_engine_survives_20000_by_200_with_two_blas_threads(tmp_path):
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["1", str(20000 * 19999 // 2)]
+
+
+@pytest.mark.parametrize("within", [False, True])
+def test_fused_block_pass_equals_the_general_path(within):
+    """Complete data go through the one-pass numba kernel; the same block given as
+    per-pair sizes (all equal) goes through the general numpy path: same top partners,
+    strong pairs, bin counts and number of tested pairs."""
+    from omics.stats.correlation_select import BlockPlan, summarise_block
+    from omics.stats.streaming_fdr import PValueBins
+
+    rng = np.random.default_rng(5)
+    r = np.clip(rng.normal(0, 0.35, (40, 300)), -1, 1)
+    r[3, 7] = r[2, 250] = np.nan  # not tested: below (within) and above the diagonal
+    rows = np.arange(100, 140)
+    plan = BlockPlan(top_k=5, min_abs_r=0.6, within=within, budget=10**6, p_cutoff=1.0,
+                     n_samples=20, n_partners=300)
+    fused = summarise_block(r.copy(), 20, rows, plan, PValueBins(20))
+    general = summarise_block(r.copy(), np.full(r.shape, 20), rows, plan, PValueBins(20))
+    for kind in ("top", "strong"):
+        for key, values in getattr(general, kind).items():
+            np.testing.assert_array_equal(getattr(fused, kind)[key], values, err_msg=key)
+    np.testing.assert_array_equal(fused.kept.counts, general.kept.counts)
+    assert fused.kept.n_tested == general.kept.n_tested == (
+        sum(300 - row - 1 for row in rows) - 1 if within else 40 * 300 - 2)
