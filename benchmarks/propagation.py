@@ -5,9 +5,12 @@
    the same graph with the same restart, the baseline.
 2. ``propagation_significance`` with 1,000 degree-preserving randomisations on a 2-worker
    LocalCluster, against the same on a 1-worker LocalCluster (the baseline): the speed-up.
-   Both give identical p-values (seeded per network).
+   Both give identical p-values (seeded per network). The clusters are the pipeline's own
+   (``flows.clusters.open_cluster``: workers without the nanny's ``MALLOC_TRIM_THRESHOLD_``);
+   ``--compare-malloc`` also times dask's default 2-worker LocalCluster (nanny's 64 KiB) in
+   the same run.
 
-    python benchmarks/propagation.py [--n-random 1000]
+    python benchmarks/propagation.py [--n-random 1000] [--compare-malloc]
 
 Needs ``../shared/data/ppi/string_hc0.9_symbols.csv`` beside the repository.
 """
@@ -25,6 +28,7 @@ from distributed import Client, LocalCluster
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flows.clusters import LocalSpec, open_cluster  # noqa: E402
 from graphs.propagation import propagation_significance, random_walk_with_restart  # noqa: E402
 from graphs.sources import read_string  # noqa: E402
 
@@ -41,9 +45,13 @@ def _best_of(call, repeats: int = 3) -> float:
     return min(times)
 
 
-def _significance(graph: nx.Graph, workers: int, n_random: int):
-    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0",
-                      processes=True) as cluster, Client(cluster):
+def _significance(graph: nx.Graph, workers: int, n_random: int, dask_default: bool = False):
+    """Randomisations on the pipeline's LocalCluster, or on dask's default one."""
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address="127.0.0.1:0") if dask_default \
+        else open_cluster(LocalSpec(n_workers=workers))
+    with cluster as running, Client(running.scheduler_address if dask_default
+                                    else running.address):
         started = time.perf_counter()
         table = propagation_significance(graph, SEEDS, n_random=n_random, seed=1, batch=25)
         return table, time.perf_counter() - started
@@ -52,6 +60,7 @@ def _significance(graph: nx.Graph, workers: int, n_random: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-random", type=int, default=1000)
+    parser.add_argument("--compare-malloc", action="store_true")
     args = parser.parse_args()
     if not STRING.exists():
         sys.exit(f"{STRING} is missing: the benchmark needs ../shared/data beside the repo")
@@ -68,6 +77,11 @@ def main() -> None:
     print(f"{args.n_random} randomisations: 2 workers {two_time:.1f} s vs 1 worker "
           f"{one_time:.1f} s -> speed-up {one_time / two_time:.2f}x "
           f"({two_time / args.n_random * 1000:.0f} ms per randomised network on 2 workers)")
+    if args.compare_malloc:
+        trimmed, trimmed_time = _significance(graph, 2, args.n_random, dask_default=True)
+        assert trimmed.equals(two)
+        print(f"2 workers with the nanny's MALLOC_TRIM_THRESHOLD_=65536: {trimmed_time:.1f} s "
+              f"-> {trimmed_time / two_time:.2f}x the time without it")
 
 
 if __name__ == "__main__":

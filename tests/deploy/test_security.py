@@ -135,3 +135,17 @@ def test_serve_beyond_loopback_without_auth_warns(tmp_path):
     quiet = subprocess.run([str(BIN / "omics"), "serve", "--project", str(tmp_path)],
                            capture_output=True, text=True, env=env, timeout=60)
     assert "warning" not in quiet.stderr and quiet.returncode == 2
+
+
+def test_local_workers_keep_glibcs_adaptive_malloc_for_numpy_work():
+    """The nanny's MALLOC_TRIM_THRESHOLD_=65536 made numpy-heavy tasks 18-25 % slower; the
+    run's LocalCluster workers start without it, with the rest of the nanny's environment."""
+    from distributed import Client
+
+    from flows.clusters import LocalSpec
+
+    with open_cluster(LocalSpec(kind="local", n_workers=1)) as running, \
+            Client(running.address) as client:
+        seen = client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+                                   os.environ.get("OMP_NUM_THREADS")))
+    assert list(seen.values()) == [(None, "1")]
