@@ -18,7 +18,7 @@ from flows.clusters import DEFAULT_CLUSTERS
 from flows.ingest import ingest_study
 from flows.network import build_network
 from flows.out_lock import exclusive_out
-from flows.runtime import cluster_executor, records_flow_run, run_cluster
+from flows.runtime import records_flow_run, run_cluster
 from omics.report import build_report
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
@@ -73,23 +73,20 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
         study_yaml = str(simulate_cohort(out / "inputs", scale=scale))
         logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
     store, results = str(out / "study.zarr"), out / "results"
-    with run_cluster(dask_address, cluster, cluster_config) as runner:
-        with staged_directory(results) as staged:
+    with staged_directory(results) as staged:
+        with run_cluster(dask_address, cluster, cluster_config) as runner:
             shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store,
                                                                  keep_results=True)
             analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
             network = build_network.with_options(task_runner=runner)(
                 store, str(staged / "network"), study_yaml)
-            tables = export_results(store, staged)
-            export_parquet(store, staged)
-        network = relocated(network, staged, results)
-        tables = relocated(tables, staged, results)
-        lines = findings(store, analyses)
-        record_findings(store, lines)
-        with cluster_executor(runner) as executor:  # the report's sections in parallel
-            report = build_report(store, out / "report.html", findings=lines,
-                                  executor=executor)
+        tables = export_results(store, staged)
+        export_parquet(store, staged)
+    network, tables = relocated(network, staged, results), relocated(tables, staged, results)
+    lines = findings(store, analyses)
+    record_findings(store, lines)
     export_modalities(store, out / "modalities")
+    report = build_report(store, out / "report.html", findings=lines)
     paths = {"store": store, "results": str(results), "graph": network["files"]["graphml"],
              "report": str(report)}
     markdown = render_markdown("omics-axis pipeline", lines, paths)

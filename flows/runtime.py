@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from contextlib import contextmanager
 
 import dask
-from distributed import Client, rejoin, secede
+from distributed import rejoin, secede
 from distributed.worker import get_worker
 from prefect import get_run_logger
 from prefect.exceptions import MissingContextError
@@ -26,8 +25,8 @@ from flows.clusters import (
 from omics.errors import OmicsInputError
 from omics.store.provenance import flow_run_recorded
 
-__all__ = ["IO_RETRIES", "cluster_compute", "cluster_executor", "in_task_compute",
-           "records_flow_run", "retry_transient_io", "run_cluster"]
+__all__ = ["IO_RETRIES", "cluster_compute", "in_task_compute", "records_flow_run",
+           "retry_transient_io", "run_cluster"]
 
 
 def retry_transient_io(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's signature
@@ -74,14 +73,6 @@ def run_cluster(dask_address: str = "", cluster: str = "",
         _logger().info("Dask scheduler %s (%s), dashboard %s", running.address, spec.kind,
                        running.dashboard or "-")
         yield DaskTaskRunner(address=running.address, client_kwargs=running.client_kwargs)
-
-
-@contextmanager
-def cluster_executor(runner: DaskTaskRunner) -> Iterator[Executor]:
-    """A :class:`concurrent.futures.Executor` on the run's Dask cluster, for work the flow
-    does itself (the report's sections): a client of its own, closed on exit."""
-    with Client(runner.address, **runner.client_kwargs) as client:
-        yield client.get_executor(pure=False)
 
 
 def records_flow_run(function: Callable) -> Callable:

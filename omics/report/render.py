@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import platform
 import re
-from concurrent.futures import Executor
 from datetime import UTC, datetime
 from importlib import metadata, resources
 from pathlib import Path
@@ -410,39 +409,17 @@ def _summary(store: Path, lines: list[str] | None) -> tuple[list[str], str]:
             "omics run for the full summary.")
 
 
-def _sections(store: Path, out: Path, executor: Executor | None) -> dict:
-    """The report's sections by name, computed in ``executor`` (in parallel) when given."""
-    calls = {"differential": (_differential, store, out), "mechanism": (_mechanism, store, out),
-             "network": (_network, store, out), "qc": (_qc, store),
-             "clinical": (_clinical, store), "factors": (_factors, store, out),
-             "dose_response": (_dose_response, store), "pathways": (_pathways, store, out),
-             "protein_mrna": (_protein_mrna, store)}  # slowest first
-    if executor is None:
-        return {name: function(*args) for name, (function, *args) in calls.items()}
-    futures = {name: executor.submit(function, *args)
-               for name, (function, *args) in calls.items()}
-    return {name: future.result() for name, future in futures.items()}
-
-
-def build_report(store: str | Path, out: str | Path, findings: list[str] | None = None,
-                 executor: Executor | None = None) -> Path:
+def build_report(store: str | Path, out: str | Path, findings: list[str] | None = None
+                 ) -> Path:
     """Write the report of ``store`` to ``out`` (atomically) and return its path.
 
     ``findings`` are the summary lines of the run (:func:`omics.steps.summary.findings`);
     without them the lines recorded in the store by the last run are used while its results
-    are unchanged. With ``executor`` (any :class:`concurrent.futures.Executor`, e.g. a Dask
-    client's ``get_executor()``) the sections and their figures are computed in parallel
-    there.
-
-    Examples
-    --------
-    >>> from concurrent.futures import ProcessPoolExecutor
-    >>> with ProcessPoolExecutor(2) as pool:  # doctest: +SKIP
-    ...     build_report("omics-demo/study.zarr", "report.html", executor=pool)
+    are unchanged.
     """
     store, out = Path(store), Path(out)
     lines, note = _summary(store, findings)
-    sections = _sections(store, out, executor)
+    differential, network = _differential(store, out), _network(store, out)
     group_rows, files = _group_rows(store)
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: resources.files("omics.report").joinpath(
@@ -455,9 +432,13 @@ def build_report(store: str | Path, out: str | Path, findings: list[str] | None 
         store=str(store), created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=metadata.version("omics-axis"), groups=group_rows, files=files,
         missing_subjects={m: len(s) for m, s in subjects_missing(store).items() if s},
-        versions=versions, **sections,
+        versions=versions, qc=_qc(store), differential=differential,
+        protein_mrna=_protein_mrna(store), clinical=_clinical(store),
         clinical_biomarker="roc" in result_names(store, "clinical"),
+        dose_response=_dose_response(store), mechanism=_mechanism(store, out),
+        network=network,
+        pathways=_pathways(store, out), factors=_factors(store, out),
         methods=_methods(store), findings=lines, findings_note=note,
-        headline=headline_numbers(store),
-        bokeh=bokeh_script() if sections["differential"] or sections["network"] else "")
+        headline=headline_numbers(store), bokeh=bokeh_script() if differential or network
+        else "")
     return write_atomically(out, html)
