@@ -17,11 +17,13 @@ from omics.store.staged_results import group_path
 __all__ = [
     "describe_groups",
     "groups",
+    "load_dataset",
     "open_dataset",
     "open_proteomics",
     "open_table",
     "open_transcriptomics",
     "require_store",
+    "table_of",
 ]
 
 
@@ -62,10 +64,32 @@ def open_dataset(store: str | Path, group: str) -> xr.Dataset:
     >>> open_dataset(store, "results/demo")["x"].values
     array([0., 1., 2.])
     """
-    dataset = xr.open_zarr(str(_group_path(store, group)))
+    return _object_strings(xr.open_zarr(str(_group_path(store, group))))
+
+
+def load_dataset(store: str | Path, group: str) -> xr.Dataset:
+    """One Dataset group read into memory at once, without Dask (small results and tables:
+    a Dask graph per table cost more than the read).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from omics.store.writer import write_dataset
+    >>> store = tempfile.mkdtemp() + "/s.zarr"
+    >>> ds = xr.Dataset({"x": (("feature",), np.arange(3.0))},
+    ...                 coords={"feature": np.array(["a", "b", "c"], dtype=object)})
+    >>> _ = write_dataset(store, "results/demo", ds)
+    >>> load_dataset(store, "results/demo")["feature"].values.tolist()
+    ['a', 'b', 'c']
+    """
+    return _object_strings(xr.open_zarr(str(_group_path(store, group)), chunks=None).load())
+
+
+def _object_strings(dataset: xr.Dataset) -> xr.Dataset:
+    """Coordinates loaded; numpy StringDType (Zarr v3 strings) as object arrays."""
     for name in list(dataset.coords):
         coord = dataset.coords[name].load()
-        if coord.dtype.kind == "T":  # numpy StringDType from Zarr v3 strings -> object
+        if coord.dtype.kind == "T":
             coord = coord.copy(data=coord.values.astype(object))
         dataset.coords[name] = coord
     return dataset
@@ -92,7 +116,11 @@ def open_table(store: str | Path, group: str) -> pd.DataFrame:
 
     The dimension coordinate becomes the index.
     """
-    dataset = open_dataset(store, group).load()
+    return table_of(load_dataset(store, group))
+
+
+def table_of(dataset: xr.Dataset) -> pd.DataFrame:
+    """A one-dimensional Dataset as a DataFrame (see :func:`open_table`)."""
     (dim,) = dataset.dims
     frame = pd.DataFrame(index=pd.Index(_text(dataset[dim].values), name=dim))
     for name, variable in dataset.data_vars.items():

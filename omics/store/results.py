@@ -30,7 +30,7 @@ import xarray as xr
 import zarr
 
 from omics.store import layout
-from omics.store.reader import open_dataset, open_table
+from omics.store.reader import load_dataset, table_of
 from omics.store.staged_results import group_path
 from omics.store.variables import VARIABLES, check_variables
 
@@ -50,7 +50,7 @@ def result_names(store: str | Path, analysis: str) -> list[str]:
 def open_result(store: str | Path, analysis: str, name: str) -> xr.Dataset:
     """One result as a Dataset (loaded), its variables checked against the registry."""
     group = layout.result_group(analysis, name)
-    return check_variables(open_dataset(store, group).load(), f"{store}/{group}")
+    return check_variables(load_dataset(store, group), f"{store}/{group}")
 
 
 def recorded_parameters(store: str | Path, analysis: str, name: str) -> dict:
@@ -69,11 +69,11 @@ def read_result(store: str | Path, analysis: str, name: str) -> pd.DataFrame:
     table (one row per feature and contrast, a ``contrast`` column; variables in registry
     order)."""
     group = layout.result_group(analysis, name)
-    dataset = open_dataset(store, group)
+    dataset = load_dataset(store, group)
     if "contrast" not in dataset.dims:
-        return open_table(store, group).reset_index()
+        return table_of(dataset).reset_index()
     dims = [d for d in dataset.dims if d != "contrast"] + ["contrast"]
-    frame = dataset.load().to_dataframe(dim_order=dims).reset_index()
+    frame = dataset.to_dataframe(dim_order=dims).reset_index()
     frame = frame[dims + [name for name in VARIABLES if name in frame.columns and name not in dims]]
     for column in frame.select_dtypes(include="object").columns:
         frame[column] = frame[column].astype(str)
