@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -148,9 +148,11 @@ def reap_previous_server(home: Path) -> list[int]:
     return stopped
 
 
-def start_server(home: Path, host: str, port: int, ui: bool = False) -> subprocess.Popen:
+def start_server(home: Path, host: str, port: int, ui: bool = False,
+                 while_starting: Callable[[], object] | None = None) -> subprocess.Popen:
     """``prefect server start`` in its own process group, logging to ``home/server.log``;
-    returns once ``/api/health`` answers (stops it and raises if it does not). ``home``
+    returns once ``/api/health`` answers (stops it and raises if it does not);
+    ``while_starting()`` runs meanwhile (e.g. imports the flows). ``home``
     (database, logs, cached results) is made readable by its owner only. The server gets
     SIGTERM when this process dies, and its pid is kept in ``home/server-<pid>.pid``: a
     server left by a killed run is stopped on the next start."""
@@ -167,6 +169,8 @@ def start_server(home: Path, host: str, port: int, ui: bool = False) -> subproce
     _pid_file(home, process.pid).write_text(str(os.getpid()))
     deadline = time.monotonic() + _STARTUP_TIMEOUT_S
     try:
+        if while_starting is not None:
+            while_starting()
         while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
@@ -178,29 +182,36 @@ def start_server(home: Path, host: str, port: int, ui: bool = False) -> subproce
 
 
 @contextmanager
-def prefect_api(home: str | Path) -> Iterator[str]:
+def prefect_api(home: str | Path, while_starting: Callable[[], object] | None = None
+                ) -> Iterator[str]:
     """Yield a Prefect API URL and put it in ``os.environ['PREFECT_API_URL']``.
 
     Uses ``PREFECT_API_URL`` when set; otherwise runs a private server for the duration of
-    the ``with`` block, its database and logs under ``home``.
+    the ``with`` block, its database and logs under ``home``. ``while_starting()`` runs
+    while the server starts (the API URL already in the environment), so that, e.g., the
+    flows are imported meanwhile (5 s of a run's start).
     """
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
+        if while_starting is not None:
+            while_starting()
         yield configured
         return
     home = Path(home).resolve()
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
-    process = start_server(home, "127.0.0.1", port)
     previous = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME",
                                                 "PREFECT_SERVER_ANALYTICS_ENABLED")}
+    os.environ.update({"PREFECT_API_URL": url, "PREFECT_HOME": str(home),
+                       "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    process = None
     try:
-        os.environ.update({"PREFECT_API_URL": url, "PREFECT_HOME": str(home),
-                           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+        process = start_server(home, "127.0.0.1", port, while_starting=while_starting)
         yield url
     finally:
-        stop_process_group(process)
-        _pid_file(home, process.pid).unlink(missing_ok=True)
+        if process is not None:
+            stop_process_group(process)
+            _pid_file(home, process.pid).unlink(missing_ok=True)
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -7,6 +7,7 @@ without a traceback. Only ``omics run`` imports Prefect (lazily, after choosing 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import shutil
@@ -207,7 +208,9 @@ def run(
         from omics.steps.plan_check import validate_study
 
         validate_study(study_yaml)  # inputs and plan checked before any server or cluster
-    with prefect_api(Path(".omics/prefect")) as api_url:
+    with prefect_api(Path(".omics/prefect"),
+                     while_starting=lambda: importlib.import_module("flows.pipeline")
+                     ) as api_url:
         console.print(f"Prefect API: {redacted_url(api_url)}")
         from flows.pipeline import omics_pipeline
 
