@@ -74,6 +74,14 @@ SCALES: dict[str, ScaleSpec] = {
     "default": ScaleSpec(
         n_background_proteins=3500, n_plexes=3, n_rna_only_genes=2000, n_patients=140
     ),
+    # the scaling curve (benchmarks/scaling.py): ~10k proteins x 99 channels, ~15k genes x
+    # 500 tumours; then ~20k proteins x 198 channels, ~20k genes x 1,000 tumours
+    "large": ScaleSpec(
+        n_background_proteins=10_000, n_plexes=9, n_rna_only_genes=5_000, n_patients=500
+    ),
+    "xlarge": ScaleSpec(
+        n_background_proteins=20_000, n_plexes=18, n_rna_only_genes=0, n_patients=1_000
+    ),
 }
 
 

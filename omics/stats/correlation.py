@@ -122,7 +122,8 @@ def correlate(
     min_abs_r
         Report every tested pair with ``|r| >= min_abs_r``.
     block_rows
-        Rows of ``x`` per task; default: about eight million correlations per task.
+        Rows of ``x`` per task; default: about eight million correlations per task
+        (one million when ``y`` has missing values).
     fdr_budget
         How many p-values the BH correction may hold in memory (8 bytes each), beyond
         those of the ``min_abs_r`` pairs (which are reported, hence held, anyway).
@@ -161,7 +162,8 @@ def correlate(
     prepared_y = prepare(np.asarray(y_values, dtype=np.float64), method)
     n_x, n_y = x.sizes["feature"], y.sizes["feature"]
     n_pairs = n_x * (n_x - 1) // 2 if within else n_x * n_y
-    rows = block_rows or int(np.clip(_BLOCK_VALUES // max(n_y, 1), 8, 4096))
+    per_task = _BLOCK_VALUES if prepared_y.all_finite else _BLOCK_VALUES_MISSING
+    rows = block_rows or int(np.clip(per_task // max(n_y, 1), 8, 4096))
     starts = list(range(0, n_x, rows))
     plan = BlockPlan(top_k=top_k, min_abs_r=min_abs_r, within=within,
                      budget=max(1, 4 * fdr_budget // len(starts)),
@@ -185,6 +187,10 @@ def correlate(
 #: Correlations per task (64 MB of float64): large enough for the GEMM to run at full
 #: speed (50-row blocks ran 20-40 % slower), small enough for two tasks per core.
 _BLOCK_VALUES = 8_000_000
+
+#: Correlations per task when ``y`` has missing values: each pair's own sums take six
+#: block-sized products and their temporaries.
+_BLOCK_VALUES_MISSING = 1_000_000
 
 
 def _aligned(x: xr.DataArray, y: xr.DataArray | None) -> tuple[xr.DataArray, xr.DataArray]:
