@@ -34,7 +34,7 @@ def omics_pipeline(
     study_yaml: str = "",
     out_dir: str = "omics-demo",
     dask_address: str = "",
-    scale: Literal["small", "default"] = "default",
+    scale: Literal["small", "default", "large", "xlarge"] = "default",
     cluster: str = "",
     cluster_config: str = DEFAULT_CLUSTERS,
 ) -> dict:

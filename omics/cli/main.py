@@ -73,7 +73,9 @@ def _main_options(
 @app.command()
 def simulate(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the cohort's files into.")],
-    scale: Annotated[str, typer.Option(help="small (tests) or default (demo).")] = "default",
+    scale: Annotated[str, typer.Option(
+        help="small (tests), default (demo), large or xlarge (scaling benchmark).")
+    ] = "default",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 20240611,
 ) -> None:
     """Write the built-in demonstration cohort (input files, study.yaml, truth.json)."""
@@ -179,7 +181,8 @@ def run(
     out: Annotated[Path, typer.Option(help="Results folder.")] = Path("omics-demo"),
     address: Annotated[str, typer.Option(
         help="Dask scheduler tcp://host:port; default: a LocalCluster.")] = "",
-    scale: Annotated[str, typer.Option(help="Built-in cohort size: small or default.")] = "default",
+    scale: Annotated[str, typer.Option(
+        help="Built-in cohort size: small, default, large or xlarge.")] = "default",
     cluster: Annotated[str, typer.Option(
         help="A cluster named in --cluster-config (local, an address, slurm).")] = "",
     cluster_config: Annotated[Path, typer.Option(help="Cluster specs (YAML).")

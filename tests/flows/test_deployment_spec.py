@@ -46,4 +46,4 @@ def test_every_deployment_parameter_has_a_description_and_choices_are_enums(monk
     undescribed = [p for p, spec in schema["properties"].items() if not spec.get("description")]
     assert undescribed == []
     if name == "omics-pipeline":
-        assert schema["properties"]["scale"]["enum"] == ["small", "default"]
+        assert schema["properties"]["scale"]["enum"] == ["small", "default", "large", "xlarge"]

@@ -289,7 +289,8 @@ def test_the_fdr_level_of_the_plan_sets_what_is_called(small_cohort, small_store
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    (["--scale", "huge"], "error: --scale: found 'huge'; expected one of small, default"),
+    (["--scale", "huge"],
+     "error: --scale: found 'huge'; expected one of small, default, large, xlarge"),
     (["--address", "localhost"], "error: --address: found 'localhost'; expected a Dask "
                                  "scheduler address tcp://host:port (or tls://host:port)"),
     (["--cluster", "nope", "--cluster-config", "/nonexistent.yaml"],
