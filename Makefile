@@ -1,10 +1,12 @@
-# Quick start: `make demo` (whole pipeline on the built-in cohort), `make test` (test suite).
+# Quick start: `make demo` (whole pipeline on the built-in cohort), `make test` (the test suite
+# without the end-to-end and whole-file real-data tests, marked `slow`); CI runs `make test`
+# and then `make test-slow`, so the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint docs clean serve
+.PHONY: install demo test test-slow test-all lint docs clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +20,12 @@ demo: $(STAMP)
 	$(BIN)/omics run --out omics-demo
 
 test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+test-all: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -6,7 +6,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.clusters import compute_reporting
 from flows.runtime import IO_RETRIES, cluster_compute
-from graphs.steps.analysis import NetworkPlan, analyse_axis_network
+from graphs.steps.analysis import NetworkPlan, analyse_axis_network, randomisation_cache
 from omics.io.study import NetworkAnalysisPlan, load_study
 
 __all__ = ["build_network"]
@@ -27,7 +27,8 @@ def axis_network(store: str, out_dir: str, study_yaml: str) -> dict:
             logger.info("randomised networks: %d of %d", done, total)
 
     with cluster_compute():
-        return analyse_axis_network(NetworkPlan.from_study(plan, primary), out_dir, store,
+        return analyse_axis_network(NetworkPlan.from_study(plan, primary, randomisation_cache()),
+                                    out_dir, store,
                                     compute=lambda *tasks: compute_reporting(*tasks,
                                                                              report=report))
 

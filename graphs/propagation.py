@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import dask
 import networkx as nx
@@ -28,6 +29,7 @@ import pandas as pd
 from scipy import sparse
 
 from graphs.network_arrays import EdgeArrays, transition_matrix
+from graphs.propagation_cache import load_counts, randomisation_key, save_counts
 from graphs.randomise import degree_preserving_shuffle
 from omics.errors import OmicsInputError
 
@@ -85,15 +87,20 @@ def _count_exceedances(arrays: EdgeArrays, start: np.ndarray, observed: np.ndarr
 def propagation_significance(graph: nx.Graph, seeds: dict, *, restart: float = 0.5,
                              n_random: int = 1000, seed: int = 0, swaps_per_edge: float = 2.0,
                              batch: int = 50, tol: float = 1e-10,
-                             compute: Callable = dask.compute) -> pd.DataFrame:
+                             compute: Callable = dask.compute,
+                             cache: str | Path | None = None) -> pd.DataFrame:
     """RWR scores with empirical p-values against ``n_random`` degree-preserving
     randomisations (Dask tasks of ``batch`` networks each, run by ``compute``: by default
     ``dask.compute`` on the active scheduler).
 
     Network ``i`` is randomised with its own generator seeded from
     ``SeedSequence(seed)``, so results do not depend on ``batch`` or on the workers.
+    With a ``cache`` folder the randomisations' counts are kept there
+    (:mod:`graphs.propagation_cache`), and a later call on the same graph, seeds and
+    parameters reads them instead of randomising again.
 
-    Returns a DataFrame indexed by node: ``score``, ``p_value`` (sorted by score).
+    Returns a DataFrame indexed by node: ``score``, ``p_value`` (sorted by score); its
+    ``attrs["randomisations"]`` says ``"computed"`` or ``"cached"``.
 
     Examples
     --------
@@ -106,12 +113,21 @@ def propagation_significance(graph: nx.Graph, seeds: dict, *, restart: float = 0
     start = _start_vector(arrays.nodes, seeds)
     walk = transition_matrix(arrays.n_nodes, arrays.first, arrays.second, arrays.weight)
     observed = _walk(walk, start, restart, tol, 1000)
-    network_seeds = np.random.SeedSequence(seed).generate_state(n_random)
-    shared = dask.delayed(arrays, pure=True), dask.delayed(start), dask.delayed(observed)
-    tasks = [dask.delayed(_count_exceedances)(*shared, restart, tol,
-                                              network_seeds[i:i + batch], swaps_per_edge)
-             for i in range(0, n_random, batch)]
-    exceed = np.sum(compute(*tasks), axis=0)
+    key = randomisation_key(arrays, start, restart=restart, n_random=n_random, seed=seed,
+                            swaps_per_edge=swaps_per_edge, tol=tol) if cache else None
+    exceed = load_counts(cache, key, arrays.n_nodes) if cache else None
+    origin = "cached"
+    if exceed is None:
+        network_seeds = np.random.SeedSequence(seed).generate_state(n_random)
+        shared = dask.delayed(arrays, pure=True), dask.delayed(start), dask.delayed(observed)
+        tasks = [dask.delayed(_count_exceedances)(*shared, restart, tol,
+                                                  network_seeds[i:i + batch], swaps_per_edge)
+                 for i in range(0, n_random, batch)]
+        exceed, origin = np.sum(compute(*tasks), axis=0), "computed"
+        if cache:
+            save_counts(cache, key, exceed)
     table = pd.DataFrame({"score": observed, "p_value": (exceed + 1) / (n_random + 1)},
                          index=pd.Index(arrays.nodes, name="node"))
-    return table.sort_values("score", ascending=False)
+    table = table.sort_values("score", ascending=False)
+    table.attrs["randomisations"] = origin
+    return table

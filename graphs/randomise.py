@@ -4,7 +4,8 @@
 STRING network, so 10 s per randomised network). Here every round pairs all edges at random
 and proposes all the swaps ``(a, b), (c, d) -> (a, d), (c, b)`` at once; a swap is kept
 when it creates no self-loop and neither new edge already exists or is proposed twice in
-the round. Kept swaps touch disjoint edges and create distinct, absent edges, so applying
+the round (one compiled pass with hash tables, without the GIL, so Dask's threads run
+rounds in parallel). Kept swaps touch disjoint edges and create distinct, absent edges, so applying
 them together equals applying them one after another: each round is a sequence of valid
 double-edge swaps, and every node keeps its degree. Weights stay with their edge slots.
 
@@ -18,37 +19,77 @@ Examples
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 __all__ = ["degree_preserving_shuffle"]
 
 
-def _keys(first: np.ndarray, second: np.ndarray, n_nodes: int) -> np.ndarray:
-    return np.minimum(first, second) * n_nodes + np.maximum(first, second)
+@numba.njit(cache=True, nogil=True)
+def _slot(table: np.ndarray, key: int) -> int:  # pragma: no cover - compiled
+    """The slot of ``key`` in an open-addressing table (its own, or the empty one where it
+    would go)."""
+    mask = table.size - 1
+    mixed = key * 2654435761  # Knuth's multiplicative hash (wraps around in int64)
+    slot = (mixed ^ (mixed >> 29)) & mask
+    while table[slot] != -1 and table[slot] != key:
+        slot = (slot + 1) & mask
+    return slot
+
+
+@numba.njit(cache=True, nogil=True)
+def _apply_round(first, second, n_nodes, left, right, flip):  # pragma: no cover - compiled
+    """Propose ``(a, b), (c, d) -> (a, d), (c, b)`` for every pair ``left[i], right[i]``
+    (``(c, d)`` reversed where ``flip``), keep the swaps that make no self-loop, no edge
+    already present and no edge proposed twice among the survivors, apply them; return
+    their number."""
+    size = 1
+    while size < 4 * (first.size + 1):
+        size *= 2
+    existing = np.full(size, -1, dtype=np.int64)
+    for e in range(first.size):
+        key = min(first[e], second[e]) * n_nodes + max(first[e], second[e])
+        existing[_slot(existing, key)] = key
+    half = left.size
+    new_one = np.empty(half, dtype=np.int64)
+    new_two = np.empty(half, dtype=np.int64)
+    ok = np.zeros(half, dtype=np.bool_)
+    proposed = np.full(size, -1, dtype=np.int64)
+    times = np.zeros(size, dtype=np.int64)
+    for i in range(half):
+        a, b = first[left[i]], second[left[i]]
+        c, d = (second[right[i]], first[right[i]]) if flip[i] else \
+            (first[right[i]], second[right[i]])
+        new_one[i] = min(a, d) * n_nodes + max(a, d)
+        new_two[i] = min(c, b) * n_nodes + max(c, b)
+        if a == d or c == b or existing[_slot(existing, new_one[i])] != -1 \
+                or existing[_slot(existing, new_two[i])] != -1:
+            continue
+        ok[i] = True
+        for key in (new_one[i], new_two[i]):
+            slot = _slot(proposed, key)
+            proposed[slot] = key
+            times[slot] += 1
+    kept = 0
+    for i in range(half):
+        if not ok[i] or times[_slot(proposed, new_one[i])] > 1 \
+                or times[_slot(proposed, new_two[i])] > 1:
+            continue
+        a, b = first[left[i]], second[left[i]]
+        c, d = (second[right[i]], first[right[i]]) if flip[i] else \
+            (first[right[i]], second[right[i]])
+        first[left[i]], second[left[i]] = a, d
+        first[right[i]], second[right[i]] = c, b
+        kept += 1
+    return kept
 
 
 def _swap_round(first: np.ndarray, second: np.ndarray, n_nodes: int,
                 rng: np.random.Generator) -> int:
     order = rng.permutation(len(first))
     half = len(order) // 2
-    left, right = order[:half], order[half:2 * half]
-    a, b = first[left], second[left]
     flip = rng.random(half) < 0.5
-    c = np.where(flip, second[right], first[right])
-    d = np.where(flip, first[right], second[right])
-    new_one, new_two = _keys(a, d, n_nodes), _keys(c, b, n_nodes)
-    existing = np.sort(_keys(first, second, n_nodes))
-    ok = (a != d) & (c != b)
-    for key in (new_one, new_two):
-        position = np.minimum(np.searchsorted(existing, key), len(existing) - 1)
-        ok &= existing[position] != key
-    proposed = np.concatenate([new_one[ok], new_two[ok]])
-    values, counts = np.unique(proposed, return_counts=True)
-    repeated = values[counts > 1]
-    ok &= ~np.isin(new_one, repeated) & ~np.isin(new_two, repeated)
-    first[left[ok]], second[left[ok]] = a[ok], d[ok]
-    first[right[ok]], second[right[ok]] = c[ok], b[ok]
-    return int(ok.sum())
+    return _apply_round(first, second, n_nodes, order[:half], order[half:2 * half], flip)
 
 
 def degree_preserving_shuffle(first: np.ndarray, second: np.ndarray, n_nodes: int,

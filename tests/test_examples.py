@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -156,6 +157,7 @@ def _check_tumour_vs_normal_pathways(store, plan):
     assert samples["sample"].nunique() == 10 and samples["pathway"].nunique() == 14
 
 
+@pytest.mark.slow  # the whole GSE1992 study against R
 def test_gse1992_example_matches_limma_and_coxph(tmp_path):
     """examples/gse1992: log2 ratios analysed as they are, the 2 tumours without ER status
     left out (and said so), R limma's t and calls for ER- vs ER+, and each gene's Cox hazard

@@ -83,14 +83,12 @@ def test_inspect_reports_groups_and_sources(small_store):
 
 
 def test_quiet_prints_errors_only(small_cohort):
-    omics = str(Path(sys.executable).with_name("omics"))
-    quiet = subprocess.run([omics, "-q", "validate", str(small_cohort)], capture_output=True,
-                           text=True, timeout=120)
+    from tests.cli import run_omics
+
+    quiet = run_omics("-q", "validate", small_cohort)
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
-    normal = subprocess.run([omics, "validate", str(small_cohort)], capture_output=True,
-                            text=True, timeout=120)
+    normal = run_omics("validate", small_cohort)
     assert normal.stdout.strip().endswith("every input is valid")
-    both = subprocess.run([omics, "-q", "-v", "validate", str(small_cohort)],
-                          capture_output=True, text=True, timeout=120)
+    both = run_omics("-q", "-v", "validate", small_cohort)
     assert (both.returncode, both.stderr.strip()) == (
         2, "error: command line: found both --quiet and --verbose; expected at most one of them")

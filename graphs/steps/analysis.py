@@ -74,19 +74,28 @@ class NetworkPlan:
     hgnc: str | None = None
     module_method: str = "louvain"
     colour_contrast: str | None = None  # protein contrast colouring the figure; None = first
+    cache: str | None = None  # folder keeping the randomisations (graphs.propagation_cache)
 
     @classmethod
-    def from_study(cls, plan: NetworkAnalysisPlan, colour_contrast: str | None = None
-                   ) -> NetworkPlan:
+    def from_study(cls, plan: NetworkAnalysisPlan, colour_contrast: str | None = None,
+                   cache: str | None = None) -> NetworkPlan:
         """The plan of a study's ``analysis.network`` section (``colour_contrast``: the
-        study's primary protein contrast)."""
+        study's primary protein contrast; ``cache``: the randomisations' folder)."""
         return cls(networks=tuple(plan.networks),
                    seeds=None if plan.seeds == "results" else tuple(plan.seeds),
                    seed_hits=plan.seed_hits, prior=plan.prior == "axis",
                    n_random=plan.n_random, top=plan.top,
                    gene_sets=tuple(str(g) for g in plan.gene_sets),
                    hgnc=str(plan.hgnc) if plan.hgnc else None,
-                   colour_contrast=colour_contrast)
+                   colour_contrast=colour_contrast, cache=cache)
+
+
+def randomisation_cache() -> str:
+    """The folder where the pipeline and ``omics graph`` keep propagation randomisations:
+    ``propagation`` in the user's cache (``$OMICS_AXIS_CACHE``, else ``~/.cache/omics-axis``)."""
+    from omics.datasets import cache_dir
+
+    return str(cache_dir() / "propagation")
 
 
 def measured_genes(store: str | Path) -> set[str]:
@@ -195,7 +204,9 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     given. Seeds are ``plan.seeds``, or with ``None`` the study's hits
     (:func:`study_seeds`). Propagation p-values use ``plan.n_random``
     degree-preserving randomisations computed by ``compute`` (``dask.compute`` on the active
-    scheduler, or a variant that shows progress).
+    scheduler, or a variant that shows progress). With ``plan.cache`` they are kept in that
+    folder and read back, not recomputed, for the same graph, seeds and parameters (the
+    summary's ``randomisations`` says ``computed`` or ``cached``).
 
     Files: ``axis_network.{graphml,cyjs}``, ``axis_network_{nodes,edges}.{csv,parquet}`` (the
     context subnetwork with all evidence), ``propagation.csv`` (every node), ``paths.csv``,
@@ -212,7 +223,7 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
     seeds, seed_rule = _seeds(plan, graph, store, prior)
     propagation = propagation_significance(graph, seeds,
                                            restart=plan.restart, n_random=plan.n_random,
-                                           seed=plan.seed, compute=compute)
+                                           seed=plan.seed, compute=compute, cache=plan.cache)
     seeds = list(seeds)
     significant = propagation[propagation["p_value"] <= plan.alpha].index
     targets = axis_targets() if plan.prior else []
@@ -262,14 +273,16 @@ def analyse_axis_network(plan: NetworkPlan, out_dir: str | Path, store: str | Pa
                "significant_nodes": int(len(significant)),
                "modularity": modules.attrs["modularity"], "enrichment": enrichment,
                "enrichment_universe": {"rule": universe_rule, "genes": len(universe)},
+               "randomisations": propagation.attrs["randomisations"],
                "files": files, "parameters": {k: v for k, v in plan.__dict__.items()
-                                              if k != "networks"},
+                                              if k not in ("networks", "cache")},
                "networks": [s.model_dump(mode="json") for s in plan.networks]}
     if store:
         write_network_results(store, nodes, edges, {**summary["parameters"],
                                                     "networks": summary["networks"],
                                                     "seeds_used": seeds,
-                                                    "seed_rule": seed_rule})
+                                                    "seed_rule": seed_rule,
+                                                    "randomisations": summary["randomisations"]})
     write_atomically(out / "network_summary.json",
                      json.dumps(summary, indent=2, default=str) + "\n")
     return summary

@@ -95,7 +95,7 @@ def graph_command(
     from distributed import Client
 
     from flows.clusters import AddressSpec, LocalSpec, open_cluster
-    from graphs.steps.analysis import NetworkPlan, analyse_axis_network
+    from graphs.steps.analysis import NetworkPlan, analyse_axis_network, randomisation_cache
     from omics.cli.progress import compute_with_progress
     from omics.io.networks import NETWORK_OPTIONS, network_options
     from omics.store.atomic import discard_staging, new_staging_dir, publish_files, relocated
@@ -116,7 +116,7 @@ def graph_command(
         seeds=None if seeds.strip() == "results" else
         tuple(s.strip() for s in seeds.split(",") if s.strip()), n_random=n_random,
         seed=seed, top=top, gene_sets=tuple(str(g) for g in gene_sets or ()),
-        hgnc=str(hgnc) if hgnc else None)
+        hgnc=str(hgnc) if hgnc else None, cache=randomisation_cache())
     spec = AddressSpec(kind="address", address=address) if address else \
         LocalSpec(n_workers=workers)
     with open_cluster(spec) as running, Client(running.address,
@@ -135,7 +135,9 @@ def graph_command(
     console.print(f"Network {summary['network_nodes']:,} genes, {summary['network_edges']:,} "
                   f"edges; context subnetwork {summary['context_nodes']} genes, "
                   f"{summary['context_edges']} edges; {summary['significant_nodes']} genes with "
-                  f"propagation p <= 0.05 ({n_random} randomisations)")
+                  f"propagation p <= 0.05 ({n_random} randomisations"
+                  + (", read from the cache" if summary["randomisations"] == "cached" else "")
+                  + ")")
     for name, rows in summary["enrichment"].items():
         if rows:
             console.print(f"Top {name} set: {rows[0]['set']} ({rows[0]['overlap']}/"

@@ -386,7 +386,10 @@ def _methods(store: Path) -> list[str]:
         text.append(f"{prior} Random walk with restart (restart {plan.get('restart')}) from "
                     f"{seeds}; empirical p-values from "
                     f"{plan.get('n_random')} degree-preserving randomised networks (seed "
-                    f"{plan.get('seed')}); the context subnetwork holds the seeds, the "
+                    f"{plan.get('seed')}"
+                    + ("; their counts read from the cache of an earlier run on the same "
+                       "graph and seeds" if plan.get("randomisations") == "cached" else "")
+                    + "); the context subnetwork holds the seeds, the "
                     f"{plan.get('top')} highest-scoring genes with p <= {plan.get('alpha')}"
                     + (" and the curated axis" if plan.get("prior", True) else "")
                     + ", joined by shortest paths; Louvain modules; "

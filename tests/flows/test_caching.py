@@ -1,6 +1,7 @@
 """Rerunning the pipeline: unchanged inputs are neither read again nor re-analysed (ingest
-reuses groups by input key, analysis tasks are Prefect cache hits); changing the clinical
-table re-reads and re-analyses only what depends on it."""
+reuses groups by input key, analysis tasks are Prefect cache hits, the network's
+randomisations are read from their cache); changing the clinical table re-reads and
+re-analyses only what depends on it."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ def test_rerun_reuses_and_a_changed_input_recomputes_only_its_dependants(prefect
     assert {g: _created(store, g) for g in before} == before
     assert summary["findings"] == first["findings"]
     assert summary["analyses"] == first["analyses"]  # the same summaries, read back as JSON
+    assert summary["network"]["randomisations"] == "cached"  # the same graph and seeds
     _assert_results_persisted_as_json(since=started)
 
     clinical = out / "inputs" / "clinical.csv"

@@ -87,6 +87,7 @@ def test_over_representation_equals_fisher_and_bh():
     assert table.index[0] == "KEGG_ERBB_SIGNALING_PATHWAY"
 
 
+@pytest.mark.slow  # the whole STRING file
 def test_axis_neighbourhood_on_string_is_the_egfr_downregulation_machinery(tmp_path):
     plan = NetworkPlan(networks=(network_options(
                            "string", shared_data("ppi/string_hc0.9_symbols.csv"), min_score=0.9),),
@@ -193,6 +194,7 @@ def test_enrichment_universe_is_the_measured_genes_of_the_study(small_store, sma
     assert without["enrichment_universe"]["rule"] == "the network's genes"
 
 
+@pytest.mark.slow  # starts a Dask LocalCluster
 def test_graph_cli_end_to_end_and_its_errors(tmp_path):
     edges = tmp_path / "edges.csv"
     edges.write_text("gene_a,gene_b\nANXA6,LRP1\nLRP1,HSPA4\nHSPA4,EGFR\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from graphs.network_arrays import EdgeArrays
@@ -65,6 +66,40 @@ def test_permutation_significance_is_seeded_and_separates_the_seed_module():
     assert first.loc[module_a, "p_value"].median() < 0.1
     assert first.loc[module_b, "p_value"].median() > 0.9
     assert first.loc[module_a, "score"].median() > 5 * first.loc[module_b, "score"].median()
+
+
+def test_randomisations_are_read_back_from_the_cache_and_keyed_by_what_they_depend_on(
+        tmp_path):
+    """A second call on the same graph, seeds and parameters reads the counts instead of
+    randomising (nothing is computed) and gives the same table; another seed, another seed
+    weight or another edge weight is computed afresh; a damaged entry is recomputed."""
+    graph = nx.planted_partition_graph(2, 30, 0.4, 0.01, seed=1)
+    options = {"n_random": 40, "seed": 7, "batch": 10, "cache": tmp_path}
+    first = propagation_significance(graph, {0: 1.0, 1: 1.0}, **options)
+    assert first.attrs["randomisations"] == "computed" and len(list(tmp_path.iterdir())) == 1
+
+    def refuse(*tasks):
+        raise AssertionError("randomised again")
+
+    again = propagation_significance(graph, {0: 1.0, 1: 1.0}, compute=refuse, **options)
+    assert again.attrs["randomisations"] == "cached"
+    pd.testing.assert_frame_equal(again, first)
+    uncached = propagation_significance(graph, {0: 1.0, 1: 1.0}, n_random=40, seed=7, batch=10)
+    pd.testing.assert_frame_equal(uncached, first)
+
+    reweighted = graph.copy()
+    reweighted.edges[next(iter(graph.edges))]["score"] = 0.5
+    for changed_graph, seeds, seed in [(graph, {0: 1.0, 1: 1.0}, 8), (graph, {0: 1.0, 1: 2.0}, 7),
+                                       (reweighted, {0: 1.0, 1: 1.0}, 7)]:
+        table = propagation_significance(changed_graph, seeds, **{**options, "seed": seed})
+        assert table.attrs["randomisations"] == "computed"
+    assert len(list(tmp_path.iterdir())) == 4
+
+    for entry in tmp_path.iterdir():
+        entry.write_bytes(b"not a cache entry")
+    damaged = propagation_significance(graph, {0: 1.0, 1: 1.0}, **options)
+    assert damaged.attrs["randomisations"] == "computed"
+    pd.testing.assert_frame_equal(damaged, first)
 
 
 def test_rwr_equals_personalised_pagerank_on_string():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +11,12 @@ import pytest
 from omics.simulate.clinical import IC50_UM
 from omics.stats.roc import roc_analysis
 from omics.store import open_table
+from tests.cli import run_omics
 from tests.editing import file_tree
-
-OMICS = str(Path(sys.executable).with_name("omics"))
 
 
 def _omics(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([OMICS, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return run_omics(*args, cwd=cwd)
 
 
 def test_clinical_command_writes_the_store_and_tables(small_store, tmp_path):

@@ -4,7 +4,6 @@ exact one-line errors, outputs written atomically."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,14 +12,13 @@ import pytest
 from scipy import stats
 
 from omics.stats.differential import RESULT_COLUMNS
+from tests.cli import run_omics
 from tests.editing import replace_cell
 from tests.rlimma import rscript_limma
 
-OMICS = str(Path(sys.executable).with_name("omics"))
-
 
 def _omics(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([OMICS, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return run_omics(*args, cwd=cwd)
 
 
 @pytest.fixture()

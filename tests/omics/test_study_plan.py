@@ -150,22 +150,19 @@ def test_run_validates_the_study_before_starting_anything(small_cohort, tmp_path
 
 def test_unknown_keys_name_the_allowed_ones_and_the_schema_says_them(small_cohort, tmp_path):
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
 
     import jsonschema
     import yaml
 
-    omics = str(Path(sys.executable).with_name("omics"))
+    from tests.cli import run_omics
+
     study = _edited(small_cohort, tmp_path, "design: ~ 0 + condition + plex",
                     "desing: ~ 0 + condition + plex")
-    done = subprocess.run([omics, "validate", str(study)], capture_output=True, text=True)
+    done = run_omics("validate", study)
     assert done.stderr.strip().endswith(
         "found unknown key 'desing' in analysis.proteomics; expected one of design, contrasts, "
         "samples, preprocess, method, trend, robust, sample_weights, fdr, fdr_level")
-    schema = json.loads(subprocess.run([omics, "schema"], capture_output=True, text=True,
-                                       check=True).stdout)
+    schema = json.loads(run_omics("schema").stdout)
     jsonschema.validate(yaml.safe_load(small_cohort.read_text()), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(yaml.safe_load(study.read_text()), schema)

@@ -13,6 +13,7 @@ import pytest
 from omics.errors import OmicsInputError
 from omics.io import read_table, read_wide_table
 from omics.steps.ingest import ingest_study
+from tests.cli import run_omics
 from tests.editing import file_tree, replace_cell
 
 
@@ -248,8 +249,7 @@ def test_a_line_beyond_the_limit_stops_the_read_early(tmp_path, monkeypatch):
 
 
 def _validate(study: Path) -> subprocess.CompletedProcess:
-    omics = Path(sys.executable).with_name("omics")
-    return subprocess.run([str(omics), "validate", str(study)], capture_output=True, text=True)
+    return run_omics("validate", study)
 
 
 @pytest.mark.parametrize(("line", "column", "value", "sample", "name"), [

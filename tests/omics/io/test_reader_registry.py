@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from omics.errors import OmicsInputError
 from omics.io.networks import NETWORK_OPTIONS
 from omics.io.options import READER_OPTIONS
 from omics.io.study import load_study
-
-OMICS = str(Path(sys.executable).with_name("omics"))
+from tests.cli import run_omics
 
 
 def test_every_reader_declares_its_options_and_read():
@@ -56,7 +51,7 @@ def test_keys_of_another_reader_are_refused_in_one_line(tmp_path, yaml, message)
     with pytest.raises(OmicsInputError) as caught:
         load_study(path)
     assert str(caught.value) == f"{path.parent}/{message}"
-    done = subprocess.run([OMICS, "validate", str(path)], capture_output=True, text=True)
+    done = run_omics("validate", path)
     assert (done.returncode, done.stderr.strip()) == (2, f"error: {path.parent}/{message}")
 
 

@@ -86,6 +86,7 @@ def _busy(seconds: float) -> None:
         pass
 
 
+@pytest.mark.slow  # a 100-trial stress run on both cores
 def test_concurrent_writers_create_parent_groups_without_clashing(tmp_path):
     """Four processes writing ``tables/t<i>`` at once, 100 trials, with two more processes
     keeping both cores busy (zarr raised ContainsGroupError in 24 of 40 four-process trials
