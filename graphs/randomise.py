@@ -44,7 +44,7 @@ def _apply_round(first, second, n_nodes, left, right, flip):  # pragma: no cover
     already present and no edge proposed twice among the survivors, apply them; return
     their number."""
     size = 1
-    while size < 4 * (first.size + 1):
+    while size < 2 * (first.size + 1):
         size *= 2
     existing = np.full(size, -1, dtype=np.int64)
     for e in range(first.size):

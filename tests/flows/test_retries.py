@@ -14,6 +14,8 @@ from omics.errors import OmicsInputError
 from omics.simulate import simulate_cohort
 from tests.editing import replace_cell
 
+pytestmark = pytest.mark.slow  # a Prefect API server and flow runs
+
 
 def _stage_runs(flow_run_id) -> list:
     from prefect.client.orchestration import get_client
