@@ -12,7 +12,8 @@ from sklearn.preprocessing import StandardScaler
 from omics.stats.factors import factor_associations, fit_mofa
 from tests.conftest import shared_data
 
-pytestmark = pytest.mark.slow  # MOFA+ fitted to convergence on the whole TCGA set
+# MOFA+ fitted to convergence on the whole TCGA set, once: both tests on one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mofa_tcga")]
 
 #: The number of factors training cross-validation chooses for MOFA+ in the benchmark.
 FACTORS = 20

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline_run")]  # one worker's
+# pipeline_run serves this module and test_scale_out (--dist loadgroup)
 
 
 def _proteome(out, contrast):

@@ -109,6 +109,7 @@ def _values(y: np.ndarray) -> xr.DataArray:
     return xr.DataArray(y, dims=("feature", "sample"))
 
 
+@pytest.mark.xdist_group("r_batch")  # one R run for every case, on one xdist worker
 @pytest.mark.parametrize("case", list(CASES))
 def test_combat_and_remove_batch_effect_equal_r(r_batch, case):
     """TCGA mRNA: parametric, non-parametric, mean-only, reference batch; the TMT proteome
