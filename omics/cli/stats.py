@@ -78,8 +78,9 @@ def correlate_command(
     y: Annotated[Path | None, typer.Argument(
         help="Second matrix (cross-correlation on shared samples); omit for pairs within X.")
     ] = None,
-    out: Annotated[Path, typer.Option(help="Pairs table (TSV) to write.")] = Path(
-        "correlations.tsv"),
+    out: Annotated[Path, typer.Option(
+        help="Pairs table to write: .parquet, or text (.tsv, .txt or .csv).")] = Path(
+        "correlations.parquet"),
     method: Annotated[str, typer.Option(help="pearson or spearman.")] = "pearson",
     top_k: Annotated[int | None, typer.Option(help="Each feature's K strongest partners.")
                      ] = None,
@@ -89,19 +90,23 @@ def correlate_command(
 ) -> None:
     """Correlate features (blockwise, never the full matrix in memory) with BH FDR.
 
-    Writes feature_a, feature_b, r, n, p_value, fdr for each reported pair; the FDR is
-    Benjamini-Hochberg over every pair tested.
+    Writes feature_a, feature_b, r, n, p_value, fdr for each reported pair (Parquet by
+    default; text for a .tsv, .txt or .csv --out); the FDR is Benjamini-Hochberg over every
+    pair tested.
     """
     import dask
 
     from omics.io.matrix import read_feature_matrix
+    from omics.io.pairs_output import PAIRS_FORMATS, pairs_format, write_pairs
     from omics.preprocess import log2_intensity
     from omics.stats.correlation import correlate
-    from omics.store.atomic import write_table_atomically
 
     if method not in ("pearson", "spearman"):
         raise OmicsInputError("command line", f"--method {method}",
                               "--method pearson or --method spearman")
+    if pairs_format(out) is None:
+        raise OmicsInputError("command line", f"--out {out}", "a file name ending "
+                              + ", ".join(PAIRS_FORMATS) + " (Parquet or delimited text)")
     if top_k is None and min_abs_r is None:
         raise OmicsInputError("command line", "neither --top-k nor --min-abs-r",
                               "--top-k K, --min-abs-r R, or both")
@@ -116,6 +121,6 @@ def correlate_command(
     with dask.config.set(scheduler="threads"):
         found = correlate(*matrices, method=method, top_k=top_k, min_abs_r=min_abs_r)
     table = found.table()
-    write_table_atomically(table, out, float_format="%.15g")
+    write_pairs(table, out)
     console.print(f"{len(table):,} pairs written to {out}; BH over {found.n_tested:,} pairs "
                   f"tested (exact for FDR <= {found.fdr_exact_up_to:.3g})")

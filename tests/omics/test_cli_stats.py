@@ -127,6 +127,46 @@ def test_correlate_cli_cross_matrices_match_scipy(tmp_path):
     assert (pairs["p_value"].diff().dropna() >= 0).all()
 
 
+def test_correlate_cli_writes_parquet_by_default_and_the_same_values_as_text(tmp_path):
+    """Parquet by default; .tsv and .csv hold the same values to the last bit (Arrow writes
+    the shortest text that reads back to the same float); a name that needs quotes is
+    quoted; an unknown ending is refused before anything is computed."""
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=(40, 12))
+    values[1] = values[0] + rng.normal(0, 0.2, 12)
+    names = [f"g{i}" for i in range(40)]
+    names[0] = 'ANXA6 "exo", isoform 1'
+    pd.DataFrame(values, index=pd.Index(names, name="gene"),
+                 columns=[f"s{i}" for i in range(12)]).to_csv(tmp_path / "x.tsv", sep="\t")
+    options = ["--top-k", "3", "--min-abs-r", "0.6"]
+    assert _omics("correlate", "x.tsv", *options, cwd=tmp_path).returncode == 0
+    parquet = pd.read_parquet(tmp_path / "correlations.parquet")
+    assert len(parquet) > 40 and parquet["feature_a"].astype(str).iloc[0] == names[0]
+    for name, separator in (("pairs.tsv", "\t"), ("pairs.csv", ",")):
+        done = _omics("correlate", "x.tsv", *options, "--out", name, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        text = pd.read_csv(tmp_path / name, sep=separator, float_precision="round_trip")
+        for column in ("feature_a", "feature_b"):
+            assert text[column].tolist() == parquet[column].astype(str).tolist()
+        for column in ("r", "n", "p_value", "fdr"):
+            np.testing.assert_array_equal(text[column].to_numpy(), parquet[column].to_numpy())
+    done = _omics("correlate", "x.tsv", *options, "--out", "pairs.xlsx", cwd=tmp_path)
+    assert (done.returncode, done.stderr.strip()) == (2, (
+        "error: command line: found --out pairs.xlsx; expected a file name ending .parquet, "
+        ".tsv, .txt, .csv (Parquet or delimited text)"))
+    assert not (tmp_path / "pairs.xlsx").exists()
+
+
+def test_pairs_text_without_quotes_needed_is_written_by_arrow_unquoted(tmp_path):
+    from omics.io.pairs_output import write_pairs
+
+    table = pd.DataFrame({"feature_a": pd.Categorical(["ANXA6", "EGFR"]),
+                          "r": [0.1, 1 / 3], "n": [12, 12]})
+    write_pairs(table, tmp_path / "p.tsv")
+    assert (tmp_path / "p.tsv").read_text().splitlines() == [
+        "feature_a\tr\tn", "ANXA6\t0.1\t12", f"EGFR\t{1 / 3!r}\t12"]
+
+
 def test_correlate_cli_refuses_matrices_without_shared_samples(tmp_path):
     pd.DataFrame({"gene": ["a", "b"], "s1": [1, 2], "s2": [2, 1], "s3": [3, 3]}).to_csv(
         tmp_path / "x.tsv", sep="\t", index=False)
