@@ -105,9 +105,10 @@ def moderated_t(
         ``df_prior``, the design and the contrast.
     """
     keep = np.flatnonzero(select_samples(samples, sample_query).to_numpy())
-    values = data.data[:, keep]
+    # every sample: the array as it is (indexing a dask array copies each of its chunks)
+    values = data.data if keep.size == data.sizes["sample"] else data.data[:, keep]
     fit = lm_fit(values, design_matrix(samples.iloc[keep], design),
-                 features=np.asarray(data["feature"].values).astype(str),
+                 features=data["feature"].values,
                  weights=None if weights is None else np.asarray(weights)[:, keep])
     fit = fit.contrasts_fit(contrasts).ebayes(trend=trend, robust=robust)
     tables = {}

@@ -498,6 +498,12 @@ def fit_linear_model(values: np.ndarray | da.Array, design: np.ndarray,
                         None if weights is None else np.asarray(weights))
 
 
+def _string_index(features: Sequence) -> pd.Index:
+    """Feature ids as an Index of str (ids read from a store already are: no conversion)."""
+    ids = pd.Index(features, dtype=object)
+    return ids if ids.inferred_type in ("string", "empty") else ids.astype(str)
+
+
 def lm_fit(
     values: np.ndarray | da.Array,
     design: pd.DataFrame,
@@ -556,8 +562,8 @@ def lm_fit(
         raise OmicsInputError("weights", f"shape {tuple(weights.shape)}",
                               f"one weight per value, shape {tuple(values.shape)}")
     linear = fit_linear_model(values, x, weights)
-    ids = pd.Index(np.arange(values.shape[0]).astype(str) if features is None
-                   else np.asarray(features).astype(str))
+    ids = pd.Index(np.arange(values.shape[0]).astype(str)) if features is None \
+        else _string_index(features)
     return LimmaFit(
         features=ids, coefficient_names=list(design.columns),
         coefficients=linear.coefficients, stdev_unscaled=linear.stdev_unscaled,
