@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import dask
-from distributed import rejoin, secede
+from distributed import get_client, rejoin, secede
 from distributed.worker import get_worker
 from prefect import get_run_logger
 from prefect.exceptions import MissingContextError
@@ -104,12 +105,7 @@ def cluster_compute() -> Iterator[None]:
     The task's own worker thread leaves the worker's thread pool while it waits (``secede``),
     so tasks waiting on cluster work never starve the cluster of threads.
     """
-    with flow_run_recorded(flow_run.get_id()), get_dask_client():
-        try:
-            get_worker()
-            on_worker = True
-        except ValueError:
-            on_worker = False
+    with flow_run_recorded(flow_run.get_id()), _cluster_client() as on_worker:
         if on_worker:
             secede()
         try:
@@ -117,3 +113,29 @@ def cluster_compute() -> Iterator[None]:
         finally:
             if on_worker:
                 rejoin()
+
+
+#: Serialises the first ``get_client()`` of a worker's tasks (see :func:`_cluster_client`).
+_WORKER_CLIENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _cluster_client() -> Iterator[bool]:
+    """Make the cluster's client this task's ``dask.compute`` scheduler; yields whether the
+    task runs on a Dask worker.
+
+    On a worker that client is the worker's own (``distributed.get_client``), started once
+    under a lock and shared by all its tasks. prefect-dask's ``get_dask_client`` instead
+    made a new default client per task and closed it at the task's end, and another task of
+    the same worker could pick up that closing client (``AttributeError: 'NoneType' object
+    has no attribute 'address'``, PrefectHQ/prefect#17334; it failed an analysis here when a
+    worker was killed mid-run)."""
+    try:
+        get_worker()
+    except ValueError:
+        with get_dask_client():
+            yield False
+        return
+    with _WORKER_CLIENT_LOCK:
+        get_client()
+    yield True
