@@ -8,16 +8,23 @@ memory of that process and its children sampled every 20 ms:
 * **differential**: the proteome's limma moderated t of the study plan, from the store
   (``omics.steps.analysis.differential_proteomics``, Dask's threaded scheduler);
 * **correlation**: the proteome within itself (``correlate``, top-10 partners and every pair
-  with |r| >= 0.9, BH over all pairs).
+  with |r| >= 0.9, BH over all pairs);
+* **network**: ``omics graph`` on the store (curated axis layer, the study's evidence, seeds
+  ANXA6 + EGFR, 1,000 randomisations on a 2-worker LocalCluster; an empty randomisation
+  cache, so they are computed);
+* **pipeline**: the whole ``omics run`` of the study (its own Prefect server, LocalCluster
+  and report), peak RSS summed over all of its processes.
 
 Each line gives wall time, peak RSS and the ratio of the time to the previous scale's.
 
-    python benchmarks/scaling.py [--xlarge] [--steps ingest differential correlation]
+    python benchmarks/scaling.py [--xlarge] [--steps ingest differential correlation network
+                                                      pipeline]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -49,11 +56,12 @@ print(found.n_tested, len(found.strong))
 """
 
 
-def measured(command: list[str]) -> tuple[float, float]:
+def measured(command: list[str], env: dict | None = None, cwd: Path = ROOT
+             ) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB, the process and its children) of a command."""
     started = time.perf_counter()
-    process = psutil.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True)
+    process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, env=env)
     peak = 0
     while process.poll() is None:
         try:
@@ -75,13 +83,17 @@ def steps(folder: Path) -> dict[str, list[str]]:
     python = [sys.executable, "-c"]
     return {"ingest": [str(OMICS), "ingest", study, "--store", store],
             "differential": python + [_DIFFERENTIAL.format(store=store, study=study)],
-            "correlation": python + [_CORRELATION.format(store=store)]}
+            "correlation": python + [_CORRELATION.format(store=store)],
+            "network": [str(OMICS), "graph", "--store", store, "--out",
+                        str(folder / "network"), "--seeds", "ANXA6,EGFR", "--workers", "2"],
+            "pipeline": [str(OMICS), "run", "--study", study, "--out", str(folder / "run")]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--xlarge", action="store_true")
-    parser.add_argument("--steps", nargs="+", default=["ingest", "differential", "correlation"])
+    parser.add_argument("--steps", nargs="+", default=["ingest", "differential", "correlation",
+                                                       "network", "pipeline"])
     args = parser.parse_args()
     scales = ["small", "default", "large"] + (["xlarge"] if args.xlarge else [])
     previous: dict[str, float] = {}
@@ -96,7 +108,9 @@ def main() -> None:
             for name, command in steps(folder).items():
                 if name not in args.steps and name != "ingest":  # the others read its store
                     continue
-                seconds, peak = measured(command)
+                # a fresh randomisation cache (and Prefect home: ./.omics) per step and scale
+                environment = {**os.environ, "OMICS_AXIS_CACHE": str(folder / f"cache-{name}")}
+                seconds, peak = measured(command, environment, cwd=folder)
                 ratio = f", {seconds / previous[name]:.1f}x the previous scale" \
                     if name in previous else ""
                 print(f"  {name}: {seconds:.1f} s, peak RSS {peak:.0f} MB{ratio}", flush=True)
