@@ -328,9 +328,9 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     previous = np.append(-1, last_requested[:-1])  # last requested chunk strictly before
     needed = (previous >= 0) & (lower < suffix_upper[previous + 1])
     chunk_value = upper.copy()
-    exact = _evaluate_chunks(kept, m, np.flatnonzero(needed), starts, ends)
-    for c, values in exact.items():
-        chunk_value[c] = values.min()
+    evaluated = np.flatnonzero(needed)
+    block = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk)
+    chunk_value[evaluated] = block.min(axis=1)
     later = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1][1:], np.inf)
     own = m * known_p / (positions + 1.0)
     rest_lower = m * known_p / ends[chunk_of]
@@ -338,23 +338,27 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
                                    | (positions == ends[chunk_of] - 1))
     out = np.minimum(own, later[chunk_of])
     unsettled = np.flatnonzero(~settled)
-    extra = np.setdiff1d(np.unique(chunk_of[unsettled]), np.flatnonzero(needed))
-    exact.update(_evaluate_chunks(kept, m, extra, starts, ends))
-    by_chunk = unsettled[np.argsort(chunk_of[unsettled], kind="stable")]
-    groups, first = np.unique(chunk_of[by_chunk], return_index=True)
-    for c, members in zip(groups, np.split(by_chunk, first[1:]), strict=True):
-        within = np.minimum.accumulate(exact[c][::-1])[::-1]
-        out[members] = np.minimum(within[positions[members] - starts[c]], later[c])
+    extra = np.setdiff1d(np.unique(chunk_of[unsettled]), evaluated)
+    evaluated = np.concatenate([evaluated, extra])
+    block = np.concatenate([block, _evaluate_chunks(kept, m, extra, starts, ends, chunk)])
+    row_of = np.full(n_chunks, -1)
+    row_of[evaluated] = np.arange(evaluated.size)
+    within = np.minimum.accumulate(block[:, ::-1], axis=1)[:, ::-1]  # suffix minima per chunk
+    c = chunk_of[unsettled]
+    out[unsettled] = np.minimum(within[row_of[c], positions[unsettled] - starts[c]], later[c])
     return out
 
 
 def _evaluate_chunks(kept: _SortedKept, m: int, chunks: np.ndarray, starts: np.ndarray,
-                     ends: np.ndarray) -> dict[int, np.ndarray]:
-    """``m p_(j) / j`` of every kept value in the given chunks."""
+                     ends: np.ndarray, chunk: int) -> np.ndarray:
+    """``m p_(j) / j`` of every kept value in the given chunks: one row per chunk, a short
+    last chunk padded with +inf."""
+    block = np.full((chunks.size, chunk), np.inf)
     if chunks.size == 0:
-        return {}
+        return block
     lengths = ends[chunks] - starts[chunks]
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    ranks = np.repeat(starts[chunks] - offsets[:-1], lengths) + np.arange(offsets[-1])
-    values = m * kept.p_at(ranks) / (ranks + 1.0)
-    return {int(c): values[offsets[k]:offsets[k + 1]] for k, c in enumerate(chunks)}
+    rows = np.repeat(np.arange(chunks.size), lengths)
+    columns = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ranks = starts[chunks][rows] + columns
+    block[rows, columns] = m * kept.p_at(ranks) / (ranks + 1.0)
+    return block
