@@ -4,10 +4,12 @@
 STRING network, so 10 s per randomised network). Here every round pairs all edges at random
 and proposes all the swaps ``(a, b), (c, d) -> (a, d), (c, b)`` at once; a swap is kept
 when it creates no self-loop and neither new edge already exists or is proposed twice in
-the round (one compiled pass with hash tables, without the GIL, so Dask's threads run
-rounds in parallel). Kept swaps touch disjoint edges and create distinct, absent edges, so applying
+the round. Kept swaps touch disjoint edges and create distinct, absent edges, so applying
 them together equals applying them one after another: each round is a sequence of valid
 double-edge swaps, and every node keeps its degree. Weights stay with their edge slots.
+The random draws of a round are numpy's; the checks and the swaps are one compiled pass
+with hash tables (numba, without the GIL): 5 ms a round on STRING hc0.9, about 4x the
+numpy version it replaced, with identical networks for the same generator.
 
 Examples
 --------
