@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,33 @@ def dataset_cache(tmp_path_factory) -> Path:
         os.environ.pop("OMICS_AXIS_CACHE", None)
     else:
         os.environ["OMICS_AXIS_CACHE"] = previous
+
+
+@contextmanager
+def built_once(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder shared by the xdist workers of this run, held under a lock: yields
+    ``(folder, done)``; the first worker finds ``done`` False, builds into ``folder`` and
+    returns; the others wait for it, then find ``done`` True and read what it built. (xdist's
+    ``--dist loadgroup``, which would keep such tests on one worker, silently stopped
+    grouping with pytest 9.2: pytest-dev/pytest-xdist#1386.) Without xdist the folder is
+    this session's own."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # .../pytest-N, the run's folder above each worker's
+    folder = shared / f"built-once-{name}"
+    folder.mkdir(exist_ok=True)
+    with open(shared / f"built-once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            marker = folder / ".complete"
+            done = marker.exists()
+            yield folder, done
+            if not done:
+                marker.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@ tumours only), and the subtype comparison against PCA of benchmarks/mofa_subtype
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,23 +12,28 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 
 from omics.stats.factors import factor_associations, fit_mofa
-from tests.conftest import shared_data
+from tests.conftest import built_once, shared_data
 
-# MOFA+ fitted to convergence on the whole TCGA set, once: both tests on one xdist worker
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mofa_tcga")]
+pytestmark = pytest.mark.slow  # MOFA+ fitted to convergence on the whole TCGA set
 
 #: The number of factors training cross-validation chooses for MOFA+ in the benchmark.
 FACTORS = 20
 
 
 @pytest.fixture(scope="module")
-def tcga():
-    """The three views, the subtypes, the training tumours and MOFA+ fitted on all."""
+def tcga(tmp_path_factory):
+    """The three views, the subtypes, the training tumours and MOFA+ fitted on all (once per
+    test run: the other xdist worker reads the fit back)."""
     shared_data("transcriptomics_clinical/tcga_brca_mixomics/data.train_mrna.csv")
     from benchmarks.mofa_subtypes import read_tcga_mixomics
 
     views, subtype, train = read_tcga_mixomics()
-    return views, subtype, train, fit_mofa(views, n_factors=FACTORS, seed=1)
+    with built_once(tmp_path_factory, "mofa-tcga") as (folder, done):
+        if not done:
+            (folder / "fit.pickle").write_bytes(
+                pickle.dumps(fit_mofa(views, n_factors=FACTORS, seed=1)))
+        result = pickle.loads((folder / "fit.pickle").read_bytes())  # written by this test run
+    return views, subtype, train, result
 
 
 def test_mofa_fits_all_tumours_and_a_factor_separates_the_subtypes(tcga):

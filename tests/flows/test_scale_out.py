@@ -20,7 +20,7 @@ from omics.store import layout
 from omics.store.results import read_result, result_names
 from tests.flows.conftest import dask_processes
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline_run")]  # as test_pipeline
+pytestmark = pytest.mark.slow
 
 
 def _result_tables(store: Path) -> dict[tuple[str, str], pd.DataFrame]:

@@ -20,7 +20,7 @@ import omics as ox
 from omics.errors import OmicsInputError
 from omics.preprocess.batch import ComBatWarning, combat, remove_batch_effect
 from omics.stats.design import design_matrix
-from tests.conftest import shared_data
+from tests.conftest import built_once, shared_data
 
 _SCRIPT = r"""
 suppressMessages({library(sva); library(limma)})
@@ -79,16 +79,8 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def r_batch(tmp_path_factory, _small_store_template) -> dict:
-    """Each case's data and R's ``ComBat`` and ``removeBatchEffect`` of it, in one R run;
-    skips without R sva."""
-    if shutil.which("Rscript") is None or subprocess.run(
-            ["Rscript", "-e", "library(sva)"], capture_output=True).returncode:
-        pytest.skip("R sva not installed (.ci/run installs r-bioc-sva)")
-    data = {"tcga": _tcga_mrna(), "tmt": _tmt_proteome(_small_store_template)}
-    data["tcga_80"] = (data["tcga"][0][:80], data["tcga"][1])  # R's non-parametric loop
-    root = tmp_path_factory.mktemp("sva")
+def _run_r_batch(root: Path, data: dict) -> None:
+    """R's ComBat and removeBatchEffect of every case, written into ``root/<case>/``."""
     for name, (source, formula, parametric, mean_only, reference) in CASES.items():
         y, samples = data["tcga_80" if name == "non_parametric" else source]
         job = root / name
@@ -100,6 +92,20 @@ def r_batch(tmp_path_factory, _small_store_template) -> dict:
     (root / "run.R").write_text(_SCRIPT)
     subprocess.run(["Rscript", str(root / "run.R"), *(str(root / n) for n in CASES)],
                    check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def r_batch(tmp_path_factory, _small_store_template) -> dict:
+    """Each case's data and R's ``ComBat`` and ``removeBatchEffect`` of it, in one R run;
+    skips without R sva."""
+    if shutil.which("Rscript") is None or subprocess.run(
+            ["Rscript", "-e", "library(sva)"], capture_output=True).returncode:
+        pytest.skip("R sva not installed (.ci/run installs r-bioc-sva)")
+    data = {"tcga": _tcga_mrna(), "tmt": _tmt_proteome(_small_store_template)}
+    data["tcga_80"] = (data["tcga"][0][:80], data["tcga"][1])  # R's non-parametric loop
+    with built_once(tmp_path_factory, "sva") as (root, done):  # one R run per test run
+        if not done:
+            _run_r_batch(root, data)
     read = lambda name, file: np.loadtxt(root / name / file, ndmin=2)  # noqa: E731
     return {name: (data["tcga_80" if name == "non_parametric" else CASES[name][0]],
                    read(name, "combat.tsv"), read(name, "remove.tsv")) for name in CASES}
@@ -109,7 +115,6 @@ def _values(y: np.ndarray) -> xr.DataArray:
     return xr.DataArray(y, dims=("feature", "sample"))
 
 
-@pytest.mark.xdist_group("r_batch")  # one R run for every case, on one xdist worker
 @pytest.mark.parametrize("case", list(CASES))
 def test_combat_and_remove_batch_effect_equal_r(r_batch, case):
     """TCGA mRNA: parametric, non-parametric, mean-only, reference batch; the TMT proteome
