@@ -113,10 +113,11 @@ def propagation_significance(graph: nx.Graph, seeds: dict, *, restart: float = 0
     start = _start_vector(arrays.nodes, seeds)
     walk = transition_matrix(arrays.n_nodes, arrays.first, arrays.second, arrays.weight)
     observed = _walk(walk, start, restart, tol, 1000)
-    key = randomisation_key(arrays, start, restart=restart, n_random=n_random, seed=seed,
-                            swaps_per_edge=swaps_per_edge, tol=tol) if cache else None
-    exceed = load_counts(cache, key, arrays.n_nodes) if cache else None
-    origin = "cached"
+    exceed, origin = None, "cached"
+    if cache:
+        key = randomisation_key(arrays, start, restart=restart, n_random=n_random, seed=seed,
+                                swaps_per_edge=swaps_per_edge, tol=tol)
+        exceed = load_counts(cache, key, arrays.n_nodes)
     if exceed is None:
         network_seeds = np.random.SeedSequence(seed).generate_state(n_random)
         shared = dask.delayed(arrays, pure=True), dask.delayed(start), dask.delayed(observed)

@@ -4,8 +4,9 @@ start vector, the restart probability, ``n``, the seed, the swaps per edge and t
 tolerance), so a rerun on the same graph and seeds skips the randomisations and gives the
 same p-values.
 
-Entries are ``propagation-<sha256>.npz`` files written atomically (a temporary file, then
-a rename); a damaged entry counts as absent and is recomputed.
+Entries are ``propagation-<sha256>.npz`` files written atomically
+(:func:`omics.store.atomic.replaced_on_success`); a damaged entry counts as absent and is
+recomputed.
 
 Examples
 --------
@@ -27,14 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from graphs.network_arrays import EdgeArrays
+from omics.store.atomic import replaced_on_success
 
 __all__ = ["load_counts", "randomisation_key", "save_counts"]
 
@@ -72,13 +72,5 @@ def load_counts(folder: str | Path, key: str, n_nodes: int) -> np.ndarray | None
 
 def save_counts(folder: str | Path, key: str, counts: np.ndarray) -> None:
     """Store ``counts`` under ``key`` (atomically: readers see the old entry or the new)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".propagation-", suffix=".npz")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, exceed=np.asarray(counts, dtype=np.int64))
-        os.replace(temporary, _entry(folder, key))
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replaced_on_success(_entry(folder, key)) as partial, partial.open("wb") as file:
+        np.savez(file, exceed=np.asarray(counts, dtype=np.int64))

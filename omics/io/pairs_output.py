@@ -59,17 +59,21 @@ def write_pairs(table: pd.DataFrame, path: str | Path) -> str:
 
 
 def _write_text(table: pd.DataFrame, path: Path, delimiter: str) -> None:
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if not _written_by_arrow(table, path, delimiter):
+        table.to_csv(path, sep=delimiter, index=False)  # quoted as needed
+
+
+def _written_by_arrow(table: pd.DataFrame, path: Path, delimiter: str) -> bool:
+    """Write ``table`` unquoted with Arrow; False when a name or value needs quoting."""
     header = delimiter.join(map(str, table.columns))
     if any(character in header for character in (delimiter, '"', "\n", "\r")):
-        table.to_csv(path, sep=delimiter, index=False)
-        return
+        return False
     with path.open("wb") as file:
         file.write((header + "\n").encode("utf-8"))
         try:
-            pa_csv.write_csv(arrow, file, pa_csv.WriteOptions(
-                include_header=False, delimiter=delimiter, quoting_style="none"))
-            return
+            pa_csv.write_csv(pa.Table.from_pandas(table, preserve_index=False), file,
+                             pa_csv.WriteOptions(include_header=False, delimiter=delimiter,
+                                                 quoting_style="none"))
         except pa.ArrowInvalid:  # a value that needs quoting
-            pass
-    table.to_csv(path, sep=delimiter, index=False)
+            return False
+    return True
