@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from omics.stats.limma_kernel import fit_complete_rows
+
 __all__ = [
     "LinearFit",
     "contrasts_fit",
@@ -100,12 +102,34 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray, weights: np.ndarray | None =
                  ) -> LinearFit:
     """Fit ``y[i] ~ design`` for every feature (row) of ``y``, as limma's ``lm.series``.
 
-    Features are grouped by their pattern of observed samples and each group is solved with
-    one QR decomposition. With ``weights`` (features x samples precision weights, e.g. from
+    Without weights, on a full-rank design, the rows observed in every sample are fitted in
+    one pass each (:func:`omics.stats.limma_kernel.fit_complete_rows`); the other rows are
+    grouped by their pattern of observed samples and each group is solved with one QR
+    decomposition. With ``weights`` (features x samples precision weights, e.g. from
     voom) every feature is a weighted least-squares fit (R's ``lm.wfit``); non-positive or
     missing weights count as missing values, as in limma.
     """
     y = np.asarray(y, dtype=np.float64)
+    if weights is not None or not estimable_columns(design).all():
+        return _fit_by_pattern(y, design, weights)
+    beta, stdev_unscaled, rss, mean, complete = fit_complete_rows(y, design)
+    df = design.shape[0] - design.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sigma = np.sqrt(rss / df) if df > 0 else np.full(y.shape[0], np.nan)
+    fit = LinearFit(beta, np.broadcast_to(stdev_unscaled, beta.shape).copy(), sigma,
+                    np.full(y.shape[0], float(df)), mean)
+    if not complete.all():
+        rest = np.flatnonzero(~complete)
+        other = _fit_by_pattern(y[rest], design, None)
+        for name in ("coefficients", "stdev_unscaled", "sigma", "df_residual", "amean"):
+            getattr(fit, name)[rest] = getattr(other, name)
+    return fit
+
+
+def _fit_by_pattern(y: np.ndarray, design: np.ndarray, weights: np.ndarray | None
+                    ) -> LinearFit:
+    """:func:`lm_fit_block` by missingness pattern: one QR per group of rows observed in
+    the same samples (rows with many distinct patterns fitted together when unweighted)."""
     n_features, n_coef = y.shape[0], design.shape[1]
     coefficients = np.full((n_features, n_coef), np.nan)
     stdev = np.full((n_features, n_coef), np.nan)

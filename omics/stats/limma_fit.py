@@ -330,19 +330,19 @@ class LimmaFit:
         estimate, p = self.coefficients[:, j], self.p_value[:, j]
         margin = (np.sqrt(self.s2_post) * self.stdev_unscaled[:, j]
                   * _t_quantile(0.5 + confidence / 2, self.df_total))
-        table = pd.DataFrame({
+        columns = {
             "logFC": estimate, "CI.L": estimate - margin, "CI.R": estimate + margin,
             "AveExpr": self.amean, "t": self.t[:, j], "P.Value": p,
             "adj.P.Val": _adjust(p, adjust), "B": self.lods[:, j],
-        }, index=pd.Index(self.features, name="feature"))
-        table = _sorted(table, sort_by)
+        }
+        if names == "omics":  # sorted with its rows; NaN where the row is untested
+            columns["df_total"] = np.where(np.isnan(estimate), np.nan, self.df_total)
+        table = _sorted(pd.DataFrame(columns, index=pd.Index(self.features, name="feature")),
+                        sort_by)
         if number is not None:
             table = table.head(number)
         if names == "omics":
-            table = table.set_axis(OMICS_COLUMNS, axis=1).reset_index()
-            df_total = pd.Series(self.df_total, index=self.features)
-            table["df_total"] = np.where(table["log2_fc"].isna(), np.nan,
-                                         df_total.reindex(table["feature"]).to_numpy())
+            table = table.set_axis([*OMICS_COLUMNS, "df_total"], axis=1).reset_index()
         table.attrs = self._describe(self.coefficient_names[j], adjust)
         return table
 
@@ -437,7 +437,9 @@ class LimmaFit:
             q = vectors[:, :df1] / np.sqrt(values[:df1]) / np.sqrt(df1)
             f_stat = ((t @ q) ** 2).sum(axis=1)
         df2 = np.broadcast_to(df2, f_stat.shape)
-        if df2[0] > 1e6:
+        if len(columns) == 1 and np.array_equal(df2, self.df_total):
+            p = self.p_value[:, columns[0]]  # F = t^2 on (1, df): the two-sided t p-value
+        elif df2[0] > 1e6:
             p = stats.chi2.sf(df1 * f_stat, df1)
         else:
             p = stats.f.sf(f_stat, df1, df2)

@@ -164,3 +164,39 @@ def test_batched_fit_of_incomplete_rows_equals_the_per_pattern_fit(monkeypatch,
                                    err_msg=name)
     assert np.isnan(batched.coefficients[:50, 4]).all()
     assert np.isfinite(batched.coefficients[50:]).all()
+
+
+def test_one_pass_fit_of_complete_rows_equals_the_qr_fit():
+    """Complete rows go through the one-pass kernel; rows with a missing, an infinite or
+    an overflowing value are left to the per-pattern QR fit, and every row equals the QR
+    fit of its observed values (the kernel's result for complete rows to 1e-12)."""
+    from omics.stats import limma
+
+    rng = np.random.default_rng(8)
+    plex = np.repeat(np.arange(3), 10)
+    design = np.column_stack([np.ones(30), np.tile([0.0, 1.0], 15)]
+                             + [(plex == k).astype(float) for k in (1, 2)])
+    y = rng.normal(20, 1, (500, 1)) + rng.normal(0, 0.5, (500, 30))
+    y[3, 4] = np.nan
+    y[7, 0] = np.inf  # counts as missing, as in limma
+    y[11] = 1e307  # finite values whose sum overflows: still a complete row
+    fit = limma.lm_fit_block(y, design)
+    reference = limma._fit_by_pattern(y, design, None)
+    usual = np.arange(500) != 11  # row 11: differences of 1e307 carry errors of ~1e291
+    for name in ("coefficients", "stdev_unscaled", "sigma", "df_residual", "amean"):
+        np.testing.assert_allclose(getattr(fit, name)[usual], getattr(reference, name)[usual],
+                                   rtol=1e-12, atol=1e-12, err_msg=name)
+    assert fit.coefficients[11, 0] == pytest.approx(1e307, rel=1e-12)
+    assert fit.df_residual[[0, 3, 7, 11]].tolist() == [26, 25, 25, 26]
+    _, _, _, _, complete = limma.fit_complete_rows(y, design)
+    assert np.flatnonzero(~complete).tolist() == [3, 7, 11]
+
+
+def test_one_pass_fit_without_residual_df_has_no_sigma():
+    """As many samples as coefficients: exact fit, residual df 0, sigma NaN (as limma)."""
+    from omics.stats import limma
+
+    design = np.column_stack([np.ones(2), [0.0, 1.0]])
+    fit = limma.lm_fit_block(np.array([[1.0, 4.0]]), design)
+    np.testing.assert_allclose(fit.coefficients, [[1.0, 3.0]], rtol=1e-14)
+    assert fit.df_residual.tolist() == [0.0] and np.isnan(fit.sigma).all()
