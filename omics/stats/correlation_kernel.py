@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["screen_and_count"]
+__all__ = ["screen_and_count", "top_k_per_row"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -67,3 +67,53 @@ def screen_and_count(r: np.ndarray, rows: np.ndarray, within: bool, screen: floa
             return cand_i[:found], cand_j[:found]
         counts[:] = start
         capacity = r.size
+
+
+@numba.njit(cache=True, nogil=True)
+def _top_kernel(i, strength, k, best):  # pragma: no cover
+    found = 0
+    buffer = np.empty(k, dtype=np.int64)  # positions, strongest first
+    start = 0
+    while start < i.size:
+        row = i[start]
+        stop = start
+        while stop < i.size and i[stop] == row:
+            stop += 1
+        if stop - start >= k:
+            filled = 0
+            for position in range(start, stop):
+                value = strength[position]
+                if filled == k and not value > strength[buffer[k - 1]]:
+                    continue
+                slot = filled if filled < k else k - 1
+                # move weaker entries down; equal strength keeps the earlier position first
+                while slot > 0 and value > strength[buffer[slot - 1]]:
+                    buffer[slot] = buffer[slot - 1]
+                    slot -= 1
+                buffer[slot] = position
+                if filled < k:
+                    filled += 1
+            for slot in range(k):
+                best[found] = buffer[slot]
+                found += 1
+        start = stop
+    return found
+
+
+def top_k_per_row(i: np.ndarray, strength: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` strongest entries, for the rows that have at least
+    ``k``: row by row, strongest first, equal strengths in their given order (the first
+    ``k`` of each row after ``np.lexsort((-strength, i))``, without sorting everything).
+
+    ``i`` (each entry's row) must be sorted, as the screening pass emits it.
+
+    Examples
+    --------
+    >>> i = np.array([0, 0, 0, 1, 2, 2])
+    >>> top_k_per_row(i, np.array([0.5, 0.9, 0.5, 0.7, 0.6, 0.8]), 3, 2).tolist()
+    [1, 0, 5, 4]
+    """
+    i = np.ascontiguousarray(i, dtype=np.int64)
+    best = np.empty(min(i.size, n_rows * k), dtype=np.int64)
+    found = _top_kernel(i, np.ascontiguousarray(strength, dtype=np.float64), k, best)
+    return best[:found]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from omics.stats.correlation_kernel import screen_and_count
+from omics.stats.correlation_kernel import screen_and_count, top_k_per_row
 from omics.stats.streaming_fdr import (
     KeptPValues,
     PValueBins,
@@ -175,16 +175,13 @@ def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
 
 def _top_partners(abs_of_rows, r, n, rows, i, j, cand_abs, usable, k
                   ) -> dict[str, np.ndarray]:
-    """Each row's ``k`` largest |r| among its candidates; rows with too few candidates are
-    ranked in full (``abs_of_rows(rows)``: their |r|, NaN where not a partner)."""
+    """Each row's ``k`` largest |r| among its candidates (``i`` sorted, as both screens
+    give it); rows with too few candidates are ranked in full (``abs_of_rows(rows)``: their
+    |r|, NaN where not a partner)."""
     k = min(k, r.shape[1])
     i, j, cand_abs = i[usable], j[usable], cand_abs[usable]
-    per_row = np.bincount(i, minlength=r.shape[0])
-    short = np.flatnonzero(per_row < k)
-    order = np.lexsort((-cand_abs, i))
-    first = np.concatenate([[0], np.cumsum(per_row)[:-1]])
-    position = np.arange(order.size) - np.repeat(first, per_row)
-    best = order[(position < k) & ~np.isin(i[order], short)]
+    short = np.flatnonzero(np.bincount(i, minlength=r.shape[0]) < k)
+    best = top_k_per_row(i, cand_abs, r.shape[0], k)
     top_i, top_j = i[best], j[best]
     if short.size:
         strength = np.nan_to_num(abs_of_rows(short), nan=-1.0)

@@ -189,3 +189,22 @@ def test_fused_block_pass_equals_the_general_path(within):
     np.testing.assert_array_equal(fused.kept.counts, general.kept.counts)
     assert fused.kept.n_tested == general.kept.n_tested == (
         sum(300 - row - 1 for row in rows) - 1 if within else 40 * 300 - 2)
+
+
+def test_top_k_per_row_equals_the_first_k_of_a_full_lexsort():
+    """The compiled selection gives exactly the first k of each row after
+    lexsort((-strength, row)): strongest first, ties (many here) in their given order,
+    rows with fewer than k entries left out."""
+    from omics.stats.correlation_kernel import top_k_per_row
+
+    rng = np.random.default_rng(4)
+    rows = np.sort(np.concatenate([rng.integers(0, 280, 20_000),  # rows 280-299: 0-9
+                                   rng.integers(280, 300, 100)]))
+    strength = rng.integers(0, 40, rows.size) / 40.0  # many equal values
+    k = 7
+    order = np.lexsort((-strength, rows))
+    counts = np.bincount(rows, minlength=300)
+    position = np.arange(order.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    expected = order[(position < k) & (counts[rows[order]] >= k)]
+    assert (counts < k).any() and (counts >= k).any()
+    np.testing.assert_array_equal(top_k_per_row(rows, strength, 300, k), expected)
