@@ -177,6 +177,8 @@ def correlate(
     parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
     n_strong = sum(part.strong["r"].size for part in parts)
     bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong)
+    for part in parts:
+        part.kept = None  # merged into bh: the blocks' copies are freed
     names_x = np.asarray(x["feature"].values).astype(str)
     names_y = np.asarray(y["feature"].values).astype(str)
     top, strong = _pairs_tables([[part.top for part in parts], [part.strong for part in parts]],
@@ -254,11 +256,11 @@ def _pairs_tables(kinds: list[list[dict]], names_x, names_y, bh: StreamingBH
     bounds = np.cumsum([0] + [pairs["p"].size for pairs in merged])
     tables = []
     for pairs, start, stop in zip(merged, bounds[:-1], bounds[1:], strict=True):
-        table = pd.DataFrame({
+        table = pd.DataFrame({  # copy=False: the columns are not copied into blocks
             "feature_a": pd.Categorical.from_codes(pairs["a"], categories=names_x),
             "feature_b": pd.Categorical.from_codes(pairs["b"], categories=names_y),
             "r": pairs["r"], "n": pairs["n"], "p_value": pairs["p"], "fdr": fdr[start:stop],
-        })
+        }, copy=False)
         if "rank" in pairs:
             table["rank"] = pairs["rank"]
         tables.append(table)

@@ -51,6 +51,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 from scipy import special
 
@@ -233,12 +234,13 @@ class _SortedKept:
                 lambda part: two_sided_p(part, self.n_samples), parts)))
 
     def positions(self, p: np.ndarray, abs_r: np.ndarray | None) -> np.ndarray:
-        """Positions (0-based ranks) of the last kept value equal to each value."""
+        """Positions (0-based ranks) of the last kept value equal to each value; the values
+        come in rank order (ascending ``p``, or descending ``|r|``)."""
         if self.by_r and abs_r is not None:
-            return np.searchsorted(self.keys, -abs_r, side="right") - 1
+            return _last_at_or_below(self.keys, -abs_r)
         if self.by_r:
             raise ValueError("|r| is needed to place values kept as |r|")
-        return np.searchsorted(self.keys, p, side="right") - 1
+        return _last_at_or_below(self.keys, p)
 
 
 @dataclass
@@ -280,33 +282,84 @@ class StreamingBH:
         ``abs_r`` (the pairs' ``|r|``) places values among kept ``|r|`` without rounding.
         """
         p = np.asarray(p_values, dtype=np.float64)
-        q = np.full(p.shape, np.nan)
         finite = np.isfinite(p)
-        pf = p[finite]
-        k = np.clip(self.bins.n_bins - np.searchsorted(self.bins.upper[::-1], pf, side="left"),
-                    0, self.bins.n_bins)
-        values = np.empty(pf.size)
+        every = bool(finite.all())  # arrays of millions: copied only where needed
+        pf = p if every else p[finite]
         kept = pf <= self.cutoff
-        kept_p = pf[kept]
-        order = np.argsort(kept_p, kind="stable")  # sorted queries search faster
-        position = np.empty(kept_p.size, dtype=np.int64)
-        position[order] = self.kept.positions(
-            kept_p[order],
-            None if abs_r is None else np.asarray(abs_r, dtype=np.float64)[finite][kept][order])
-        values[kept] = _suffix_min_at(self.kept, self.n_tested, np.maximum(position, 0),
-                                      known_p=kept_p)
-        beyond = ~kept
-        rank = np.maximum(self.kept.size, self.at_least_rank[k[beyond]]) + 1
-        values[beyond] = self.n_tested * pf[beyond] / rank
-        inexact = values > self.exact_up_to
-        values[inexact] = np.minimum(values[inexact], self.tail_upper[k][inexact])
-        q[finite] = np.minimum(values, 1.0)
+        kept_index = None if kept.all() else np.flatnonzero(kept)
+        kept_p = pf if kept_index is None else pf[kept_index]
+        kept_abs_r = None
+        if abs_r is not None and self.kept.by_r:
+            kept_abs_r = np.asarray(abs_r, dtype=np.float64)
+            kept_abs_r = kept_abs_r if every else kept_abs_r[finite]
+            kept_abs_r = kept_abs_r if kept_index is None else kept_abs_r[kept_index]
+        # in rank order (positions found by one merge, chunks visited in order), a few
+        # million at a time: memory stays bounded however many values are asked for
+        order = np.argsort(kept_p if kept_abs_r is None else -kept_abs_r)
+        if kept_index is not None:
+            kept_index = kept_index[order]
+        values = np.empty(pf.size)
+        for first in range(0, order.size, _ADJUSTED_PER_PASS):
+            part = order[first:first + _ADJUSTED_PER_PASS]
+            ranked_p = kept_p[part]
+            position = self.kept.positions(ranked_p, None if kept_abs_r is None
+                                           else kept_abs_r[part])
+            values[part if kept_index is None else
+                   kept_index[first:first + _ADJUSTED_PER_PASS]] = _suffix_min_at(
+                self.kept, self.n_tested, np.maximum(position, 0, out=position),
+                known_p=ranked_p)
+        del kept_abs_r, kept_p, order, kept_index
+        beyond = np.flatnonzero(~kept)
+        if beyond.size:
+            rank = np.maximum(self.kept.size, self.at_least_rank[self._bin_of(pf[beyond])]) + 1
+            values[beyond] = self.n_tested * pf[beyond] / rank
+        inexact = np.flatnonzero(values > self.exact_up_to)
+        if inexact.size:
+            values[inexact] = np.minimum(values[inexact],
+                                         self.tail_upper[self._bin_of(pf[inexact])])
+        np.minimum(values, 1.0, out=values)
+        if every:
+            return values
+        q = np.full(p.shape, np.nan)
+        q[finite] = values
         return q
+
+    def _bin_of(self, p: np.ndarray) -> np.ndarray:
+        """The bin of each p-value."""
+        return np.clip(self.bins.n_bins - np.searchsorted(self.bins.upper[::-1], p,
+                                                          side="left"), 0, self.bins.n_bins)
+
+
+@numba.njit(cache=True, nogil=True)
+def _merge_positions(keys, queries, out):  # pragma: no cover
+    position = 0
+    for index in range(queries.size):
+        while position < keys.size and keys[position] <= queries[index]:
+            position += 1
+        out[index] = position - 1
+
+
+def _last_at_or_below(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(keys, queries, side="right") - 1`` for ascending ``queries``, by one
+    merge of the two sorted arrays (millions of binary searches into a larger array miss
+    the cache at every step)."""
+    out = np.empty(queries.size, dtype=np.int64)
+    _merge_positions(np.ascontiguousarray(keys, dtype=np.float64),
+                     np.ascontiguousarray(queries, dtype=np.float64), out)
+    return out
+
+
+#: Values adjusted at once by :meth:`StreamingBH.adjust` (in rank order).
+_ADJUSTED_PER_PASS = 2_000_000
+
+#: Chunks of kept values evaluated at once by :func:`_suffix_min_at` (1 M p-values, 8 MB).
+_CHUNKS_PER_PASS = 8192
 
 
 def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
                    known_p: np.ndarray, chunk: int = 128) -> np.ndarray:
-    """``min_{j >= i} m p_(j) / j`` over the kept values, at the given 0-based positions.
+    """``min_{j >= i} m p_(j) / j`` over the kept values, at the given ascending 0-based
+    positions.
 
     Exact, with p-values computed only where needed. Per chunk of ``chunk`` kept values, the
     first p-value over the last rank bounds the chunk's minimum from below, and its last
@@ -314,7 +367,8 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     below the best upper bound after the last requested position before it (it might hold
     the minimum), or when a requested position inside it cannot be settled by bounds; every
     other chunk's minimum can only equal its bound. ``known_p`` are the p-values at
-    ``positions``.
+    ``positions``. Chunks are evaluated a few thousand at a time, so that memory stays
+    bounded however many positions are asked for.
     """
     if positions.size == 0:
         return np.empty(0)
@@ -328,37 +382,49 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     previous = np.append(-1, last_requested[:-1])  # last requested chunk strictly before
     needed = (previous >= 0) & (lower < suffix_upper[previous + 1])
     chunk_value = upper.copy()
+    within_at = np.full(positions.size, np.inf)  # suffix minimum within the own chunk
     evaluated = np.flatnonzero(needed)
-    block = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk)
-    chunk_value[evaluated] = block.min(axis=1)
-    later = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1][1:], np.inf)
-    own = m * known_p / (positions + 1.0)
-    rest_lower = m * known_p / ends[chunk_of]
-    settled = ~needed[chunk_of] & ((later[chunk_of] <= rest_lower)
-                                   | (positions == ends[chunk_of] - 1))
-    out = np.minimum(own, later[chunk_of])
+    chunk_value[evaluated] = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk,
+                                              positions, within_at)
+    later = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1][1:], np.inf)[chunk_of]
+    # settled: the minimum after the own chunk is at most the rest of the own chunk
+    chunk_end = ends[chunk_of]
+    settled = later <= m * known_p / chunk_end
+    settled |= positions == chunk_end - 1
+    del chunk_end
+    settled &= ~needed[chunk_of]
+    out = m * known_p / (positions + 1.0)
+    np.minimum(out, later, out=out)
     unsettled = np.flatnonzero(~settled)
-    extra = np.setdiff1d(np.unique(chunk_of[unsettled]), evaluated)
-    evaluated = np.concatenate([evaluated, extra])
-    block = np.concatenate([block, _evaluate_chunks(kept, m, extra, starts, ends, chunk)])
-    row_of = np.full(n_chunks, -1)
-    row_of[evaluated] = np.arange(evaluated.size)
-    within = np.minimum.accumulate(block[:, ::-1], axis=1)[:, ::-1]  # suffix minima per chunk
-    c = chunk_of[unsettled]
-    out[unsettled] = np.minimum(within[row_of[c], positions[unsettled] - starts[c]], later[c])
+    del settled
+    extra = np.zeros(n_chunks, dtype=bool)
+    extra[chunk_of[unsettled]] = True
+    _evaluate_chunks(kept, m, np.flatnonzero(extra & ~needed), starts, ends, chunk, positions,
+                     within_at)
+    out[unsettled] = np.minimum(within_at[unsettled], later[unsettled])
     return out
 
 
 def _evaluate_chunks(kept: _SortedKept, m: int, chunks: np.ndarray, starts: np.ndarray,
-                     ends: np.ndarray, chunk: int) -> np.ndarray:
-    """``m p_(j) / j`` of every kept value in the given chunks: one row per chunk, a short
-    last chunk padded with +inf."""
-    block = np.full((chunks.size, chunk), np.inf)
-    if chunks.size == 0:
-        return block
-    lengths = ends[chunks] - starts[chunks]
-    rows = np.repeat(np.arange(chunks.size), lengths)
-    columns = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    ranks = starts[chunks][rows] + columns
-    block[rows, columns] = m * kept.p_at(ranks) / (ranks + 1.0)
-    return block
+                     ends: np.ndarray, chunk: int, positions: np.ndarray,
+                     within_at: np.ndarray) -> np.ndarray:
+    """The minimum of ``m p_(j) / j`` over each of the given (ascending) chunks of kept
+    values; for every requested position (ascending) in them, the minimum from it to its
+    chunk's end is written to ``within_at``."""
+    minima = np.empty(chunks.size)
+    offsets = np.arange(chunk)
+    for first in range(0, chunks.size, _CHUNKS_PER_PASS):
+        group = chunks[first:first + _CHUNKS_PER_PASS]
+        ranks = starts[group][:, None] + offsets[None, :]
+        real = ranks < ends[group][:, None]
+        block = np.full(ranks.shape, np.inf)
+        block[real] = m * kept.p_at(ranks[real]) / (ranks[real] + 1.0)
+        minima[first:first + group.size] = block.min(axis=1)
+        within = np.minimum.accumulate(block[:, ::-1], axis=1)[:, ::-1]
+        span = slice(*np.searchsorted(positions, [starts[group[0]], ends[group[-1]]]))
+        row_of = np.full(int(group[-1] - group[0]) + 1, -1)
+        row_of[group - group[0]] = np.arange(group.size)
+        rows = row_of[positions[span] // chunk - group[0]]
+        inside = np.flatnonzero(rows >= 0)
+        within_at[span][inside] = within[rows[inside], positions[span][inside] % chunk]
+    return minima

@@ -112,10 +112,18 @@ def test_fdr_is_exact_up_to_the_reported_bound_with_a_small_budget():
     assert ratio.min() >= 1 - 1e-12 and ratio.max() < 1.02
 
 
-def test_fdr_of_a_scattered_subset_of_many_pairs_equals_bh_over_all_of_them():
+@pytest.mark.parametrize(("chunks_per_pass", "adjusted_per_pass"),
+                         [(8192, 2_000_000), (7, 2_000_000), (8192, 97)])
+def test_fdr_of_a_scattered_subset_of_many_pairs_equals_bh_over_all_of_them(
+        monkeypatch, chunks_per_pass, adjusted_per_pass):
     """80,000 pairs (625 chunks of kept values), top-3 partners reported: positions scattered
     over the whole ranking, many of them inside chunks the bounds cannot settle; every
-    reported FDR equals BH over all pairs (statsmodels)."""
+    reported FDR equals BH over all pairs (statsmodels), whether the chunks are evaluated
+    and the values adjusted at once or a few at a time."""
+    from omics.stats import streaming_fdr
+
+    monkeypatch.setattr(streaming_fdr, "_CHUNKS_PER_PASS", chunks_per_pass)
+    monkeypatch.setattr(streaming_fdr, "_ADJUSTED_PER_PASS", adjusted_per_pass)
     rng = np.random.default_rng(8)
     values = rng.normal(size=(400, 25))
     values[:60] += rng.normal(size=(1, 25)) * 0.8
@@ -208,3 +216,14 @@ def test_top_k_per_row_equals_the_first_k_of_a_full_lexsort():
     expected = order[(position < k) & (counts[rows[order]] >= k)]
     assert (counts < k).any() and (counts >= k).any()
     np.testing.assert_array_equal(top_k_per_row(rows, strength, 300, k), expected)
+
+
+def test_merged_positions_equal_searchsorted():
+    """The one-merge placement equals searchsorted (side right, minus one), ties included."""
+    from omics.stats.streaming_fdr import _last_at_or_below
+
+    rng = np.random.default_rng(2)
+    keys = np.sort(rng.integers(0, 50, 1000) / 10.0)
+    queries = np.sort(np.concatenate([rng.integers(-5, 60, 3000) / 10.0, keys[:50]]))
+    np.testing.assert_array_equal(_last_at_or_below(keys, queries),
+                                  np.searchsorted(keys, queries, side="right") - 1)
