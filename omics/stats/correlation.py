@@ -32,6 +32,7 @@ from threadpoolctl import ThreadpoolController
 from omics.errors import OmicsInputError
 from omics.stats.correlation_blocks import Prepared, block_correlation, prepare
 from omics.stats.correlation_select import BlockPlan, BlockSummary, summarise_block
+from omics.stats.heap import release_freed_memory
 from omics.stats.streaming_fdr import PValueBins, StreamingBH, two_sided_p
 
 __all__ = ["CorrelationResult", "correlate", "paired_row_correlation"]
@@ -178,7 +179,8 @@ def correlate(
     n_strong = sum(part.strong["r"].size for part in parts)
     bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong)
     for part in parts:
-        part.kept = None  # merged into bh: the blocks' copies are freed
+        part.kept = None  # merged into bh: the blocks' copies are freed, and given back
+    release_freed_memory()
     names_x = np.asarray(x["feature"].values).astype(str)
     names_y = np.asarray(y["feature"].values).astype(str)
     top, strong = _pairs_tables([[part.top for part in parts], [part.strong for part in parts]],
@@ -251,8 +253,10 @@ def _pairs_tables(kinds: list[list[dict]], names_x, names_y, bh: StreamingBH
     """One table per kind of pairs; the FDR of all of them in one pass."""
     merged = [{key: np.concatenate([part.pop(key) for part in parts]) for key in list(parts[0])}
               for parts in kinds]  # pop: each block's arrays are freed once concatenated
+    abs_r = np.concatenate([pairs["r"] for pairs in merged])
     fdr = bh.adjust(np.concatenate([pairs["p"] for pairs in merged]),
-                    np.abs(np.concatenate([pairs["r"] for pairs in merged])))
+                    np.abs(abs_r, out=abs_r))
+    del abs_r
     bounds = np.cumsum([0] + [pairs["p"].size for pairs in merged])
     tables = []
     for pairs, start, stop in zip(merged, bounds[:-1], bounds[1:], strict=True):

@@ -295,7 +295,7 @@ class StreamingBH:
             kept_abs_r = kept_abs_r if kept_index is None else kept_abs_r[kept_index]
         # in rank order (positions found by one merge, chunks visited in order), a few
         # million at a time: memory stays bounded however many values are asked for
-        order = np.argsort(kept_p if kept_abs_r is None else -kept_abs_r)
+        order = np.argsort(kept_p) if kept_abs_r is None else np.argsort(kept_abs_r)[::-1]
         if kept_index is not None:
             kept_index = kept_index[order]
         values = np.empty(pf.size)
