@@ -56,11 +56,20 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
     return figure, figure.subplots(nrows, ncols, **subplot_options)
 
 
+#: ``savefig`` options of the report's PNG figures.
+PNG_OPTIONS = {"format": "png", "dpi": 110, "bbox_inches": "tight"}
+
+
 def to_data_uri(figure: Figure) -> str:
-    """The figure as an embedded PNG (``data:image/png;base64,...``); closes it."""
+    """The figure as an embedded PNG (``data:image/png;base64,...``)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    figure.savefig(buffer, **PNG_OPTIONS)
+    return png_data_uri(buffer.getvalue())
+
+
+def png_data_uri(png: bytes) -> str:
+    """PNG bytes as a ``data:`` URI."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def place_labels(axes, x, y, names, emphasised=frozenset(), fontsize: float = 8) -> None:

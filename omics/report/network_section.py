@@ -18,6 +18,7 @@ import pandas as pd
 from omics.pl import figures as plots
 from omics.pl.interactive import interactive_network
 from omics.pl.network import network_figure
+from omics.report.figure_encoder import encode_later
 from omics.steps.analysis import protein_matrix_by_gene
 from omics.store import layout
 from omics.store.results import read_result, result_names
@@ -51,14 +52,14 @@ def network_section(store: Path, seeds: list[str], colour: str | None = None) ->
         fold_changes = [c for c in nodes.columns
                         if (split_flat_name(c) or ("",))[0] in ("protein_log2_fc", "mrna_log2_fc")]
         colour = min(fold_changes, key=lambda c: not c.startswith("protein"), default=None)
-    figures = [{"uri": plots.to_data_uri(network_figure(nodes, edges, colour, set(seeds))),
+    figures = [{"uri": encode_later(network_figure(nodes, edges, colour, set(seeds))),
                 "title": "Context subnetwork of the seeds (bold; node colour: "
                          f"{colour or 'no fold change of this study'}; edges by evidence)"}]
     genes = [n for n in nodes.index if nodes.at[n, "kind"] == "gene"] if "kind" in nodes \
         else list(nodes.index)
     correlation = _axis_correlation(store, genes)
     if correlation is not None:
-        figures.append({"uri": plots.to_data_uri(plots.correlation_heatmap(
+        figures.append({"uri": encode_later(plots.correlation_heatmap(
             correlation, "Protein correlation of the axis genes across samples")),
             "title": "Pearson correlation of normalised protein abundance (pairwise complete, "
                      "reference channels excluded)"})

@@ -38,6 +38,7 @@ from omics.pl.labels import readable, significant
 from omics.preprocess import log2_intensity
 from omics.report.batch_qc import batch_pca
 from omics.report.factor_section import factor_methods, factor_section
+from omics.report.figure_encoder import encode_later
 from omics.report.headline import headline_numbers
 from omics.report.mechanism_section import mechanism_methods, mechanism_section
 from omics.report.network_section import network_section
@@ -71,7 +72,7 @@ _PACKAGES = ("numpy", "scipy", "pandas", "xarray", "zarr", "dask", "anndata", "p
 
 
 def _figure(figure, title: str) -> dict:
-    return {"uri": plots.to_data_uri(figure), "title": title}
+    return {"uri": encode_later(figure), "title": title}
 
 
 def _group_rows(store: Path) -> tuple[list[dict], list[dict]]:
@@ -164,7 +165,7 @@ def _differential(store: Path, out: Path) -> list[dict]:
                 "counts": {level: int((table["fdr"] < level).sum()) for level in
                            sorted({0.01, 0.05, 0.1, overview["fdr_level"]})},
                 "fdr_level": overview["fdr_level"],
-                "uri": plots.to_data_uri(plots.volcano(table, contrast, set(AXIS_GENES))),
+                "uri": encode_later(plots.volcano(table, contrast, set(AXIS_GENES))),
                 "interactive": interactive_volcano(table, contrast, set(AXIS_GENES),
                                                    overview["fdr_level"]),
                 "top": top.astype({"gene": object}).fillna(""),
@@ -270,7 +271,7 @@ def _mechanism(store: Path, out: Path) -> dict | None:
     if section is not None:
         for part in section["ptm"] + section["assays"]:
             if "figure" in part:
-                part["uri"] = plots.to_data_uri(part.pop("figure"))
+                part["uri"] = encode_later(part.pop("figure"))
     return section
 
 

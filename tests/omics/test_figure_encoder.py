@@ -1,0 +1,54 @@
+"""The report's figure encoder: the pool's PNG is the figure's, a figure that does not
+pickle is saved in the process, and the pool's workers end with the process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import psutil
+from matplotlib.ticker import FuncFormatter
+
+from omics.pl.figures import new_figure, to_data_uri
+from omics.report.figure_encoder import EncodedFigure, encode_later
+
+
+def _figure():
+    figure, axes = new_figure(figsize=(3, 2))
+    axes.scatter([0, 1, 2], [2, 0, 1])
+    axes.set_title("three points")
+    return figure
+
+
+def test_pool_gives_the_figures_own_png():
+    figures = [_figure() for _ in range(4)]
+    encoded = [encode_later(figure) for figure in figures]
+    assert all(isinstance(e, EncodedFigure) and e._future is not None for e in encoded)
+    assert [str(e) for e in encoded] == [to_data_uri(figure) for figure in figures]
+
+
+def test_a_figure_that_does_not_pickle_is_saved_here():
+    figure = _figure()
+    figure.axes[0].xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}!"))
+    assert encode_later(figure).__html__() == to_data_uri(figure)
+
+
+def test_pool_workers_end_with_the_process(tmp_path):
+    script = tmp_path / "encode.py"
+    script.write_text(textwrap.dedent("""
+        import os
+        from omics.pl.figures import new_figure
+        from omics.report.figure_encoder import encode_later
+        if __name__ == "__main__":
+            figure, axes = new_figure(figsize=(2, 2))
+            axes.plot([0, 1])
+            assert str(encode_later(figure)).startswith("data:image/png")
+            print(os.getpid())
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    pid = int(done.stdout.split()[-1])
+    left = [p for p in psutil.process_iter(["ppid", "cmdline"])
+            if p.info["ppid"] == pid or str(script) in " ".join(p.info["cmdline"] or [])]
+    assert left == []
