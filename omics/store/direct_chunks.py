@@ -42,6 +42,7 @@ __all__ = ["direct_chunk_array", "direct_strings"]
 
 _FLOAT_TYPES = ("float32", "float64")
 _FILL_VALUES = {"NaN": np.nan, "Infinity": np.inf, "-Infinity": -np.inf}
+_MASKING = {"_FillValue", "missing_value", "scale_factor", "add_offset", "dtype", "units"}
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,8 @@ def direct_strings(folder: Path) -> np.ndarray | None:
     chunk_shape = meta["chunk_grid"].get("configuration", {}).get("chunk_shape", [])
     if (meta.get("data_type") != "string" or names not in (["vlen-utf8"], ["vlen-utf8", "zstd"])
             or len(shape) != 1 or len(chunk_shape) != 1
-            or not isinstance(meta.get("fill_value"), str)):
+            or not isinstance(meta.get("fill_value"), str)
+            or _MASKING & set(meta.get("attributes", {}))):  # values xarray would decode
         return None
     (length,), (size,) = shape, chunk_shape
     separator = meta["chunk_key_encoding"].get("configuration", {}).get("separator", "/")

@@ -104,3 +104,7 @@ def test_direct_strings_equal_zarr(tmp_path, compressors):
     assert direct_strings(tmp_path / "gzip") is None
     _write(tmp_path / "floats", _values())
     assert direct_strings(tmp_path / "floats") is None
+    masked = zarr.create_array(str(tmp_path / "masked"), shape=(2,), chunks=(2,), dtype=str,
+                               zarr_format=3, attributes={"_FillValue": ""})
+    masked[...] = np.array(["a", ""])
+    assert direct_strings(tmp_path / "masked") is None  # xarray would mask "" as missing
