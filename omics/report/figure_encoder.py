@@ -7,7 +7,8 @@ soon as it is made (the workers run matplotlib's own ``Figure.savefig`` and impo
 else), and the report goes on reading results and making the next figures; the template
 reads each figure's data URI at the end (:class:`EncodedFigure` turns into it). The pool is
 started once per process (spawned, so safe from any thread; :func:`start_encoder` starts
-it ahead) and closed at exit; where no
+it ahead) and closed at exit; its workers end with this process, also when it is killed
+(:func:`omics.orphan_guard.exit_with_parent`). Where no
 process can be started or a figure does not pickle, the figure is saved here, as before.
 The PNG is the same either way.
 
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from omics.orphan_guard import exit_with_parent
 from omics.pl.figures import PNG_OPTIONS, png_data_uri, to_data_uri
 
 __all__ = ["EncodedFigure", "encode_later", "start_encoder"]
@@ -78,7 +80,8 @@ def _pool() -> tuple[ProcessPoolExecutor, Path] | None:
     if workers < 2:
         return None
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
     except (OSError, ValueError):
         return None
     folder = Path(tempfile.mkdtemp(prefix="omics-figures-"))

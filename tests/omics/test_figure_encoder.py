@@ -3,9 +3,11 @@ pickle is saved in the process, and the pool's workers end with the process."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import psutil
 from matplotlib.ticker import FuncFormatter
@@ -52,3 +54,29 @@ def test_pool_workers_end_with_the_process(tmp_path):
     left = [p for p in psutil.process_iter(["ppid", "cmdline"])
             if p.info["ppid"] == pid or str(script) in " ".join(p.info["cmdline"] or [])]
     assert left == []
+
+
+def test_pool_workers_end_when_the_process_is_killed(tmp_path):
+    """SIGKILL leaves no time for exit handlers: the workers notice and end by themselves."""
+    script = tmp_path / "killed.py"
+    script.write_text(textwrap.dedent("""
+        import time
+        from omics.report.figure_encoder import _pool, start_encoder
+        if __name__ == "__main__":
+            start_encoder()
+            pool, _ = _pool()
+            print(*[p.pid for p in pool._processes.values()], flush=True)
+            time.sleep(120)
+    """))
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        workers = [psutil.Process(int(pid)) for pid in process.stdout.readline().split()]
+        assert len(workers) == 2 and all(w.is_running() for w in workers)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
+        assert time.monotonic() < deadline, "a pool worker outlived its killed parent"
+        time.sleep(0.2)
