@@ -30,7 +30,8 @@ from scipy import special, stats
 from omics.errors import OmicsInputError
 from omics.stats.splines import NaturalSpline
 
-__all__ = ["EBayes", "ebayes", "fit_f_dist", "fit_f_dist_robustly", "trigamma_inverse"]
+__all__ = ["EBayes", "ebayes", "fit_f_dist", "fit_f_dist_robustly", "per_distinct",
+           "trigamma_inverse"]
 
 
 @dataclass
@@ -74,11 +75,20 @@ def trigamma_inverse(x: np.ndarray | float) -> np.ndarray:
     return y
 
 
-def _per_distinct(function, values: np.ndarray) -> np.ndarray:
+def per_distinct(function, values: np.ndarray) -> np.ndarray:
     """``function(values)`` evaluated once per distinct value (residual df take few values,
-    often one, over 200,000 features)."""
+    often one, over 200,000 features; one value needs no sort).
+
+    Examples
+    --------
+    >>> per_distinct(np.sqrt, np.array([4.0, 9.0, 4.0])).tolist()
+    [2.0, 3.0, 2.0]
+    """
+    values = np.asarray(values)
+    if values.size and (values == values.flat[0]).all():
+        return np.broadcast_to(function(values.flat[:1]), values.shape).copy()
     distinct, inverse = np.unique(values, return_inverse=True)
-    return function(distinct)[inverse]
+    return function(distinct)[inverse.reshape(values.shape)]
 
 
 def fit_f_dist(
@@ -120,7 +130,7 @@ def fit_f_dist(
     if median == 0:
         median = 1.0
     xo = np.maximum(xo, 1e-5 * median)
-    e = np.log(xo) - _per_distinct(special.digamma, dfo / 2) + np.log(dfo / 2)
+    e = np.log(xo) - per_distinct(special.digamma, dfo / 2) + np.log(dfo / 2)
     if spline is None:
         emean: float | np.ndarray = e.mean()
         evar = ((e - emean) ** 2).sum() / (n_ok - 1)
@@ -132,7 +142,7 @@ def fit_f_dist(
         emean[known] = spline(covariate[known]) @ coefficients
         fitted = emean[ok]
         evar = ((e - fitted) ** 2).sum() / (n_ok - basis.shape[1])
-    evar -= _per_distinct(lambda v: special.polygamma(1, v), dfo / 2).mean()
+    evar -= per_distinct(lambda v: special.polygamma(1, v), dfo / 2).mean()
     if evar > 0:
         df2 = 2.0 * float(trigamma_inverse(evar)[0])
         scale = np.exp(emean + special.digamma(df2 / 2) - np.log(df2 / 2))

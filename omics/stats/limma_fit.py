@@ -37,6 +37,7 @@ from scipy import stats
 from omics.errors import OmicsInputError
 from omics.stats.design import contrast_matrix
 from omics.stats.ebayes import ebayes as squeeze_variances
+from omics.stats.ebayes import per_distinct
 from omics.stats.limma import LinearFit, contrasts_fit, estimable_columns, lm_fit_block
 from omics.stats.multiple_testing import FDR_METHODS, adjust_p_values
 
@@ -601,7 +602,7 @@ def _tmixture_vector(t, stdev_unscaled, df, proportion, limits) -> float:
     if smaller.any():
         t = t.copy()
         t[smaller] = stats.t.isf(np.exp(stats.t.logsf(t[smaller], df[smaller])), max_df)
-    order = np.argsort(-t, kind="stable")[:n_target]
+    order = _strongest(t, n_target)
     t, v1 = t[order], stdev_unscaled[order] ** 2
     ranks = np.arange(1, n_target + 1)
     p0 = 2 * stats.t.sf(t, max_df)
@@ -612,6 +613,16 @@ def _tmixture_vector(t, stdev_unscaled, df, proportion, limits) -> float:
         q_target = stats.t.isf(p_target[positive] / 2, max_df)
         v0[positive] = v1[positive] * ((t[positive] / q_target) ** 2 - 1)
     return float(np.mean(np.clip(v0, limits[0], limits[1])))
+
+
+def _strongest(t: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest values, largest first, ties in position order: the
+    first ``k`` of ``np.argsort(-t, kind="stable")`` without sorting everything."""
+    if k >= t.size:
+        return np.argsort(-t, kind="stable")[:k]
+    boundary = np.partition(t, t.size - k)[t.size - k]  # the k-th largest
+    candidates = np.flatnonzero(t >= boundary)  # ties at the boundary included, in order
+    return candidates[np.argsort(-t[candidates], kind="stable")][:k]
 
 
 def _log_odds(t, stdev_unscaled, var_prior, df_total, df_prior, proportion) -> np.ndarray:
@@ -628,8 +639,7 @@ def _log_odds(t, stdev_unscaled, var_prior, df_total, df_prior, proportion) -> n
 
 def _t_quantile(probability: float, df: np.ndarray) -> np.ndarray:
     """``stats.t.ppf(probability, df)``, computed once per distinct df (usually a few)."""
-    distinct, inverse = np.unique(df, return_inverse=True)
-    return stats.t.ppf(probability, distinct)[inverse.ravel()]
+    return per_distinct(lambda distinct: stats.t.ppf(probability, distinct), df)
 
 
 def _adjust(p: np.ndarray, method: str) -> np.ndarray:

@@ -200,3 +200,13 @@ def test_one_pass_fit_without_residual_df_has_no_sigma():
     fit = limma.lm_fit_block(np.array([[1.0, 4.0]]), design)
     np.testing.assert_allclose(fit.coefficients, [[1.0, 3.0]], rtol=1e-14)
     assert fit.df_residual.tolist() == [0.0] and np.isnan(fit.sigma).all()
+
+
+def test_strongest_equals_the_first_k_of_a_stable_argsort():
+    """The prior's mixture takes the k largest |t| in limma's order; ties (many here)
+    keep their position order, as a stable sort of everything would."""
+    from omics.stats.limma_fit import _strongest
+
+    t = np.random.default_rng(5).integers(0, 50, 5_000) / 10.0
+    for k in (1, 7, 100, 4_999, 5_000, 6_000):
+        np.testing.assert_array_equal(_strongest(t, k), np.argsort(-t, kind="stable")[:k])
