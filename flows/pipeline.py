@@ -20,6 +20,7 @@ from flows.network import build_network
 from flows.out_lock import exclusive_out
 from flows.runtime import records_flow_run, run_cluster
 from omics.report import build_report
+from omics.report.figure_encoder import start_encoder
 from omics.simulate import simulate_cohort
 from omics.steps.export import export_modalities, export_parquet
 from omics.steps.summary import export_results, findings, record_findings, render_markdown
@@ -80,6 +81,7 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
             analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)
             network = build_network.with_options(task_runner=runner)(
                 store, str(staged / "network"), study_yaml)
+        start_encoder()  # the report's figure workers start while the results are exported
         tables = export_results(store, staged)
         export_parquet(store, staged)
     network, tables = relocated(network, staged, results), relocated(tables, staged, results)

@@ -211,7 +211,9 @@ def run(
         from omics.steps.plan_check import validate_study
 
         validate_study(study_yaml)  # inputs and plan checked before any server or cluster
-    with prefect_api(Path(".omics/prefect"), while_starting=_prepare_run) as api_url:
+    with prefect_api(Path(".omics/prefect"),
+                     while_starting=lambda: importlib.import_module("flows.pipeline")
+                     ) as api_url:
         console.print(f"Prefect API: {redacted_url(api_url)}")
         from flows.pipeline import omics_pipeline
 
@@ -229,15 +231,6 @@ def run(
     console.print(f"\nReport {summary['paths']['report']}; tables in "
                   f"{summary['paths']['results']} (store {summary['paths']['store']}, summary "
                   f"{Path(out) / 'summary.md'}); wall time {time.monotonic() - started:.0f} s")
-
-
-def _prepare_run() -> None:
-    """Work done while the Prefect server starts: the flows imported, the report's figure
-    encoder started (its workers import matplotlib meanwhile)."""
-    importlib.import_module("flows.pipeline")
-    from omics.report.figure_encoder import start_encoder
-
-    start_encoder()
 
 
 @app.command()

@@ -5,12 +5,13 @@ the 12 s a report of the built-in cohort takes in one thread: matplotlib's drawi
 the global interpreter lock. So each figure is handed, pickled, to a small process pool as
 soon as it is made (the workers run matplotlib's own ``Figure.savefig`` and import nothing
 else), and the report goes on reading results and making the next figures; the template
-reads each figure's data URI at the end (:class:`EncodedFigure` turns into it). The pool is
-started once per process (spawned, so safe from any thread; :func:`start_encoder` starts
-it ahead) and closed at exit; its workers end with this process, also when it is killed
-(:func:`omics.orphan_guard.exit_with_parent`). Where no
-process can be started or a figure does not pickle, the figure is saved here, as before.
-The PNG is the same either way.
+reads each figure's data URI at the end (:class:`EncodedFigure` turns into it).
+
+The pool is started once per process (spawned, so safe from any thread; the pipeline starts
+it with :func:`start_encoder` once its Dask cluster has stopped) and closed at exit; its
+workers end with this process, also when it is killed
+(:func:`omics.orphan_guard.exit_with_parent`). Where no process can be started or a figure
+does not pickle, the figure is saved in this process, as before. The PNG is the same either way.
 
 Examples
 --------
@@ -92,8 +93,8 @@ def _pool() -> tuple[ProcessPoolExecutor, Path] | None:
 
 def start_encoder() -> None:
     """Start the pool and have each worker import matplotlib now (without waiting), so that
-    a report built later in this process finds them ready: ``omics run`` calls it while
-    its Prefect server starts."""
+    a report built later in this process finds them ready: the pipeline calls it once its
+    Dask cluster has stopped, before exporting the results."""
     started = _pool()
     if started is not None:
         for _ in range(_WORKERS):
