@@ -86,15 +86,18 @@ def read_msstats(path: str | Path, *, level: Literal["protein", "site"] = "prote
     names = {n: find_column(frame, n, path) for n in (*ANNOTATION_COLUMNS, "ProteinName",
                                                       "Intensity")}
     feature = frame[names["ProteinName"]].str.strip()
-    if level == "site":
-        bad = (feature == feature.map(protein_of_site)).to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
+    if level == "site":  # each distinct name checked once (a long table repeats them)
+        distinct = pd.unique(feature.to_numpy())
+        without_site = [name for name in distinct if name == protein_of_site(name)]
+        if without_site:
+            i = int(np.flatnonzero(feature.isin(without_site).to_numpy())[0])
             raise OmicsInputError(path, f"ProteinName {feature.iloc[i]!r} without a site",
                                   "a site name such as 'Protein_12_S703'",
                                   line=line_of(frame, i),
                                   column=list(frame.columns).index(names["ProteinName"]) + 1)
-    annotation = pd.DataFrame({n: frame[names[n]].str.strip() for n in ANNOTATION_COLUMNS})
+    # one row per distinct annotation first: a long table repeats it for every feature
+    annotation = frame[[names[n] for n in ANNOTATION_COLUMNS]].drop_duplicates()
+    annotation = pd.DataFrame({n: annotation[names[n]].str.strip() for n in ANNOTATION_COLUMNS})
     annotation["Run"] = run_label(annotation["Run"])
     annotation["Channel"] = channel_label(annotation["Channel"])
     annotation["sample"] = annotation["Mixture"] + "_" + annotation["Channel"]

@@ -54,6 +54,23 @@ def test_fast_and_careful_reads_are_identical_on_quotes_blanks_spaces_and_crlf(t
         parse_numeric_columns(careful, ["s1", "s2"], path, allow_negative=True))
 
 
+@pytest.mark.parametrize("body", [
+    "id\tgene\ts1\nA1\tEGFR\t1.5\nA2\tNA\t2\n",  # no space at any edge: nothing stripped
+    "id\tgene\ts1\r\nA1\tEGFR\t1.5\r\nA2\tsens cells\t2\r\n",  # CRLF, inner spaces
+    'id,gene,s1\nA1," EGFR",1.5\nA2,"ANXA6 ",2\n',  # padded inside quotes
+    "id\tgene\ts1\nA1\tEGFR\u00a0\t1.5\nA2\t\u3000Ω\t2\n",  # Unicode white space
+    "id\tgene\ts1\nA1\tEGFR\t1.5\nA2\tCBL\x0b\t2\n",  # a vertical tab
+])
+def test_fast_read_strips_exactly_where_the_careful_scan_does(tmp_path, body):
+    """The per-cell strip is skipped when no field has white space at an edge; wherever
+    one might, the fast read still equals the careful scan (which strips every cell)."""
+    path = tmp_path / ("t.csv" if body.startswith("id,") else "t.tsv")
+    path.write_bytes(body.encode("utf-8"))
+    fast, careful = _both(path, row_names=False)
+    pd.testing.assert_frame_equal(fast, careful)
+    assert fast["gene"].tolist()[1] in ("NA", "sens cells", "ANXA6", "Ω", "CBL")
+
+
 def test_short_rows_are_padded_only_when_asked(tmp_path):
     path = tmp_path / "p.tsv"
     path.write_text("id\ta\tb\nx\t1\t2\ny\t3\n")
