@@ -28,11 +28,9 @@ import atexit
 import functools
 import multiprocessing
 import os
-import pickle
 import shutil
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import count
 from pathlib import Path
 
@@ -78,7 +76,7 @@ class EncodedFigure:
 @functools.cache
 def _pool() -> tuple[ProcessPoolExecutor, Path] | None:
     workers = min(_WORKERS, os.cpu_count() or 1)
-    if workers < 2:
+    if workers < 2 or multiprocessing.current_process().daemon:  # no children allowed
         return None
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
@@ -111,6 +109,6 @@ def encode_later(figure: Figure) -> EncodedFigure:
     path = folder / f"{next(_NUMBERS)}.png"
     try:
         future = pool.submit(figure.savefig, path, **PNG_OPTIONS)
-    except (BrokenProcessPool, RuntimeError, pickle.PicklingError, TypeError):
+    except Exception:  # noqa: BLE001 - a pool that cannot take work: saved here instead
         return EncodedFigure(figure)
     return EncodedFigure(figure, future, path)

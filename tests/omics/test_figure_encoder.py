@@ -80,3 +80,23 @@ def test_pool_workers_end_when_the_process_is_killed(tmp_path):
     while any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
         assert time.monotonic() < deadline, "a pool worker outlived its killed parent"
         time.sleep(0.2)
+
+
+def _encode_in_daemon(queue) -> None:
+    figure = _figure()
+    queue.put(str(encode_later(figure)) == to_data_uri(figure))
+
+
+def test_a_daemonic_process_saves_its_figures_itself():
+    """A daemonic process (a Dask worker's, say) may not start children: no pool, same PNG."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_encode_in_daemon, args=(queue,), daemon=True)
+    process.start()
+    try:
+        assert queue.get(timeout=120) is True
+    finally:
+        process.join(timeout=30)
+    assert process.exitcode == 0
