@@ -85,7 +85,7 @@ def read_msstats(path: str | Path, *, level: Literal["protein", "site"] = "prote
     frame = read_text_table(path, numeric=lambda position, name: name.lower() == "intensity")
     names = {n: find_column(frame, n, path) for n in (*ANNOTATION_COLUMNS, "ProteinName",
                                                       "Intensity")}
-    feature = frame[names["ProteinName"]].str.strip()
+    feature = frame[names["ProteinName"]]  # read_text_table's cells are stripped already
     if level == "site":  # each distinct name checked once (a long table repeats them)
         distinct = pd.unique(feature.to_numpy())
         without_site = [name for name in distinct if name == protein_of_site(name)]
@@ -96,8 +96,8 @@ def read_msstats(path: str | Path, *, level: Literal["protein", "site"] = "prote
                                   line=line_of(frame, i),
                                   column=list(frame.columns).index(names["ProteinName"]) + 1)
     # one row per distinct annotation first: a long table repeats it for every feature
-    annotation = frame[[names[n] for n in ANNOTATION_COLUMNS]].drop_duplicates()
-    annotation = pd.DataFrame({n: annotation[names[n]].str.strip() for n in ANNOTATION_COLUMNS})
+    annotation = frame[[names[n] for n in ANNOTATION_COLUMNS]].drop_duplicates().set_axis(
+        list(ANNOTATION_COLUMNS), axis=1)
     annotation["Run"] = run_label(annotation["Run"])
     annotation["Channel"] = channel_label(annotation["Channel"])
     annotation["sample"] = annotation["Mixture"] + "_" + annotation["Channel"]
