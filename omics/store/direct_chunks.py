@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import struct
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -37,6 +38,8 @@ import numpy as np
 import xarray as xr
 from dask.base import tokenize
 from numcodecs import Blosc, VLenUTF8, Zstd
+
+from omics.errors import OmicsInputError
 
 __all__ = ["direct_chunk_array", "direct_strings"]
 
@@ -103,20 +106,44 @@ def _layout(folder: Path) -> _ChunkLayout | None:
     )
 
 
+#: The sizes in a Blosc (1.x) chunk header: whole bytes, block size, compressed bytes.
+_BLOSC_SIZES = struct.Struct("<4xIII")
+
+
+def _check_blosc_sizes(encoded: bytes, nbytes: int) -> None:
+    """Raise ``ValueError`` unless ``encoded`` is as long as its Blosc header says and holds
+    ``nbytes`` of values (Blosc does not check: a truncated chunk decodes to bytes read
+    past its end)."""
+    if len(encoded) < _BLOSC_SIZES.size:
+        raise ValueError(f"{len(encoded)} bytes, shorter than a Blosc header")
+    whole, _, compressed = _BLOSC_SIZES.unpack_from(encoded)
+    if compressed != len(encoded) or whole != nbytes:
+        raise ValueError(f"{len(encoded):,} bytes where its header says {compressed:,}, "
+                         f"for {whole:,} bytes of values")
+
+
 def _read_chunk(layout: _ChunkLayout, block_id: tuple[int, ...]) -> np.ndarray:
     """One chunk, decoded and cut to the array's edge."""
     dtype = np.dtype(layout.dtype).newbyteorder("<")
+    path = _chunk_path(layout.folder, layout.separator, block_id)
     try:
-        with open(_chunk_path(layout.folder, layout.separator, block_id), "rb") as handle:
+        with open(path, "rb") as handle:
             encoded = handle.read()
     except FileNotFoundError:
         chunk = np.full(layout.chunk_shape, layout.fill_value, dtype=dtype)
     else:
         chunk = np.empty(layout.chunk_shape, dtype=dtype)
-        if layout.compressed:
-            Blosc().decode(encoded, out=chunk)
-        else:
-            chunk.reshape(-1).view(np.uint8)[:] = np.frombuffer(encoded, dtype=np.uint8)
+        try:
+            if layout.compressed:
+                _check_blosc_sizes(encoded, chunk.nbytes)
+                Blosc().decode(encoded, out=chunk)
+            else:
+                chunk.reshape(-1).view(np.uint8)[:] = np.frombuffer(encoded, dtype=np.uint8)
+        except (RuntimeError, ValueError) as error:  # truncated or overwritten
+            raise OmicsInputError(path, f"a damaged chunk ({error})",
+                                  f"{chunk.nbytes:,} bytes of {layout.dtype} values "
+                                  "as the store wrote them (ingest again, or rerun the step "
+                                  "that wrote this group)") from None
     edge = tuple(slice(0, min(size, total - index * size)) for index, size, total in
                  zip(block_id, layout.chunk_shape, layout.shape, strict=True))
     return chunk[edge].astype(np.dtype(layout.dtype), copy=False)

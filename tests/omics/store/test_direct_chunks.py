@@ -11,6 +11,7 @@ import xarray as xr
 import zarr
 from zarr.codecs import BloscCodec, GzipCodec, ZstdCodec
 
+from omics.errors import OmicsInputError
 from omics.store.direct_chunks import direct_chunk_array, direct_strings
 from omics.store.reader import open_dataset
 from omics.store.writer import create_store, write_dataset
@@ -108,3 +109,17 @@ def test_direct_strings_equal_zarr(tmp_path, compressors):
                                zarr_format=3, attributes={"_FillValue": ""})
     masked[...] = np.array(["a", ""])
     assert direct_strings(tmp_path / "masked") is None  # xarray would mask "" as missing
+
+
+@pytest.mark.parametrize("compressors", [[BloscCodec(cname="lz4", shuffle="shuffle")], None])
+def test_a_damaged_chunk_is_one_located_error(tmp_path, compressors):
+    """A truncated chunk file: an input error naming the file and what it should hold."""
+    variable = _write(tmp_path / "x", _values(), compressors=compressors)
+    damaged = tmp_path / "x" / "c" / "0" / "0"
+    damaged.write_bytes(damaged.read_bytes()[:40])
+    with pytest.raises(OmicsInputError) as raised:
+        direct_chunk_array(tmp_path / "x", variable).compute(scheduler="sync")
+    assert str(raised.value).startswith(f"{damaged}: found a damaged chunk (")
+    assert str(raised.value).endswith(
+        "expected 224 bytes of float64 values as the store wrote them (ingest again, or "
+        "rerun the step that wrote this group)")
