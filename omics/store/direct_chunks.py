@@ -122,6 +122,13 @@ def _check_blosc_sizes(encoded: bytes, nbytes: int) -> None:
                          f"for {whole:,} bytes of values")
 
 
+def _damaged(path: str, error: Exception, holding: str) -> OmicsInputError:
+    """The error for a chunk file that does not decode to what it should hold."""
+    return OmicsInputError(path, f"a damaged chunk ({error})",
+                           f"{holding} as the store wrote them (ingest again, or rerun the "
+                           "step that wrote this group)")
+
+
 def _read_chunk(layout: _ChunkLayout, block_id: tuple[int, ...]) -> np.ndarray:
     """One chunk, decoded and cut to the array's edge."""
     dtype = np.dtype(layout.dtype).newbyteorder("<")
@@ -140,10 +147,8 @@ def _read_chunk(layout: _ChunkLayout, block_id: tuple[int, ...]) -> np.ndarray:
             else:
                 chunk.reshape(-1).view(np.uint8)[:] = np.frombuffer(encoded, dtype=np.uint8)
         except (RuntimeError, ValueError) as error:  # truncated or overwritten
-            raise OmicsInputError(path, f"a damaged chunk ({error})",
-                                  f"{chunk.nbytes:,} bytes of {layout.dtype} values "
-                                  "as the store wrote them (ingest again, or rerun the step "
-                                  "that wrote this group)") from None
+            raise _damaged(path, error, f"{chunk.nbytes:,} bytes of {layout.dtype} values") \
+                from None
     edge = tuple(slice(0, min(size, total - index * size)) for index, size, total in
                  zip(block_id, layout.chunk_shape, layout.shape, strict=True))
     return chunk[edge].astype(np.dtype(layout.dtype), copy=False)
@@ -225,13 +230,17 @@ def direct_strings(folder: Path) -> np.ndarray | None:
     separator = meta["chunk_key_encoding"].get("configuration", {}).get("separator", "/")
     parts = []
     for index in range(-(-length // size)):
+        path = _chunk_path(str(folder), separator, (index,))
         try:
-            with open(_chunk_path(str(folder), separator, (index,)), "rb") as handle:
+            with open(path, "rb") as handle:
                 encoded = handle.read()
         except FileNotFoundError:
             parts.append(np.full(size, meta["fill_value"], dtype=object))
             continue
-        if names[-1] == "zstd":
-            encoded = Zstd().decode(encoded)
-        parts.append(VLenUTF8().decode(encoded))
+        try:
+            if names[-1] == "zstd":
+                encoded = Zstd().decode(encoded)
+            parts.append(VLenUTF8().decode(encoded))
+        except (RuntimeError, ValueError) as error:
+            raise _damaged(path, error, f"{size:,} strings") from None
     return np.concatenate(parts)[:length] if parts else np.empty(0, dtype=object)

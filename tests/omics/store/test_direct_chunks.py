@@ -123,3 +123,17 @@ def test_a_damaged_chunk_is_one_located_error(tmp_path, compressors):
     assert str(raised.value).endswith(
         "expected 224 bytes of float64 values as the store wrote them (ingest again, or "
         "rerun the step that wrote this group)")
+
+
+def test_a_damaged_string_chunk_is_one_located_error(tmp_path):
+    array = zarr.create_array(str(tmp_path / "ids"), shape=(3,), chunks=(3,), dtype=str,
+                              zarr_format=3, compressors=[ZstdCodec()])
+    array[...] = np.array(["EGFR", "ANXA6", "CBL"])
+    damaged = tmp_path / "ids" / "c" / "0"
+    damaged.write_bytes(damaged.read_bytes()[:9])
+    with pytest.raises(OmicsInputError) as raised:
+        direct_strings(tmp_path / "ids")
+    assert str(raised.value).startswith(f"{damaged}: found a damaged chunk (")
+    assert str(raised.value).endswith(
+        "expected 3 strings as the store wrote them (ingest again, or rerun the step that "
+        "wrote this group)")
