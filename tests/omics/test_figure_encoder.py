@@ -100,3 +100,24 @@ def test_a_daemonic_process_saves_its_figures_itself():
     finally:
         process.join(timeout=30)
     assert process.exitcode == 0
+
+
+def test_a_script_without_main_guard_runs_once(tmp_path):
+    """Spawned workers import their parent's main script unless told otherwise: a script
+    without ``if __name__ == "__main__":`` ran again in a worker (its whole analysis)."""
+    script, log = tmp_path / "unguarded.py", tmp_path / "runs.log"
+    script.write_text(textwrap.dedent(f"""
+        from omics.pl.figures import new_figure, to_data_uri
+        from omics.report.figure_encoder import encode_later
+        with open({str(log)!r}, "a") as runs:
+            runs.write("ran\\n")
+        figure, axes = new_figure(figsize=(2, 2))
+        axes.plot([0, 1])
+        encoded = encode_later(figure)
+        assert str(encoded) == to_data_uri(figure)
+        print(encoded._future.exception() is None)  # saved by a pool worker
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["True"]
+    assert log.read_text() == "ran\n"
