@@ -17,8 +17,9 @@ bounds the minimum from above. Hence, with ``L`` the smallest lower bound over t
 
 * every adjusted value ``<= L`` computed from the kept values is **exact** (``L`` is reported
   as ``exact_up_to``; it is ``>= c*``, and 1 when every p-value was kept);
-* a larger one is reported as the smallest upper bound available (never below the exact
-  value).
+* a larger one is reported as an upper bound (never below the exact value): the kept values
+  are evaluated only where an adjusted value at or below ``L`` might lie, so such a value
+  may be looser than the kept values alone would allow.
 
 Under a null-like tail ``m p / rank`` stays near 1, so ``L`` is close to 1; in practice every
 FDR anyone would call significant is exact.
@@ -216,10 +217,15 @@ class _SortedKept:
 
     @functools.cache  # noqa: B019 - one object per correlate() call
     def chunk_bounds(self, m: int, chunk: int) -> tuple[np.ndarray, ...]:
-        """Starts, ends, and lower/upper bounds of ``m p / rank`` per chunk of kept values."""
+        """Starts, ends, and lower/upper bounds of ``m p / rank`` per chunk of kept values.
+
+        Both bounds come from the p-values at the chunks' starts: a chunk's values lie
+        between its first p-value and the next chunk's first (its last value for the last
+        chunk), so one p-value per chunk is computed."""
         starts = np.arange(-(-self.size // chunk)) * chunk
         ends = np.minimum(starts + chunk, self.size)
-        return starts, ends, m * self.p_at(starts) / ends, m * self.p_at(ends - 1) / ends
+        p = self.p_at(np.append(starts, self.size - 1))
+        return starts, ends, m * p[:-1] / ends, m * p[1:] / ends
 
     def p_at(self, positions: np.ndarray) -> np.ndarray:
         """p-values of the kept values at ``positions`` (computed in parallel threads)."""
@@ -307,7 +313,7 @@ class StreamingBH:
             values[part if kept_index is None else
                    kept_index[first:first + _ADJUSTED_PER_PASS]] = _suffix_min_at(
                 self.kept, self.n_tested, np.maximum(position, 0, out=position),
-                known_p=ranked_p)
+                known_p=ranked_p, exact_below=self.exact_up_to)
         del kept_abs_r, kept_p, order, kept_index
         beyond = np.flatnonzero(~kept)
         if beyond.size:
@@ -349,26 +355,46 @@ def _last_at_or_below(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return out
 
 
+def _p_at_ranks(kept: _SortedKept, ranks: np.ndarray, positions: np.ndarray,
+                known_p: np.ndarray) -> np.ndarray:
+    """p-values of the kept values at ascending ``ranks``: ``known_p`` where a rank is one of
+    the ascending ``positions``, computed elsewhere."""
+    at = np.empty(ranks.size, dtype=np.int64)
+    _merge_positions(positions, ranks, at)
+    known = at >= 0
+    known[known] = positions[at[known]] == ranks[known]
+    if not known.any():
+        return kept.p_at(ranks)
+    p = np.empty(ranks.size)
+    p[known] = known_p[at[known]]
+    unknown = np.flatnonzero(~known)
+    p[unknown] = kept.p_at(ranks[unknown])
+    return p
+
+
 #: Values adjusted at once by :meth:`StreamingBH.adjust` (in rank order).
 _ADJUSTED_PER_PASS = 2_000_000
 
-#: Chunks of kept values evaluated at once by :func:`_suffix_min_at` (1 M p-values, 8 MB).
-_CHUNKS_PER_PASS = 8192
+#: Chunks of kept values evaluated at once by :func:`_suffix_min_at` (512 k p-values, 4 MB).
+_CHUNKS_PER_PASS = 16384
 
 
 def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
-                   known_p: np.ndarray, chunk: int = 128) -> np.ndarray:
+                   known_p: np.ndarray, chunk: int = 32,
+                   exact_below: float = np.inf) -> np.ndarray:
     """``min_{j >= i} m p_(j) / j`` over the kept values, at the given ascending 0-based
-    positions.
+    positions: exact where it is below ``exact_below``, an upper bound elsewhere.
 
-    Exact, with p-values computed only where needed. Per chunk of ``chunk`` kept values, the
-    first p-value over the last rank bounds the chunk's minimum from below, and its last
-    value is a real value (an upper bound). A chunk is evaluated when its lower bound is
-    below the best upper bound after the last requested position before it (it might hold
-    the minimum), or when a requested position inside it cannot be settled by bounds; every
-    other chunk's minimum can only equal its bound. ``known_p`` are the p-values at
-    ``positions``. Chunks are evaluated a few thousand at a time, so that memory stays
-    bounded however many positions are asked for.
+    p-values are computed only where needed. Per chunk of ``chunk`` kept values, the
+    first p-value over the last rank bounds the chunk's minimum from below, and the next
+    chunk's first p-value over the last rank from above. A chunk is evaluated when its
+    lower bound is below both ``exact_below`` and the best upper bound after the last
+    requested position before it (it might hold a minimum below ``exact_below``), or when a
+    requested position inside it cannot be settled by bounds (nor is bounded at or above
+    ``exact_below``); every other chunk's minimum can only equal its bound, or does not
+    matter. ``known_p`` are the p-values at ``positions``, used instead of
+    computing them again. Chunks are evaluated a few thousand at a time, so that memory
+    stays bounded however many positions are asked for.
     """
     if positions.size == 0:
         return np.empty(0)
@@ -380,12 +406,12 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     requested[chunk_of] = True
     last_requested = np.maximum.accumulate(np.where(requested, np.arange(n_chunks), -1))
     previous = np.append(-1, last_requested[:-1])  # last requested chunk strictly before
-    needed = (previous >= 0) & (lower < suffix_upper[previous + 1])
+    needed = (previous >= 0) & (lower < np.minimum(suffix_upper[previous + 1], exact_below))
     chunk_value = upper.copy()
     within_at = np.full(positions.size, np.inf)  # suffix minimum within the own chunk
     evaluated = np.flatnonzero(needed)
     chunk_value[evaluated] = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk,
-                                              positions, within_at)
+                                              positions, known_p, within_at)
     later = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1][1:], np.inf)[chunk_of]
     # settled: the minimum after the own chunk is at most the rest of the own chunk
     chunk_end = ends[chunk_of]
@@ -397,31 +423,48 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     np.minimum(out, later, out=out)
     unsettled = np.flatnonzero(~settled)
     del settled
+    unsettled = unsettled[~_bounded_above(unsettled, positions, known_p, chunk_of, needed,
+                                          ends, lower, m, exact_below)]
     extra = np.zeros(n_chunks, dtype=bool)
     extra[chunk_of[unsettled]] = True
     _evaluate_chunks(kept, m, np.flatnonzero(extra & ~needed), starts, ends, chunk, positions,
-                     within_at)
+                     known_p, within_at)
     out[unsettled] = np.minimum(within_at[unsettled], later[unsettled])
     return out
 
 
+def _bounded_above(unsettled: np.ndarray, positions: np.ndarray, known_p: np.ndarray,
+                   chunk_of: np.ndarray, needed: np.ndarray, ends: np.ndarray,
+                   lower: np.ndarray, m: int, exact_below: float) -> np.ndarray:
+    """Which ``unsettled`` positions (outside evaluated chunks) cannot have a suffix minimum
+    below ``exact_below``: their bounds already give an allowed upper bound."""
+    if not np.isfinite(exact_below) or unsettled.size == 0:
+        return np.zeros(unsettled.size, dtype=bool)
+    chunks = chunk_of[unsettled]
+    later_lower = np.append(np.minimum.accumulate(lower[::-1])[::-1][1:], np.inf)[chunks]
+    own_lower = m * known_p[unsettled] / ends[chunks]
+    return ~needed[chunks] & (np.minimum(own_lower, later_lower) >= exact_below)
+
+
 def _evaluate_chunks(kept: _SortedKept, m: int, chunks: np.ndarray, starts: np.ndarray,
-                     ends: np.ndarray, chunk: int, positions: np.ndarray,
+                     ends: np.ndarray, chunk: int, positions: np.ndarray, known_p: np.ndarray,
                      within_at: np.ndarray) -> np.ndarray:
     """The minimum of ``m p_(j) / j`` over each of the given (ascending) chunks of kept
     values; for every requested position (ascending) in them, the minimum from it to its
-    chunk's end is written to ``within_at``."""
+    chunk's end is written to ``within_at``. At requested positions ``known_p`` is used:
+    the reported pairs' p-values are not computed twice."""
     minima = np.empty(chunks.size)
     offsets = np.arange(chunk)
     for first in range(0, chunks.size, _CHUNKS_PER_PASS):
         group = chunks[first:first + _CHUNKS_PER_PASS]
         ranks = starts[group][:, None] + offsets[None, :]
         real = ranks < ends[group][:, None]
+        span = slice(*np.searchsorted(positions, [starts[group[0]], ends[group[-1]]]))
         block = np.full(ranks.shape, np.inf)
-        block[real] = m * kept.p_at(ranks[real]) / (ranks[real] + 1.0)
+        block[real] = m * _p_at_ranks(kept, ranks[real], positions[span], known_p[span]) / (
+            ranks[real] + 1.0)
         minima[first:first + group.size] = block.min(axis=1)
         within = np.minimum.accumulate(block[:, ::-1], axis=1)[:, ::-1]
-        span = slice(*np.searchsorted(positions, [starts[group[0]], ends[group[-1]]]))
         row_of = np.full(int(group[-1] - group[0]) + 1, -1)
         row_of[group - group[0]] = np.arange(group.size)
         rows = row_of[positions[span] // chunk - group[0]]

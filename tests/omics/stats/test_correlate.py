@@ -116,7 +116,7 @@ def test_fdr_is_exact_up_to_the_reported_bound_with_a_small_budget():
                          [(8192, 2_000_000), (7, 2_000_000), (8192, 97)])
 def test_fdr_of_a_scattered_subset_of_many_pairs_equals_bh_over_all_of_them(
         monkeypatch, chunks_per_pass, adjusted_per_pass):
-    """80,000 pairs (625 chunks of kept values), top-3 partners reported: positions scattered
+    """80,000 pairs (2,500 chunks of kept values), top-3 partners reported: positions scattered
     over the whole ranking, many of them inside chunks the bounds cannot settle; every
     reported FDR equals BH over all pairs (statsmodels), whether the chunks are evaluated
     and the values adjusted at once or a few at a time."""
