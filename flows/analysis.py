@@ -160,7 +160,10 @@ def factor_analysis(store: str, study_yaml: str, result_group: str, key: str) ->
 @flow(name="omics-analysis")
 def analyse_study(store: str, study_yaml: str) -> dict:
     """Run every analysis the study's plan asks for; returns their summaries (from Prefect's
-    cache for analyses whose inputs are unchanged)."""
+    cache for analyses whose inputs are unchanged).
+
+    Protein-mRNA, pathways and factors read the differential results: they start once those
+    are done, while the other analyses may still run."""
     plan = load_study(study_yaml).analysis
     keys = analysis_keys(store, plan)
 
@@ -189,7 +192,9 @@ def analyse_study(store: str, study_yaml: str) -> dict:
         pending["gene_pairs"] = submit("gene_pairs", gene_pairs)
     if plan.mechanism:
         pending["mechanism"] = submit("mechanism", mechanism_assays)
-    summary = {name: future.result() for name, future in pending.items()}
+    for name, future in pending.items():  # what the analyses below read: the others go on
+        if name.startswith("differential_"):
+            future.result()
     after = {}
     if plan.protein_mrna:
         after["protein_mrna"] = submit("protein_mrna", protein_mrna)
@@ -197,5 +202,4 @@ def analyse_study(store: str, study_yaml: str) -> dict:
         after["pathways"] = submit("pathways", pathway_analysis)
     if plan.factors:
         after["factors"] = submit("factors", factor_analysis)
-    summary.update({name: future.result() for name, future in after.items()})
-    return summary
+    return {name: future.result() for name, future in (pending | after).items()}
