@@ -63,6 +63,9 @@ class LocalSpec(_Spec):
     n_workers: int = Field(default=2, ge=1)
     threads_per_worker: int = Field(default=1, ge=1)
     memory_limit: str = "auto"
+    #: Modules each worker imports as it starts (:mod:`flows.worker_stack`: the pipeline's
+    #: tasks and the analysis stack); ``[]`` to import them at the first task instead.
+    preload: list[str] = Field(default_factory=lambda: ["flows.worker_stack"])
 
 
 class AddressSpec(_Spec):
@@ -157,7 +160,7 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
             cluster = LocalCluster(n_workers=spec.n_workers,
                                    threads_per_worker=spec.threads_per_worker,
                                    memory_limit=spec.memory_limit, processes=True,
-                                   dashboard_address="127.0.0.1:0")
+                                   dashboard_address="127.0.0.1:0", preload=spec.preload)
     else:
         from dask_jobqueue import SLURMCluster  # optional: omics-axis[hpc]
 

@@ -7,6 +7,7 @@ a LocalCluster for its own duration; otherwise it uses the scheduler at that add
 
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -70,12 +71,15 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
     ``results/`` when everything succeeded."""
     for previous in ("report.html", "summary.md", "summary.json"):
         (out / previous).unlink(missing_ok=True)
-    if not study_yaml:
-        study_yaml = str(simulate_cohort(out / "inputs", scale=scale))
-        logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
     store, results = str(out / "study.zarr"), out / "results"
-    with staged_directory(results) as staged:
+    with staged_directory(results) as staged, ThreadPoolExecutor(1) as simulation:
+        # the built-in cohort is simulated while the cluster's workers start
+        simulated = None if study_yaml else simulation.submit(simulate_cohort, out / "inputs",
+                                                              scale=scale)
         with run_cluster(dask_address, cluster, cluster_config) as runner:
+            if simulated is not None:
+                study_yaml = str(simulated.result())
+                logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")
             shapes = ingest_study.with_options(task_runner=runner)(study_yaml, store,
                                                                  keep_results=True)
             analyses = analyse_study.with_options(task_runner=runner)(store, study_yaml)

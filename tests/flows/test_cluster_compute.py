@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import dask
+import pytest
 from distributed import Client, LocalCluster, get_worker, rejoin, secede
 
 from flows.runtime import _cluster_client
@@ -36,3 +37,25 @@ def test_many_tasks_compute_on_every_worker_through_the_workers_client():
                                  for i in range(16)])
     assert all(on_worker and set(places) <= set(workers) for on_worker, places in results)
     assert sorted({place for _, places in results for place in places}) == workers
+
+
+def _pipeline_modules() -> list[str]:
+    import sys
+
+    return [name for name in ("flows.analysis", "flows.ingest", "flows.network")
+            if name in sys.modules]
+
+
+@pytest.mark.parametrize(("preload", "expected"), [
+    (None, ["flows.analysis", "flows.ingest", "flows.network"]),
+    ([], [])])
+def test_local_cluster_workers_import_the_pipeline_as_they_start(preload, expected):
+    """The first task of each fresh worker waited ~5 s for Prefect and the analysis stack to
+    import; the run's LocalCluster workers import them as they start (``preload``), while
+    the flow simulates or checks its inputs; ``preload: []`` leaves it to the first task."""
+    from flows.clusters import LocalSpec, open_cluster
+
+    spec = LocalSpec(n_workers=1) if preload is None else LocalSpec(n_workers=1,
+                                                                    preload=preload)
+    with open_cluster(spec) as running, Client(running.address) as client:
+        assert list(client.run(_pipeline_modules).values()) == [expected]
