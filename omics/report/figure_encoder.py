@@ -10,10 +10,10 @@ reads each figure's data URI at the end (:class:`EncodedFigure` turns into it).
 The pool is started once per process (spawned, so safe from any thread; the pipeline starts
 it with :func:`start_encoder` once its Dask cluster has stopped) and closed at exit; its
 workers end with this process, also when it is killed
-(:func:`omics.orphan_guard.exit_with_parent`). They do not import the starting script, as
-spawned processes otherwise do: a script without an ``if __name__ == "__main__":`` guard would
-run again in each of them (:class:`_WorkerContext`). Where no process can be started or a figure
-does not pickle, the figure is saved in this process, as before. The PNG is the same either way.
+(:func:`omics.orphan_guard.exit_with_parent`), and do not import the starting script
+(:class:`~omics.spawn_context.SpawnWithoutMain`). Where no process can be started or a
+figure does not pickle, the figure is saved in this process, as before. The PNG is the same
+either way.
 
 Examples
 --------
@@ -34,14 +34,13 @@ import shutil
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import count
-from multiprocessing import spawn
-from multiprocessing.context import SpawnContext, SpawnProcess
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from omics.orphan_guard import exit_with_parent
 from omics.pl.figures import PNG_OPTIONS, png_data_uri, to_data_uri
+from omics.spawn_context import SpawnWithoutMain
 
 __all__ = ["EncodedFigure", "encode_later", "start_encoder"]
 
@@ -77,47 +76,13 @@ class EncodedFigure:
         return self.uri
 
 
-class _WorkerProcess(SpawnProcess):
-    """A spawned process that does not import the ``__main__`` module of its parent.
-
-    multiprocessing runs the parent's main script (as ``__mp_main__``) in every spawned
-    process, so that functions defined there unpickle. The figure workers unpickle only
-    matplotlib figures and :mod:`omics` functions, and a user's script without a main guard
-    (a notebook exported to ``.py``, say) would otherwise run again in each worker. While
-    this process launches, :func:`multiprocessing.spawn.get_preparation_data` leaves the
-    main module out (the window is the launch of one worker of this pool).
-    """
-
-    @staticmethod
-    def _Popen(process_obj):  # noqa: N802 - multiprocessing's name
-        prepare = spawn.get_preparation_data
-
-        def without_main(name: str) -> dict:
-            data = prepare(name)
-            data.pop("init_main_from_path", None)
-            data.pop("init_main_from_name", None)
-            return data
-
-        spawn.get_preparation_data = without_main
-        try:
-            return SpawnProcess._Popen(process_obj)
-        finally:
-            spawn.get_preparation_data = prepare
-
-
-class _WorkerContext(SpawnContext):
-    """The spawn context, with :class:`_WorkerProcess` for the pool's workers."""
-
-    Process = _WorkerProcess
-
-
 @functools.cache
 def _pool() -> tuple[ProcessPoolExecutor, Path] | None:
     workers = min(_WORKERS, os.cpu_count() or 1)
     if workers < 2 or multiprocessing.current_process().daemon:  # no children allowed
         return None
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=_WorkerContext(),
+        pool = ProcessPoolExecutor(workers, mp_context=SpawnWithoutMain(),
                                    initializer=exit_with_parent, initargs=(os.getpid(),))
     except (OSError, ValueError):
         return None
