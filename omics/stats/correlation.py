@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass
 
 import dask
@@ -217,6 +218,8 @@ def _aligned(x: xr.DataArray, y: xr.DataArray | None) -> tuple[xr.DataArray, xr.
 
 def _shared(prepared: Prepared):
     """The prepared ``y`` for every task: scattered once to the workers of a cluster."""
+    if "distributed" not in sys.modules:  # no cluster client without it (importing: 0.3 s)
+        return prepared
     try:
         from distributed import get_client
 
