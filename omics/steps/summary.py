@@ -15,6 +15,7 @@ from omics.store.results import read_result, recorded_parameters, result_names
 __all__ = [
     "AXIS_GENES",
     "clinical_findings",
+    "counted",
     "differential_analyses",
     "differential_overview",
     "dose_response_findings",
@@ -111,6 +112,17 @@ def differential_overview(store: str | Path, analysis: str, contrast: str) -> di
     }
 
 
+def counted(count: int, plural: str) -> str:
+    """``count`` and its noun, singular for one.
+
+    Examples
+    --------
+    >>> counted(1, "proteins"), counted(1_234, "features"), counted(0, "proteins")
+    ('1 protein', '1,234 features', '0 proteins')
+    """
+    return f"{count:,} {plural.removesuffix('s') if count == 1 else plural}"
+
+
 def _tested_words(overview: dict, unit: str) -> str:
     if overview["tested"] == overview["total"]:
         return ""
@@ -142,7 +154,7 @@ def _differential_line(store, analysis: str, contrast: str) -> str:
     if overview["n_samples"] is not None and overview["n_samples"] < overview["n_samples_total"]:
         method += (f"; {overview['n_samples']} of {overview['n_samples_total']} samples: "
                    f"{overview['samples']}")
-    return (f"{what} {contrast} ({method}): {len(called):,} {unit} at FDR < {level:g}"
+    return (f"{what} {contrast} ({method}): {counted(len(called), unit)} at FDR < {level:g}"
             f"{_tested_words(overview, unit)} ({int((called['log2_fc'] > 0).sum()):,} up, "
             f"{int((called['log2_fc'] < 0).sum()):,} down); "
             + "".join(f"{a}; " for a in axis) + "top: " + ", ".join(map(str, names)))
