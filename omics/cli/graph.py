@@ -118,7 +118,7 @@ def graph_command(
         seed=seed, top=top, gene_sets=tuple(str(g) for g in gene_sets or ()),
         hgnc=str(hgnc) if hgnc else None, cache=randomisation_cache())
     spec = AddressSpec(kind="address", address=address) if address else \
-        LocalSpec(n_workers=workers)
+        LocalSpec(n_workers=workers, preload=[])  # the randomisations need no flows
     with open_cluster(spec) as running, Client(running.address,
                                                **running.client_kwargs) as client:
         console.print(f"Dask dashboard: {client.dashboard_link}")
