@@ -70,9 +70,10 @@ def science_only(folder: Path) -> None:
              "pathways": lambda: pathways.pathway_analysis(store, plan.pathways),
              "factors": lambda: factors.factor_analysis(store, plan.factors)}
     summaries = {}
+    keys = analysis_keys(store, plan)  # once, before the analyses, as the analysis flow does
     with dask.config.set(scheduler="threads", num_workers=2):
         for name, run in runs.items():
-            group, key = analysis_keys(store, plan)[name]  # after the analyses it reads
+            group, key = keys[name]
             with staged_results(store, group.removeprefix(f"{layout.RESULTS}/")):
                 summaries[name] = run()
                 mark_group(store, group, key)
