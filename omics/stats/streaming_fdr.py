@@ -432,7 +432,7 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     evaluated = np.flatnonzero(needed)
     chunk_value[evaluated] = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk,
                                               positions, known_p, within_at)
-    later = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1][1:], np.inf)[chunk_of]
+    later = _minimum_after(chunk_value)[chunk_of]
     # settled: the minimum after the own chunk is at most the rest of the own chunk
     chunk_end = ends[chunk_of]
     settled = later <= m * known_p / chunk_end
@@ -453,6 +453,11 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     return out
 
 
+def _minimum_after(values: np.ndarray) -> np.ndarray:
+    """For each entry, the minimum of the entries after it (``inf`` after the last)."""
+    return np.append(np.minimum.accumulate(values[::-1])[::-1][1:], np.inf)
+
+
 def _bounded_above(unsettled: np.ndarray, positions: np.ndarray, known_p: np.ndarray,
                    chunk_of: np.ndarray, needed: np.ndarray, ends: np.ndarray,
                    lower: np.ndarray, m: int, exact_below: float) -> np.ndarray:
@@ -461,7 +466,7 @@ def _bounded_above(unsettled: np.ndarray, positions: np.ndarray, known_p: np.nda
     if not np.isfinite(exact_below) or unsettled.size == 0:
         return np.zeros(unsettled.size, dtype=bool)
     chunks = chunk_of[unsettled]
-    later_lower = np.append(np.minimum.accumulate(lower[::-1])[::-1][1:], np.inf)[chunks]
+    later_lower = _minimum_after(lower)[chunks]
     own_lower = m * known_p[unsettled] / ends[chunks]
     return ~needed[chunks] & (np.minimum(own_lower, later_lower) >= exact_below)
 
