@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,7 +32,14 @@ import dask
 import yaml
 from distributed import LocalCluster, as_completed, get_client
 from distributed.security import Security
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from omics.errors import OmicsInputError
 
@@ -66,6 +74,24 @@ class LocalSpec(_Spec):
     #: Modules each worker imports as it starts (:mod:`flows.worker_stack`: the pipeline's
     #: tasks and the analysis stack); ``[]`` to import them at the first task instead.
     preload: list[str] = Field(default_factory=lambda: ["flows.worker_stack"])
+
+    @field_validator("preload")
+    @classmethod
+    def _importable(cls, modules: list[str]) -> list[str]:
+        """Each entry a module this environment can import, or a ``.py`` file: a worker
+        that cannot import its preload never starts ("Nanny failed to start")."""
+        for name in modules:
+            found = Path(name).is_file() if name.endswith(".py") else _module_exists(name)
+            if not found:
+                raise ValueError(f"{name!r} is neither an importable module nor a .py file")
+        return modules
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a parent package missing, or an empty name
+        return False
 
 
 class AddressSpec(_Spec):

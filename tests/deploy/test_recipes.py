@@ -106,6 +106,21 @@ def test_every_cluster_spec_validates_and_errors_are_clear(tmp_path):
         load_cluster_spec("x", bad)
 
 
+def test_a_preload_module_that_does_not_exist_is_one_line_before_any_worker(tmp_path):
+    """A worker that cannot import its preload never starts: ``omics run`` ended in a
+    traceback ("Nanny failed to start"); now the spec is refused when it is read."""
+    path = tmp_path / "c.yaml"
+    path.write_text("clusters:\n  x: {kind: local, preload: [no_such_module_xyz]}\n"
+                    "  y: {kind: local, preload: [flows.worker_stack]}\n")
+    with pytest.raises(OmicsInputError) as caught:
+        load_cluster_spec("x", path)
+    assert str(caught.value) == (
+        f"{path}: found clusters.x.local.preload: Value error, 'no_such_module_xyz' is neither "
+        "an importable module nor a .py file; expected a cluster spec as documented in "
+        "deploy/README.md")
+    assert load_cluster_spec("y", path).preload == ["flows.worker_stack"]
+
+
 def test_slurm_spec_makes_a_job_script_for_its_queue():
     pytest.importorskip("dask_jobqueue", reason="dask-jobqueue (hpc extra) not installed")
     from dask_jobqueue import SLURMCluster
