@@ -71,6 +71,13 @@ class LocalSpec(_Spec):
     n_workers: int = Field(default=2, ge=1)
     threads_per_worker: int = Field(default=1, ge=1)
     memory_limit: str = "auto"
+    #: Worker processes (true) or worker threads in the run's own process (false). Unset,
+    #: the run decides: threads for a study whose input files total less than
+    #: ``threads_below_mb`` (no worker process to start: a process imports the analysis
+    #: stack, ~6 s of the demo), processes for a larger one (each worker's memory limited
+    #: and watched by its nanny).
+    processes: bool | None = None
+    threads_below_mb: float = Field(default=100, ge=0)
     #: Modules each worker imports as it starts (:mod:`flows.worker_stack`: the pipeline's
     #: tasks and the analysis stack); ``[]`` to import them at the first task instead.
     preload: list[str] = Field(default_factory=lambda: ["flows.worker_stack"])
@@ -85,6 +92,22 @@ class LocalSpec(_Spec):
             if not found:
                 raise ValueError(f"{name!r} is neither an importable module nor a .py file")
         return modules
+
+    def decided(self, input_bytes: int | None) -> LocalSpec:
+        """This spec with ``processes`` decided for a study of ``input_bytes`` (None:
+        unknown, processes) when it is unset.
+
+        Examples
+        --------
+        >>> LocalSpec().decided(3_000_000).processes, LocalSpec().decided(None).processes
+        (False, True)
+        >>> LocalSpec(processes=True).decided(0).processes
+        True
+        """
+        if self.processes is not None:
+            return self
+        small = input_bytes is not None and input_bytes < self.threads_below_mb * 1e6
+        return self.model_copy(update={"processes": not small})
 
 
 def _module_exists(name: str) -> bool:
@@ -182,10 +205,14 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
         yield RunCluster(address=spec.address, client_kwargs=kwargs)
         return
     if isinstance(spec, LocalSpec):
+        processes = spec.processes is not False
+        # worker threads share the process: no per-worker share of the machine's memory
+        memory_limit = spec.memory_limit if processes or spec.memory_limit != "auto" else 0
         with dask.config.set(NUMPY_WORKER_CONFIG), _without_nanny_trim():
             cluster = LocalCluster(n_workers=spec.n_workers,
                                    threads_per_worker=spec.threads_per_worker,
-                                   memory_limit=spec.memory_limit, processes=True,
+                                   memory_limit=memory_limit, processes=processes,
+                                   protocol="tcp://", host="127.0.0.1",  # also for threads
                                    dashboard_address="127.0.0.1:0", preload=spec.preload)
     else:
         from dask_jobqueue import SLURMCluster  # optional: omics-axis[hpc]

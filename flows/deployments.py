@@ -16,7 +16,7 @@ from flows.analysis import analyse_study
 from flows.clusters import DEFAULT_CLUSTERS
 from flows.ingest import ingest_study
 from flows.network import build_network
-from flows.runtime import run_cluster
+from flows.runtime import run_cluster, study_input_bytes
 
 __all__ = ["analysis_deployment", "ingest_deployment", "network_deployment"]
 
@@ -35,7 +35,8 @@ def ingest_deployment(study_yaml: str, store: str, dask_address: str = "", clust
             empty starts a LocalCluster.
         cluster_config: The clusters file (YAML) that names the clusters.
     """
-    with run_cluster(dask_address, cluster, cluster_config) as runner:
+    with run_cluster(dask_address, cluster, cluster_config,
+                     study_input_bytes(study_yaml)) as runner:
         return ingest_study.with_options(task_runner=runner)(study_yaml, store)
 
 
@@ -53,7 +54,8 @@ def analysis_deployment(store: str, study_yaml: str, dask_address: str = "", clu
             empty starts a LocalCluster.
         cluster_config: The clusters file (YAML) that names the clusters.
     """
-    with run_cluster(dask_address, cluster, cluster_config) as runner:
+    with run_cluster(dask_address, cluster, cluster_config,
+                     study_input_bytes(study_yaml)) as runner:
         return analyse_study.with_options(task_runner=runner)(store, study_yaml)
 
 
@@ -73,5 +75,6 @@ def network_deployment(store: str, out_dir: str, study_yaml: str = "", dask_addr
             empty starts a LocalCluster.
         cluster_config: The clusters file (YAML) that names the clusters.
     """
-    with run_cluster(dask_address, cluster, cluster_config) as runner:
+    with run_cluster(dask_address, cluster, cluster_config,
+                     study_input_bytes(study_yaml)) as runner:
         return build_network.with_options(task_runner=runner)(store, out_dir, study_yaml)

@@ -19,7 +19,7 @@ from flows.clusters import DEFAULT_CLUSTERS
 from flows.ingest import ingest_study
 from flows.network import build_network
 from flows.out_lock import exclusive_out
-from flows.runtime import records_flow_run, run_cluster
+from flows.runtime import records_flow_run, run_cluster, study_input_bytes
 from omics.report import build_report
 from omics.report.figure_encoder import start_encoder
 from omics.simulate import simulate_cohort
@@ -73,10 +73,15 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
         (out / previous).unlink(missing_ok=True)
     store, results = str(out / "study.zarr"), out / "results"
     with staged_directory(results) as staged, ThreadPoolExecutor(1) as simulation:
-        # the built-in cohort is simulated while the cluster's workers start
+        # the built-in cohort is simulated while the cluster's worker processes start (a
+        # local cluster that chooses between threads and processes waits for its size)
         simulated = None if study_yaml else simulation.submit(simulate_cohort, out / "inputs",
                                                               scale=scale)
-        with run_cluster(dask_address, cluster, cluster_config) as runner:
+
+        def input_bytes() -> int | None:  # asked only to choose local worker threads
+            return study_input_bytes(study_yaml or str(simulated.result()))()
+
+        with run_cluster(dask_address, cluster, cluster_config, input_bytes) as runner:
             if simulated is not None:
                 study_yaml = str(simulated.result())
                 logger.info("Simulated the built-in cohort (%s) into %s", scale, out / "inputs")

@@ -24,10 +24,11 @@ from flows.clusters import (
     open_cluster,
 )
 from omics.errors import OmicsInputError
+from omics.io.study import load_study
 from omics.store.provenance import flow_run_recorded
 
 __all__ = ["IO_RETRIES", "cluster_compute", "in_task_compute", "records_flow_run",
-           "retry_transient_io", "run_cluster"]
+           "retry_transient_io", "run_cluster", "study_input_bytes"]
 
 
 def retry_transient_io(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's signature
@@ -60,20 +61,38 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 @contextmanager
 def run_cluster(dask_address: str = "", cluster: str = "",
-                cluster_config: str = DEFAULT_CLUSTERS) -> Iterator[DaskTaskRunner]:
+                cluster_config: str = DEFAULT_CLUSTERS,
+                input_bytes: Callable[[], int | None] | None = None
+                ) -> Iterator[DaskTaskRunner]:
     """The Dask task runner of a run: the scheduler at ``dask_address``, else the cluster
-    named ``cluster`` in ``cluster_config``, else a LocalCluster (2 worker processes).
-    Clusters started here stop on exit; the dashboard URL is logged."""
+    named ``cluster`` in ``cluster_config``, else a LocalCluster (2 workers). A local spec
+    that leaves ``processes`` unset gets threads for a study whose inputs (``input_bytes()``,
+    called only then) are under its ``threads_below_mb``, else processes. Clusters started
+    here stop on exit; the dashboard URL and the kind of workers are logged."""
     if dask_address:
         spec = AddressSpec(kind="address", address=dask_address)
     elif cluster:
         spec = load_cluster_spec(cluster, cluster_config)
     else:
         spec = LocalSpec()
+    workers = ""
+    if isinstance(spec, LocalSpec):
+        size = input_bytes() if input_bytes is not None and spec.processes is None else None
+        spec = spec.decided(size)
+        inputs = "unknown" if size is None else f"{size / 1e6:.1f} MB"
+        workers = (f"; {spec.n_workers} worker {'processes' if spec.processes else 'threads'} "
+                   f"(inputs {inputs}, threads below {spec.threads_below_mb:g} MB; set "
+                   "processes in the cluster spec to choose)")
     with open_cluster(spec) as running:
-        _logger().info("Dask scheduler %s (%s), dashboard %s", running.address, spec.kind,
-                       running.dashboard or "-")
+        _logger().info("Dask scheduler %s (%s), dashboard %s%s", running.address, spec.kind,
+                       running.dashboard or "-", workers)
         yield DaskTaskRunner(address=running.address, client_kwargs=running.client_kwargs)
+
+
+def study_input_bytes(study_yaml: str) -> Callable[[], int | None]:
+    """``input_bytes`` of :func:`run_cluster` for a study: its data files' size when asked
+    (None without a study)."""
+    return lambda: load_study(study_yaml).input_bytes() if study_yaml else None
 
 
 def records_flow_run(function: Callable) -> Callable:

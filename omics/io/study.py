@@ -455,6 +455,18 @@ class StudyConfig(_Strict):
                             *self.ptm.values(), self.clinical, *self.tables.values())
                 if s is not None]
 
+    def input_bytes(self) -> int:
+        """Size of the data files the sources read (a folder counts with its files)."""
+        total = 0
+        for source in self.sources():
+            for field in source.file_fields:
+                path = getattr(source, field, None)
+                if path is None or not Path(path).exists():
+                    continue
+                files = [Path(path)] if Path(path).is_file() else Path(path).rglob("*")
+                total += sum(f.stat().st_size for f in files if f.is_file())
+        return total
+
 
 def _resolve(study: StudyConfig, base: Path) -> StudyConfig:
     for source in study.sources():

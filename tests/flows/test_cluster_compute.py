@@ -4,6 +4,7 @@ default client was: PrefectHQ/prefect#17334), their work spread over the workers
 
 from __future__ import annotations
 
+import logging
 import time
 
 import dask
@@ -29,8 +30,10 @@ def _task_on_the_cluster(index: int) -> tuple[bool, list[str]]:
     return on_worker, sorted(set(places))
 
 
-def test_many_tasks_compute_on_every_worker_through_the_workers_client():
-    with LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
+@pytest.mark.parametrize("processes", [True, False])
+def test_many_tasks_compute_on_every_worker_through_the_workers_client(processes):
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=processes,
+                      protocol="tcp://", host="127.0.0.1",
                       dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
         workers = sorted(client.scheduler_info()["workers"])
         results = client.gather([client.submit(_task_on_the_cluster, i, pure=False)
@@ -59,3 +62,55 @@ def test_local_cluster_workers_import_the_pipeline_as_they_start(preload, expect
                                                                     preload=preload)
     with open_cluster(spec) as running, Client(running.address) as client:
         assert list(client.run(_pipeline_modules).values()) == [expected]
+
+
+class _Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_a_small_study_runs_on_worker_threads_a_large_one_on_processes():
+    """Starting two worker processes (each importing the analysis stack) was 6 of the demo's
+    ~40 s; a study whose inputs are under ``threads_below_mb`` now gets two worker threads
+    in the run's process, listening on 127.0.0.1 only, without a per-worker memory limit
+    (they share the process); the log says which and why."""
+    import os
+
+    from flows.runtime import run_cluster
+
+    messages = _Messages()
+    logger = logging.getLogger("flows.runtime")
+    logger.addHandler(messages)
+    logger.setLevel(logging.INFO)
+    try:
+        with run_cluster(input_bytes=lambda: 8_200_000) as runner, \
+                Client(runner.address) as client:
+            workers = client.scheduler_info()["workers"]
+            pids = set(client.run(os.getpid).values())
+        assert runner.address.startswith("tcp://127.0.0.1:")
+        assert pids == {os.getpid()} and len(workers) == 2
+        assert {w["memory_limit"] for w in workers.values()} == {0}
+        assert messages.messages[-1].endswith("; 2 worker threads (inputs 8.2 MB, threads below "
+                                            "100 MB; set processes in the cluster spec to choose)")
+        with run_cluster(input_bytes=lambda: 150_000_000) as runner, \
+                Client(runner.address) as client:
+            assert os.getpid() not in set(client.run(os.getpid).values())
+        assert "; 2 worker processes (inputs 150.0 MB" in messages.messages[-1]
+    finally:
+        logger.removeHandler(messages)
+
+
+def test_a_studys_input_bytes_are_its_data_files(tmp_path):
+    """The built-in small cohort: every data file but the plan, its truth and gene sets."""
+    from omics.io.study import load_study
+    from omics.simulate import simulate_cohort
+
+    study = load_study(simulate_cohort(tmp_path, scale="small"))
+    data = [p for p in tmp_path.iterdir()
+            if p.name not in ("study.yaml", "truth.json", "gene_sets.gmt")]
+    assert len(data) == 12
+    assert study.input_bytes() == sum(p.stat().st_size for p in data)
