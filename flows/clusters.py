@@ -220,8 +220,20 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
         cluster = SLURMCluster(**spec.jobqueue)
         cluster.scale(jobs=spec.jobs)
     with cluster:
-        yield RunCluster(address=cluster.scheduler_address,
-                         dashboard=cluster.dashboard_link or "")
+        try:
+            yield RunCluster(address=cluster.scheduler_address,
+                             dashboard=cluster.dashboard_link or "")
+        finally:
+            _close_worker_clients(cluster)
+
+
+def _close_worker_clients(cluster) -> None:
+    """Close the clients that tasks opened on in-process workers (``get_client()``) before
+    the scheduler stops: otherwise it logged each one's closed connection with a traceback."""
+    for worker in getattr(cluster, "workers", {}).values():
+        client = getattr(worker, "_client", None)
+        if client is not None and not getattr(cluster, "processes", True):
+            client.close()
 
 
 @contextmanager
