@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# a migrated Prefect database that new Prefect homes start from (flows/prefect_api.py)
+	$(BIN)/python -c "from flows.prefect_api import make_template_database as m; m()"
 	touch $(STAMP)
 
 install: $(STAMP)

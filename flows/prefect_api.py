@@ -5,6 +5,12 @@ temporary server. When ``PREFECT_API_URL`` is unset, :func:`prefect_api` starts
 ``prefect server start`` on a free 127.0.0.1 port with a project-local ``PREFECT_HOME`` and
 stops its whole process group on exit, also on error, Ctrl-C or SIGTERM.
 
+A new home's server creates its SQLite database by running every Prefect migration (7-11 s
+on a 2-core machine). Instead, a new home starts from a copy of :func:`template_database`:
+the database of an earlier new home, snapshotted once its server answered (migrated, block
+types registered, nothing else), kept with the installation for this Prefect version
+(``make install`` makes it). The server still migrates whatever the copy lacks.
+
 This module must not import prefect: the caller sets ``PREFECT_API_URL`` from its result
 before Prefect is first imported.
 """
@@ -12,8 +18,10 @@ before Prefect is first imported.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,8 +31,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["free_port", "healthy", "is_loopback", "prefect_api", "reap_previous_server",
-           "redacted_url", "server_environment", "start_server", "stop_process_group"]
+__all__ = ["free_port", "healthy", "is_loopback", "make_template_database", "prefect_api",
+           "reap_previous_server", "redacted_url", "server_environment", "start_server",
+           "stop_process_group", "template_database"]
 
 _STARTUP_TIMEOUT_S = 90
 
@@ -148,17 +157,77 @@ def reap_previous_server(home: Path) -> list[int]:
     return stopped
 
 
+def template_database() -> Path:
+    """The migrated, empty Prefect database new homes start from: one per Prefect version,
+    under the installation's ``share/omics-axis``."""
+    from importlib.metadata import version
+
+    return Path(sys.prefix) / "share" / "omics-axis" / f"prefect-{version('prefect')}.db"
+
+
+def _sqlite_home() -> bool:
+    """True when the server keeps its database in ``PREFECT_HOME/prefect.db`` (Prefect's
+    default): no database URL configured."""
+    return not any(os.environ.get(f"PREFECT_{part}_DATABASE_CONNECTION_URL")
+                   for part in ("API", "SERVER"))
+
+
+def _seed_from_template(home: Path) -> bool:
+    """Copy the template into a new ``home``; False when there is none to copy."""
+    template = template_database()
+    if not _sqlite_home() or not template.is_file():
+        return False
+    staged = home / "prefect.db.seeding"
+    shutil.copyfile(template, staged)
+    os.replace(staged, home / "prefect.db")
+    return True
+
+
+def _save_template(home: Path) -> None:
+    """Snapshot ``home``'s database (its server migrated it and answers, no run yet) as the
+    template; quietly nothing where the installation is read-only."""
+    template = template_database()
+    if not _sqlite_home() or template.exists() or not (home / "prefect.db").is_file():
+        return
+    staged = template.with_name(f".{template.name}.{os.getpid()}")
+    try:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        source, target = sqlite3.connect(home / "prefect.db"), sqlite3.connect(staged)
+        try:
+            source.backup(target)  # a consistent copy while the server runs (WAL)
+        finally:
+            source.close()
+            target.close()
+        os.replace(staged, template)  # whole or absent, also with two runs at once
+    except (OSError, sqlite3.Error):
+        staged.unlink(missing_ok=True)
+
+
+def make_template_database() -> Path:
+    """Make :func:`template_database` (a server started once in a temporary home), unless
+    it exists; returns its path. Run by ``make install``."""
+    import tempfile
+
+    if not template_database().exists():
+        with tempfile.TemporaryDirectory(prefix="omics-prefect-") as home:
+            stop_process_group(start_server(Path(home), "127.0.0.1", free_port()))
+    return template_database()
+
+
 def start_server(home: Path, host: str, port: int, ui: bool = False,
                  while_starting: Callable[[], object] | None = None) -> subprocess.Popen:
     """``prefect server start`` in its own process group, logging to ``home/server.log``;
     returns once ``/api/health`` answers (stops it and raises if it does not);
-    ``while_starting()`` runs meanwhile (e.g. imports the flows). ``home``
+    ``while_starting()`` runs meanwhile (e.g. imports the flows). A new ``home`` starts from
+    :func:`template_database`, or, without one, makes it once its server answers. ``home``
     (database, logs, cached results) is made readable by its owner only. The server gets
     SIGTERM when this process dies, and its pid is kept in ``home/server-<pid>.pid``: a
     server left by a killed run is stopped on the next start."""
     home.mkdir(parents=True, exist_ok=True)
     home.chmod(0o700)
     reap_previous_server(home)
+    # a new home: a copy of the template, or (without one) the template made from it
+    makes_template = not (home / "prefect.db").exists() and not _seed_from_template(home)
     url = f"http://{host}:{port}/api"
     prefect = Path(sys.executable).with_name("prefect")
     with open(home / "server.log", "ab") as log:
@@ -175,6 +244,8 @@ def start_server(home: Path, host: str, port: int, ui: bool = False,
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
             time.sleep(0.5)
+        if makes_template:
+            _save_template(home)
     except BaseException:  # also Ctrl-C while waiting: never leave the server behind
         stop_process_group(process)
         raise
