@@ -3,8 +3,9 @@ code edits.
 
 A clusters file names cluster specs; ``kind`` chooses how a run gets its scheduler:
 
-* ``local``: a LocalCluster of worker processes for the run (dashboard on a free 127.0.0.1
-  port);
+* ``local``: a LocalCluster for the run (dashboard on a free 127.0.0.1 port): worker threads
+  in the run's own process for a small study, worker processes for a large one
+  (:meth:`LocalSpec.decided`);
 * ``address``: an existing scheduler (``dask scheduler`` + ``dask worker``, a Kubernetes
   ``DaskCluster`` service, ...), optionally over TLS (distributed's ``Security``);
 * ``slurm``: a dask-jobqueue ``SLURMCluster`` started for the run and scaled to ``jobs``
