@@ -206,7 +206,7 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
         yield RunCluster(address=spec.address, client_kwargs=kwargs)
         return
     if isinstance(spec, LocalSpec):
-        processes = spec.processes is not False
+        processes = spec.decided(None).processes  # unset and no study size: processes
         # worker threads share the process: no per-worker share of the machine's memory
         memory_limit = spec.memory_limit if processes or spec.memory_limit != "auto" else 0
         with dask.config.set(NUMPY_WORKER_CONFIG), _without_nanny_trim():
@@ -231,10 +231,11 @@ def open_cluster(spec: LocalSpec | AddressSpec | SlurmSpec) -> Iterator[RunClust
 def _close_worker_clients(cluster) -> None:
     """Close the clients that tasks opened on in-process workers (``get_client()``) before
     the scheduler stops: otherwise it logged each one's closed connection with a traceback."""
-    for worker in getattr(cluster, "workers", {}).values():
-        client = getattr(worker, "_client", None)
-        if client is not None and not getattr(cluster, "processes", True):
-            client.close()
+    if getattr(cluster, "processes", True):  # worker processes close their own
+        return
+    for worker in cluster.workers.values():
+        if worker._client is not None:
+            worker._client.close()
 
 
 @contextmanager

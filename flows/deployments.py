@@ -36,7 +36,7 @@ def ingest_deployment(study_yaml: str, store: str, dask_address: str = "", clust
         cluster_config: The clusters file (YAML) that names the clusters.
     """
     with run_cluster(dask_address, cluster, cluster_config,
-                     study_input_bytes(study_yaml)) as runner:
+                     lambda: study_input_bytes(study_yaml)) as runner:
         return ingest_study.with_options(task_runner=runner)(study_yaml, store)
 
 
@@ -55,7 +55,7 @@ def analysis_deployment(store: str, study_yaml: str, dask_address: str = "", clu
         cluster_config: The clusters file (YAML) that names the clusters.
     """
     with run_cluster(dask_address, cluster, cluster_config,
-                     study_input_bytes(study_yaml)) as runner:
+                     lambda: study_input_bytes(study_yaml)) as runner:
         return analyse_study.with_options(task_runner=runner)(store, study_yaml)
 
 
@@ -76,5 +76,5 @@ def network_deployment(store: str, out_dir: str, study_yaml: str = "", dask_addr
         cluster_config: The clusters file (YAML) that names the clusters.
     """
     with run_cluster(dask_address, cluster, cluster_config,
-                     study_input_bytes(study_yaml)) as runner:
+                     lambda: study_input_bytes(study_yaml)) as runner:
         return build_network.with_options(task_runner=runner)(store, out_dir, study_yaml)

@@ -79,7 +79,7 @@ def _run(logger, out: Path, study_yaml: str, dask_address: str, scale: str, clus
                                                               scale=scale)
 
         def input_bytes() -> int | None:  # asked only to choose local worker threads
-            return study_input_bytes(study_yaml or str(simulated.result()))()
+            return study_input_bytes(study_yaml or str(simulated.result()))
 
         with run_cluster(dask_address, cluster, cluster_config, input_bytes) as runner:
             if simulated is not None:

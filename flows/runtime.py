@@ -77,22 +77,25 @@ def run_cluster(dask_address: str = "", cluster: str = "",
         spec = LocalSpec()
     workers = ""
     if isinstance(spec, LocalSpec):
-        size = input_bytes() if input_bytes is not None and spec.processes is None else None
-        spec = spec.decided(size)
-        inputs = "unknown" if size is None else f"{size / 1e6:.1f} MB"
-        workers = (f"; {spec.n_workers} worker {'processes' if spec.processes else 'threads'} "
-                   f"(inputs {inputs}, threads below {spec.threads_below_mb:g} MB; set "
-                   "processes in the cluster spec to choose)")
+        why = "set in the cluster spec"
+        if spec.processes is None:
+            size = input_bytes() if input_bytes is not None else None
+            spec = spec.decided(size)
+            inputs = "unknown" if size is None else f"{size / 1e6:.1f} MB"
+            why = (f"inputs {inputs}, threads below {spec.threads_below_mb:g} MB; set "
+                   "processes in the cluster spec to choose")
+        kind = ("process", "processes") if spec.processes else ("thread", "threads")
+        workers = f"; {spec.n_workers} worker {kind[spec.n_workers != 1]} ({why})"
     with open_cluster(spec) as running:
         _logger().info("Dask scheduler %s (%s), dashboard %s%s", running.address, spec.kind,
                        running.dashboard or "-", workers)
         yield DaskTaskRunner(address=running.address, client_kwargs=running.client_kwargs)
 
 
-def study_input_bytes(study_yaml: str) -> Callable[[], int | None]:
-    """``input_bytes`` of :func:`run_cluster` for a study: its data files' size when asked
-    (None without a study)."""
-    return lambda: load_study(study_yaml).input_bytes() if study_yaml else None
+def study_input_bytes(study_yaml: str) -> int | None:
+    """The size of a study's data files (None without a study), for :func:`run_cluster`'s
+    ``input_bytes``."""
+    return load_study(study_yaml).input_bytes() if study_yaml else None
 
 
 def records_flow_run(function: Callable) -> Callable:

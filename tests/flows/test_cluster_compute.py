@@ -73,7 +73,7 @@ class _Messages(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def test_a_small_study_runs_on_worker_threads_a_large_one_on_processes():
+def test_a_small_study_runs_on_worker_threads_a_large_one_on_processes(tmp_path):
     """Starting two worker processes (each importing the analysis stack) was 6 of the demo's
     ~40 s; a study whose inputs are under ``threads_below_mb`` now gets two worker threads
     in the run's process, listening on 127.0.0.1 only, without a per-worker memory limit
@@ -100,6 +100,13 @@ def test_a_small_study_runs_on_worker_threads_a_large_one_on_processes():
                 Client(runner.address) as client:
             assert os.getpid() not in set(client.run(os.getpid).values())
         assert "; 2 worker processes (inputs 150.0 MB" in messages.messages[-1]
+        specs = tmp_path / "clusters.yaml"
+        specs.write_text("clusters:\n  t: {kind: local, n_workers: 1, processes: false}\n")
+        with run_cluster(cluster="t", cluster_config=str(specs),
+                         input_bytes=lambda: 150_000_000) as runner, \
+                Client(runner.address) as client:
+            assert set(client.run(os.getpid).values()) == {os.getpid()}
+        assert messages.messages[-1].endswith("; 1 worker thread (set in the cluster spec)")
     finally:
         logger.removeHandler(messages)
 
