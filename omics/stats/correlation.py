@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import sys
 from dataclasses import dataclass
 
@@ -28,9 +27,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from scipy import stats
-from threadpoolctl import ThreadpoolController
 
 from omics.errors import OmicsInputError
+from omics.stats.blas_threads import one_blas_thread
 from omics.stats.correlation_blocks import Prepared, block_correlation, prepare
 from omics.stats.correlation_select import BlockPlan, BlockSummary, summarise_block
 from omics.stats.heap import release_freed_memory
@@ -176,7 +175,8 @@ def correlate(
     tasks = [dask.delayed(_correlate_block, pure=False)(block, start, y_handle, plan, method,
                                                          bins)
              for block, start in zip(_row_blocks(x.data, rows), starts, strict=True)]
-    parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
+    with one_blas_thread():  # the tasks are the parallelism (in this process, or none)
+        parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
     n_strong = sum(part.strong["r"].size for part in parts)
     bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong)
     for part in parts:
@@ -237,18 +237,11 @@ def _row_blocks(values, rows: int) -> list:
 
 def _correlate_block(block: np.ndarray, start: int, y: Prepared, plan: BlockPlan,
                      method: str, bins: PValueBins) -> BlockSummary:
-    """Correlate one block of ``x`` rows with ``y`` and reduce it (one BLAS thread)."""
+    """Correlate one block of ``x`` rows with ``y`` and reduce it."""
     prepared = prepare(np.asarray(block, dtype=np.float64), method)
-    with _blas_controller().limit(limits=1, user_api="blas"):
-        r, n = block_correlation(prepared, 0, block.shape[0], y, method)
+    r, n = block_correlation(prepared, 0, block.shape[0], y, method)
     return summarise_block(r, n, np.arange(start, start + block.shape[0]), plan, bins,
                            may_have_nan=not (prepared.all_finite and y.all_finite))
-
-
-@functools.cache
-def _blas_controller() -> ThreadpoolController:
-    """One controller per process: inspecting the loaded BLAS libraries is slow."""
-    return ThreadpoolController()
 
 
 def _pairs_tables(kinds: list[list[dict]], names_x, names_y, bh: StreamingBH

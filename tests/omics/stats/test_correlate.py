@@ -175,6 +175,33 @@ def test_engine_survives_20000_by_200_with_two_blas_threads(tmp_path):
     assert done.stdout.split() == ["1", str(20000 * 19999 // 2)]
 
 
+def test_blas_threads_of_the_process_are_restored_after_threaded_blocks():
+    """Blocks run in Dask threads with one BLAS thread each; afterwards the process has its
+    BLAS threads back (a per-task limit left OpenBLAS at one thread for every later GEMM).
+    A child process: the BLAS thread count is process-wide."""
+    script = textwrap.dedent("""
+        import dask, numpy as np, xarray as xr
+        from threadpoolctl import threadpool_info
+        from omics.stats.correlation import correlate
+        def blas():
+            return sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})
+        rng = np.random.default_rng(0)
+        x = xr.DataArray(rng.normal(size=(600, 50)), dims=("feature", "sample"))
+        y = xr.DataArray(rng.normal(size=(4000, 50)), dims=("feature", "sample"))
+        seen = [blas()]
+        with dask.config.set(scheduler="threads", num_workers=2):
+            for _ in range(3):
+                correlate(x, y, top_k=3, block_rows=20)
+                seen.append(blas())
+        print(seen)
+    """)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[[2], [2], [2], [2]]"
+
+
 @pytest.mark.parametrize("within", [False, True])
 def test_fused_block_pass_equals_the_general_path(within):
     """Complete data go through the one-pass numba kernel; the same block given as
