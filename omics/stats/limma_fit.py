@@ -32,7 +32,7 @@ import dask
 import dask.array as da
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from omics.errors import OmicsInputError
 from omics.stats.design import contrast_matrix
@@ -40,6 +40,7 @@ from omics.stats.ebayes import ebayes as squeeze_variances
 from omics.stats.ebayes import per_distinct
 from omics.stats.limma import LinearFit, contrasts_fit, estimable_columns, lm_fit_block
 from omics.stats.multiple_testing import FDR_METHODS, adjust_p_values
+from omics.stats.ufunc_threads import in_threads
 
 __all__ = [
     "LIMMA_COLUMNS",
@@ -233,7 +234,8 @@ class LimmaFit:
         with np.errstate(invalid="ignore", divide="ignore"):
             t = self.coefficients / self.stdev_unscaled / np.sqrt(prior.s2_post)[:, None]
         df_total = prior.df_total
-        p = 2 * stats.t.sf(np.abs(t), df=df_total[:, None])
+        p = 2 * in_threads(lambda part, df: special.stdtr(df[:, None], -np.abs(part)), t,
+                           df_total)  # = stats.t.sf(|t|, df), in parallel threads
         var_prior = _var_prior(t, self.stdev_unscaled, df_total, proportion,
                                np.asarray(stdev_coef_lim) ** 2 / np.median(prior.s2_prior),
                                prior.s2_prior)

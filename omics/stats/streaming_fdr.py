@@ -48,8 +48,6 @@ True
 from __future__ import annotations
 
 import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numba
@@ -57,6 +55,7 @@ import numpy as np
 from scipy import special
 
 from omics.stats.correlation_p_table import two_sided_p_one_n
+from omics.stats.ufunc_threads import in_threads
 
 __all__ = [
     "KeptPValues",
@@ -251,13 +250,8 @@ class _SortedKept:
         """p-values of the kept values at ``positions`` (computed in parallel threads)."""
         if not self.by_r:
             return self.keys[positions]
-        abs_r = -self.keys[positions]
-        parts = np.array_split(abs_r, max(1, min(os.cpu_count() or 1, abs_r.size // 100_000)))
-        if len(parts) == 1:
-            return two_sided_p(abs_r, self.n_samples)
-        with ThreadPoolExecutor(len(parts)) as pool:  # betainc releases the GIL
-            return np.concatenate(list(pool.map(
-                lambda part: two_sided_p(part, self.n_samples), parts)))
+        return in_threads(lambda abs_r: two_sided_p(abs_r, self.n_samples),
+                          -self.keys[positions])
 
     def positions(self, p: np.ndarray, abs_r: np.ndarray | None) -> np.ndarray:
         """Positions (0-based ranks) of the last kept value equal to each value; the values
