@@ -199,7 +199,6 @@ def keep_strongest(abs_r: np.ndarray, budget: int, cutoff: float, n_samples: int
         boundary = np.partition(kept, kept.size - budget - 1)[kept.size - budget - 1]
         kept = kept[kept > boundary]
         cutoff = float(np.nextafter(boundary, 2.0))
-    kept = -np.sort(-kept)  # descending |r| = ascending p: the driver merges sorted runs
     return KeptPValues(kept, "abs_r", cutoff if kept.size < n_tested else 0.0, counts,
                        n_tested, n_samples)
 
@@ -217,13 +216,12 @@ class _SortedKept:
         sign = -1.0 if by_r else 1.0  # keys ascend with the p-value
         cutoff = sign * (max if by_r else min)((part.cutoff for part in parts),
                                                default=-1.0 if by_r else 1.0)
-        keys = np.concatenate([sign * part.values for part in parts]) if parts else np.empty(0)
-        keys = keys[keys <= cutoff]
+        keys = _keys_within(parts, sign, cutoff)
         if budget is not None and keys.size > budget:
             boundary = np.partition(keys, budget)[budget]
             keys = keys[keys < boundary]
             cutoff = float(np.nextafter(boundary, -np.inf))
-        keys.sort(kind="stable")  # blocks send sorted runs: a merge
+        keys.sort()  # values only: any sort gives the same array, and numpy's default is SIMD
         self.keys = keys
         self.cutoff_p = (1.0 if cutoff >= 0 else float(two_sided_p(-cutoff, self.n_samples))
                          ) if by_r else cutoff
@@ -261,6 +259,20 @@ class _SortedKept:
         if self.by_r:
             raise ValueError("|r| is needed to place values kept as |r|")
         return _last_at_or_below(self.keys, p)
+
+
+def _keys_within(parts: list[KeptPValues], sign: float, cutoff: float) -> np.ndarray:
+    """``sign *`` the kept values at or below ``cutoff`` (as keys), of all parts, in one new
+    array: millions of values, so no temporary copies of the whole (a part is filtered only
+    if its own cut-off lets in values beyond the common one)."""
+    chosen = [part.values if sign * part.cutoff == cutoff else
+              part.values[sign * part.values <= cutoff] for part in parts]
+    keys = np.empty(sum(values.size for values in chosen))
+    start = 0
+    for values in chosen:
+        np.multiply(values, sign, out=keys[start:start + values.size])
+        start += values.size
+    return keys
 
 
 @dataclass
