@@ -333,7 +333,8 @@ def two_group_test(data: Data, design: str, contrasts: dict[str, str], *,
 
 def correlate(data: Data, other: Data | None = None, *, layer: str | None = None,
               other_layer: str | None = None, method: str = "pearson",
-              top_k: int | None = 10, min_abs_r: float | None = None) -> CorrelationResult:
+              top_k: int | None = 10, min_abs_r: float | None = None,
+              single_precision_screen: bool = True) -> CorrelationResult:
     """Feature correlation within ``data``, or of ``data`` against ``other`` on the samples
     they share, blockwise with BH FDR over every pair tested
     (:func:`omics.stats.correlation.correlate`).
@@ -350,12 +351,16 @@ def correlate(data: Data, other: Data | None = None, *, layer: str | None = None
         Partners kept per feature.
     min_abs_r
         Also keep every pair with ``|r| >= min_abs_r``.
+    single_precision_screen
+        Screen complete data with a float32 product, float64 values for every pair
+        reported or kept (see :func:`omics.stats.correlation.correlate`); ``False``:
+        float64 throughout.
 
     Returns
     -------
     CorrelationResult
-        ``top`` (top-k partners per feature) and ``pairs`` tables with ``r, n, p_value,
-        fdr``.
+        ``top`` (top-k partners per feature) and ``strong`` (pairs with
+        ``|r| >= min_abs_r``) tables with ``r, n, p_value, fdr``.
 
     Examples
     --------
@@ -368,7 +373,8 @@ def correlate(data: Data, other: Data | None = None, *, layer: str | None = None
     """
     x, _ = feature_matrix(data, layer)
     y = None if other is None else feature_matrix(other, other_layer)[0]
-    return _correlate(x, y, method=method, top_k=top_k, min_abs_r=min_abs_r)
+    return _correlate(x, y, method=method, top_k=top_k, min_abs_r=min_abs_r,
+                      single_precision_screen=single_precision_screen)
 
 
 def protein_mrna(protein: Data, mrna: Data, *, pair_by: str | None = None,

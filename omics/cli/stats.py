@@ -122,5 +122,7 @@ def correlate_command(
         found = correlate(*matrices, method=method, top_k=top_k, min_abs_r=min_abs_r)
     table = found.table()
     write_pairs(table, out)
+    screen = ("; screened in float32, float64 values reported" if found.single_precision
+              else "")
     console.print(f"{len(table):,} pairs written to {out}; BH over {found.n_tested:,} pairs "
-                  f"tested (exact for FDR <= {found.fdr_exact_up_to:.3g})")
+                  f"tested (exact for FDR <= {found.fdr_exact_up_to:.3g}{screen})")

@@ -41,6 +41,7 @@ class Prepared:
     unit: np.ndarray  # complete rows centred, unit norm (NaN if constant); 0 for other rows
     complete: np.ndarray  # bool per row: no missing value
     all_finite: bool  # no missing value and no constant row: every correlation is finite
+    unit32: np.ndarray | None = None  # ``unit`` in float32, for a single-precision screen
 
     @property
     def n_samples(self) -> int:

@@ -23,7 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from omics.stats.correlation_kernel import screen_and_count, top_k_per_row
+from omics.stats.correlation_kernel import (
+    screen_and_count,
+    screen_exact_and_count,
+    top_k_per_row,
+)
 from omics.stats.streaming_fdr import (
     KeptPValues,
     PValueBins,
@@ -32,7 +36,7 @@ from omics.stats.streaming_fdr import (
     two_sided_p,
 )
 
-__all__ = ["BlockPlan", "BlockSummary", "summarise_block"]
+__all__ = ["BlockPlan", "BlockSummary", "summarise_block", "summarise_screened"]
 
 _NOT_TESTED = 2.0  # |r| sentinel: not counted in the bins (self-pairs, j <= i, NaN)
 
@@ -97,14 +101,18 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
     that every correlation is finite (skips a pass).
     """
     if np.ndim(n) == 0:
-        return _summarise_complete(r, int(n), rows, plan, bins)
+        counts = np.zeros(bins.size, dtype=np.int64)
+        i, j = screen_and_count(r, rows, plan.within, plan.screen(), bins.n_bins, counts)
+        return _summarise_candidates(i, j, r[i, j], lambda short: r[short], r.shape, int(n),
+                                     rows, plan, counts)
     abs_r = np.abs(r)
     if plan.within:
         abs_r[np.arange(r.shape[0]), rows] = np.nan
     i, j = np.nonzero(abs_r >= 0.0)
     cand_abs, cand_r, cand_n = abs_r[i, j], r[i, j], n[i, j]
-    top = _top_partners(lambda short: abs_r[short], r, n, rows, i, j, cand_abs,
-                        np.ones(i.size, dtype=bool), plan.top_k) if plan.top_k \
+    top = _top_partners(lambda short: np.where(np.isnan(abs_r[short]), np.nan, r[short]),
+                        lambda a, b: n[a, b], rows, i, j, cand_r, cand_abs,
+                        np.ones(i.size, dtype=bool), plan.top_k, r.shape) if plan.top_k \
         else _no_pairs(rank=True)
     region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
     counts, n_tested = _count_tested(abs_r, n, rows, plan, bins, may_have_nan)
@@ -113,25 +121,43 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
     return BlockSummary(top, strong, kept)
 
 
-def _summarise_complete(r: np.ndarray, n: int, rows: np.ndarray, plan: BlockPlan,
-                        bins: PValueBins) -> BlockSummary:
-    """:func:`summarise_block` where every pair has ``n`` samples: one fused pass over the
-    block (:func:`~omics.stats.correlation_kernel.screen_and_count`), then only the
-    candidates are looked at; their p-values are computed later, and only where needed."""
+def summarise_screened(r32: np.ndarray, x: np.ndarray, y: np.ndarray, rows: np.ndarray,
+                       plan: BlockPlan, bins: PValueBins) -> BlockSummary:
+    """:func:`summarise_block` of complete data from a single-precision product.
+
+    ``r32`` is ``x @ y.T`` in float32 of the unit rows ``x`` (the block) and ``y`` (float64);
+    ``bins.slack`` bounds its error. The screen keeps every pair whose float32 value is
+    within that error of what any output needs, and gives it its float64 value
+    (:func:`~omics.stats.correlation_kernel.screen_exact_and_count`); rows ranked in full
+    for the top-k are recomputed in float64. So every reported ``r`` and every kept value is
+    the float64 one; only the bin counts come from float32 (``bins.slack``).
+    """
     counts = np.zeros(bins.size, dtype=np.int64)
-    i, j = screen_and_count(r, rows, plan.within, plan.screen(), bins.n_bins, counts)
-    cand_r = r[i, j]
+    i, j, cand_r = screen_exact_and_count(r32, x, y, rows, plan.within, plan.screen(),
+                                          bins.slack, bins.n_bins, counts)
+    return _summarise_candidates(
+        i, j, cand_r, lambda short: np.clip(x[short] @ y.T, -1.0, 1.0), r32.shape,
+        plan.n_samples, rows, plan, counts)
+
+
+def _summarise_candidates(i: np.ndarray, j: np.ndarray, cand_r: np.ndarray, rows_of,
+                          shape: tuple[int, int], n: int, rows: np.ndarray, plan: BlockPlan,
+                          counts: np.ndarray) -> BlockSummary:
+    """The block's summary from its screened candidates (every pair with ``n`` samples):
+    positions ``i, j`` row by row, values ``cand_r``; ``rows_of(short)`` gives whole rows
+    of the block (for rows with fewer than ``top_k`` candidates). p-values are computed
+    later, and only where needed."""
     cand_abs, cand_n = np.abs(cand_r), np.full(i.size, n)
 
-    def abs_of_rows(short: np.ndarray) -> np.ndarray:
-        strength = np.abs(r[short])
+    def partners(short: np.ndarray) -> np.ndarray:
+        values = np.array(rows_of(short), dtype=np.float64)
         if plan.within:
-            strength[np.arange(short.size), rows[short]] = np.nan
-        return strength
+            values[np.arange(short.size), rows[short]] = np.nan
+        return values
 
-    top = _top_partners(abs_of_rows, r, n, rows, i, j, cand_abs,
-                        cand_abs >= plan.top_screen(), plan.top_k) if plan.top_k \
-        else _no_pairs(rank=True)
+    top = _top_partners(partners, lambda a, b: np.full(a.size, n), rows, i, j, cand_r,
+                        cand_abs, cand_abs >= plan.top_screen(), plan.top_k, shape) \
+        if plan.top_k else _no_pairs(rank=True)
     region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
     # the strong pairs are reported anyway: keeping their |r| too costs little and keeps
     # the budget for the pairs below them
@@ -173,26 +199,28 @@ def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
     return counts, int(counts.sum())
 
 
-def _top_partners(abs_of_rows, r, n, rows, i, j, cand_abs, usable, k
-                  ) -> dict[str, np.ndarray]:
+def _top_partners(partners, n_at, rows, i, j, cand_r, cand_abs, usable, k,
+                  shape: tuple[int, int]) -> dict[str, np.ndarray]:
     """Each row's ``k`` largest |r| among its candidates (``i`` sorted, as both screens
-    give it); rows with too few candidates are ranked in full (``abs_of_rows(rows)``: their
-    |r|, NaN where not a partner)."""
-    k = min(k, r.shape[1])
-    i, j, cand_abs = i[usable], j[usable], cand_abs[usable]
-    short = np.flatnonzero(np.bincount(i, minlength=r.shape[0]) < k)
-    best = top_k_per_row(i, cand_abs, r.shape[0], k)
-    top_i, top_j = i[best], j[best]
+    give it); rows with too few candidates are ranked in full (``partners(rows)``: their
+    signed r, NaN where not a partner). ``n_at(i, j)``: the pairs' sample sizes."""
+    n_rows, n_cols = shape
+    k = min(k, n_cols)
+    i, j, cand_r, cand_abs = i[usable], j[usable], cand_r[usable], cand_abs[usable]
+    short = np.flatnonzero(np.bincount(i, minlength=n_rows) < k)
+    best = top_k_per_row(i, cand_abs, n_rows, k)
+    top_i, top_j, top_r = i[best], j[best], cand_r[best]
     if short.size:
-        strength = np.nan_to_num(abs_of_rows(short), nan=-1.0)
+        values = partners(short)
+        strength = np.nan_to_num(np.abs(values), nan=-1.0)
         full = np.argpartition(-strength, k - 1, axis=1)[:, :k]
-        finite = np.take_along_axis(strength, full, axis=1) >= 0
-        top_i = np.concatenate([top_i, np.repeat(short, k)[finite.ravel()]])
-        top_j = np.concatenate([top_j, full.ravel()[finite.ravel()]])
-    top_r = r[top_i, top_j]
+        finite = (np.take_along_axis(strength, full, axis=1) >= 0).ravel()
+        top_i = np.concatenate([top_i, np.repeat(short, k)[finite]])
+        top_j = np.concatenate([top_j, full.ravel()[finite]])
+        top_r = np.concatenate([top_r, np.take_along_axis(values, full, axis=1).ravel()[finite]])
     order = np.lexsort((-np.abs(top_r), top_i))
     top_i, top_j, top_r = top_i[order], top_j[order], top_r[order]
-    top_n = np.broadcast_to(n, r.shape)[top_i, top_j]
+    top_n = n_at(top_i, top_j)
     pairs = _pairs(rows[top_i], top_j, top_r, top_n, two_sided_p(top_r, top_n))
     starts = np.searchsorted(top_i, top_i, side="left")
     pairs["rank"] = np.arange(top_i.size) - starts + 1

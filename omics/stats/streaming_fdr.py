@@ -111,17 +111,38 @@ class PValueBins:
     Bin ``k < n_bins`` holds ``|r|`` in ``[k/B, (k+1)/B)``, i.e. p-values in
     ``[p((k+1)/B), p(k/B)]``; bin ``B`` holds ``|r| = 1`` (p = 0). Correlations with another
     ``n`` (pairs with missing values) are binned by their p-value.
+
+    ``slack > 0``: the ``|r|`` were binned from approximations within ``slack`` of the exact
+    values (a single-precision screen), so a value may sit one bin off. The bin's p-value
+    range is widened by ``slack`` on both sides, and :class:`StreamingBH` uses its counts
+    one bin more cautiously (``shift``); every bound stays a bound.
+
+    Examples
+    --------
+    >>> bins = PValueBins(20, n_bins=10, slack=0.01)
+    >>> bool(bins.upper[3] > PValueBins(20, n_bins=10).upper[3]), bins.shift
+    (True, 1)
     """
 
     n_samples: int
     n_bins: int = 4096
+    slack: float = 0.0
     upper: np.ndarray = field(init=False, repr=False)  # largest p-value of each bin
     lower: np.ndarray = field(init=False, repr=False)  # smallest p-value of each bin
 
     def __post_init__(self) -> None:
-        edges = two_sided_p(np.arange(self.n_bins + 1) / self.n_bins, self.n_samples)
-        object.__setattr__(self, "upper", edges)
-        object.__setattr__(self, "lower", np.append(edges[1:], 0.0))
+        if not 0 <= self.slack < 0.5 / self.n_bins:
+            raise ValueError(f"slack {self.slack} is not within [0, half a bin)")
+        edges = np.arange(self.n_bins + 1) / self.n_bins
+        object.__setattr__(self, "upper", two_sided_p(np.clip(edges - self.slack, 0, 1),
+                                                      self.n_samples))
+        object.__setattr__(self, "lower", np.append(
+            two_sided_p(np.clip(edges[1:] + self.slack, 0, 1), self.n_samples), 0.0))
+
+    @property
+    def shift(self) -> int:
+        """Bins by which a counted value may be off its exact bin (0 or 1)."""
+        return int(self.slack > 0)
 
     @property
     def size(self) -> int:
@@ -298,14 +319,19 @@ class StreamingBH:
         counts = np.sum([part.counts for part in parts], axis=0) if parts else np.zeros(
             bins.size, dtype=np.int64)
         at_most = np.cumsum(counts[::-1])[::-1]  # p-values in bins >= k: p <= upper[k]
-        smaller = np.append(at_most[1:], 0)  # p-values in bins > k
+        # p-values in bins > k (+ 1 with slack): certainly smaller than any p of bin k
+        smaller = np.append(at_most[1 + bins.shift:], np.zeros(1 + bins.shift, dtype=np.int64))
         tail = (counts > 0) & (bins.upper > cutoff) & (cutoff < 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            rank_cap = np.append(at_most[0], at_most[:-1])  # bins >= k - 1 (edge slack)
+            # bins >= k - 1: one bin of room for rounding at the edges, or for the slack
+            rank_cap = np.append(at_most[0], at_most[:-1])
             lower = m * np.maximum(bins.lower, cutoff) * (1 - _SAFETY) / rank_cap
             upper = m * bins.upper * (1 + _SAFETY) / at_most
         exact_up_to = float(min(1.0, lower[tail].min())) if tail.any() else 1.0
         tail_upper = np.minimum.accumulate(np.where(counts > 0, upper, np.inf))
+        # a p-value of bin k ranks within the counts of bins >= k, or >= k - 1 with slack
+        tail_upper = np.append(np.full(bins.shift, np.inf),
+                               tail_upper[:tail_upper.size - bins.shift])
         return cls(kept, m, cutoff, exact_up_to, bins, tail_upper, smaller)
 
     def adjust(self, p_values: np.ndarray, abs_r: np.ndarray | None = None) -> np.ndarray:

@@ -112,6 +112,80 @@ def test_fdr_is_exact_up_to_the_reported_bound_with_a_small_budget():
     assert ratio.min() >= 1 - 1e-12 and ratio.max() < 1.02
 
 
+def _factor_data(seed, *n_features, n_samples=60):
+    """Matrices of features loading on a few shared factors: many strong pairs within and
+    between them, a null background."""
+    rng = np.random.default_rng(seed)
+    factors = rng.normal(size=(5, n_samples))
+    return [(rng.normal(size=(n, 5)) * (rng.random((n, 5)) < 0.15)) @ factors
+            + rng.normal(size=(n, n_samples)) for n in n_features]
+
+
+def _all_pairs(x, y):
+    """r and BH FDR (statsmodels) of every tested pair, by brute force in float64."""
+    from omics.stats.correlation_blocks import prepare
+    from omics.stats.streaming_fdr import two_sided_p
+
+    within = y is None
+    ux = prepare(x, "pearson").unit
+    uy = ux.copy() if within else prepare(y, "pearson").unit  # a copy: gemm, never syrk
+    r = np.clip(ux @ uy.T, -1, 1)
+    tested = np.triu(np.ones(r.shape, dtype=bool), 1) if within else np.ones(r.shape, bool)
+    fdr = np.full(r.shape, np.nan)
+    fdr[tested] = multipletests(two_sided_p(r[tested], x.shape[1]), method="fdr_bh")[1]
+    if within:
+        fdr = np.fmin(fdr, fdr.T)
+    return r, fdr
+
+
+@pytest.mark.parametrize("within", [False, True])
+def test_single_precision_screen_reports_the_float64_pairs_and_bh_over_every_pair(within):
+    """Complete data with a selective screen go through the float32 product; the reported
+    pairs, ranks, r, p and FDR are those of the float64 path (and of BH over every pair,
+    computed by brute force), up to rounding; the FDR above the exact bound stays an upper
+    bound although the p-value bins were counted from float32 values."""
+    x, y = _factor_data(11, 1500, 0) if within else _factor_data(12, 300, 2000)
+    y = None if within else y
+    data_x = _matrix(x, "x")
+    data_y = None if within else _matrix(y, "y")
+    options = dict(top_k=5, min_abs_r=0.6, fdr_budget=5_000, block_rows=64)
+    single = correlate(data_x, data_y, **options)
+    double = correlate(data_x, data_y, single_precision_screen=False, **options)
+    assert single.single_precision and not double.single_precision
+    assert single.n_tested == double.n_tested
+    assert single.fdr_exact_up_to == pytest.approx(double.fdr_exact_up_to, rel=0.02)
+    r, fdr = _all_pairs(x, y)
+    for kind in ("top", "strong"):
+        ours, reference = getattr(single, kind), getattr(double, kind)
+        assert len(ours) > 1000
+        keys = ["feature_a", "feature_b"] + (["rank"] if kind == "top" else [])
+        assert ours[keys].astype(str).equals(reference[keys].astype(str))
+        np.testing.assert_allclose(ours["r"], reference["r"], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(ours["p_value"], reference["p_value"], rtol=1e-11)
+        a = ours["feature_a"].str[1:].astype(int).to_numpy()
+        b = ours["feature_b"].str[1:].astype(int).to_numpy()
+        np.testing.assert_allclose(ours["r"], r[a, b], rtol=0, atol=1e-14)
+        exact = ours["fdr"].to_numpy() <= single.fdr_exact_up_to
+        assert exact.sum() > 300 and (kind == "strong" or (~exact).sum() > 300)
+        np.testing.assert_allclose(ours["fdr"][exact], fdr[a, b][exact], rtol=1e-10)
+        assert (ours["fdr"][~exact] >= fdr[a, b][~exact] * (1 - 1e-12)).all()
+
+
+def test_single_precision_error_bounds_a_float32_product_of_unit_rows():
+    from omics.stats.correlation_blocks import prepare
+    from omics.stats.correlation_kernel import single_precision_error
+
+    rng = np.random.default_rng(14)
+    for n_samples in (10, 200, 1000):
+        values = rng.normal(size=(400, n_samples))
+        values[1] = values[0] * 1e3 + 1e-3  # |r| near 1, large raw values
+        unit = prepare(values, "pearson").unit
+        other = unit[::-1].copy()
+        exact = unit @ other.T
+        approximate = unit.astype(np.float32) @ other.astype(np.float32).T
+        assert np.abs(approximate - exact).max() < single_precision_error(n_samples) / 4
+
+
 @pytest.mark.parametrize(("chunks_per_pass", "adjusted_per_pass"),
                          [(8192, 2_000_000), (7, 2_000_000), (8192, 97)])
 def test_fdr_of_a_scattered_subset_of_many_pairs_equals_bh_over_all_of_them(
