@@ -102,7 +102,7 @@ def main() -> None:
     if args.large:
         return
     gemm = _child("gemm", shape)
-    print(f"baseline numpy GEMM into a preallocated output: {gemm['seconds']:.1f} s")
+    print(f"baseline numpy GEMM into a preallocated output: {gemm['seconds']:.2f} s")
     print(f"ratio: {ours['seconds'] / gemm['seconds']:.2f}x the GEMM (target <= 1.3x; first "
           f"call {ours['first'] / gemm['seconds']:.2f}x); extra memory {ours['extra_mb']:.0f} "
           f"MB (target <= 500 MB)")
