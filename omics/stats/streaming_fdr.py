@@ -431,11 +431,63 @@ _ADJUSTED_PER_PASS = 1_000_000
 _CHUNKS_PER_PASS = 16384
 
 
+#: Consecutive requested positions from which on a run is adjusted as a whole.
+_RUN = 256
+
+
 def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
                    known_p: np.ndarray, chunk: int = 32,
                    exact_below: float = np.inf) -> np.ndarray:
     """``min_{j >= i} m p_(j) / j`` over the kept values, at the given ascending 0-based
     positions: exact where it is below ``exact_below``, an upper bound elsewhere.
+
+    Long runs of consecutive positions (e.g. the strong pairs, which are the top of the
+    ranking) are adjusted as a whole: their p-values are all known, so within a run the
+    minimum is a reversed cumulative minimum, and beyond it the minimum from the rank after
+    the run (:func:`_suffix_min_in_chunks`, with that rank added to the requested ones).
+    Every other position goes to :func:`_suffix_min_in_chunks`.
+    """
+    if positions.size == 0:
+        return np.empty(0)
+    step = np.diff(positions)
+    breaks = np.flatnonzero(step > 1) + 1
+    starts, stops = np.append(0, breaks), np.append(breaks, positions.size)
+    long = stops - starts >= _RUN
+    if not long.any():
+        return _suffix_min_in_chunks(kept, m, positions, known_p, chunk, exact_below)
+    in_run = np.zeros(positions.size, dtype=bool)
+    for start, stop in zip(starts[long], stops[long], strict=True):
+        in_run[start:stop] = True
+    after = positions[stops[long] - 1] + 1  # the rank after each run, where its tail begins
+    after = after[after < kept.size]
+    extra = np.setdiff1d(after, positions[~in_run])
+    asked = np.concatenate([positions[~in_run], extra])
+    asked_p = np.concatenate([known_p[~in_run], kept.p_at(extra)])
+    order = np.argsort(asked, kind="stable")
+    tails = np.empty(asked.size)
+    tails[order] = _suffix_min_in_chunks(kept, m, asked[order], asked_p[order], chunk,
+                                         exact_below)
+    out = np.empty(positions.size)
+    out[~in_run] = tails[:np.count_nonzero(~in_run)]
+    for start, stop in zip(starts[long], stops[long], strict=True):
+        ratio = m * known_p[start:stop] / (positions[start:stop] + 1.0)
+        run = np.minimum.accumulate(ratio[::-1])[::-1]
+        following = positions[stop - 1] + 1
+        if following < kept.size:
+            run = np.minimum(run, tails[_index_of(asked, following)])
+        out[start:stop] = run
+    return out
+
+
+def _index_of(values: np.ndarray, value: int) -> int:
+    """Where ``value`` is in ``values`` (its first occurrence)."""
+    return int(np.flatnonzero(values == value)[0])
+
+
+def _suffix_min_in_chunks(kept: _SortedKept, m: int, positions: np.ndarray,
+                          known_p: np.ndarray, chunk: int = 32,
+                          exact_below: float = np.inf) -> np.ndarray:
+    """:func:`_suffix_min_at` by chunks of kept values, for positions in any pattern.
 
     p-values are computed only where needed. Per chunk of ``chunk`` kept values, the
     first p-value over the last rank bounds the chunk's minimum from below, and the next

@@ -171,6 +171,41 @@ def test_single_precision_screen_reports_the_float64_pairs_and_bh_over_every_pai
         assert (ours["fdr"][~exact] >= fdr[a, b][~exact] * (1 - 1e-12)).all()
 
 
+@pytest.mark.parametrize("budget", [None, 3_000])
+def test_streaming_bh_of_runs_and_scattered_ranks_equals_bh_over_everything(budget):
+    """Runs of consecutive ranks (adjusted as a whole) next to scattered ranks, ties among
+    them, a run at the very top and one ending at the last kept value: BH of all 40,000
+    |r| values (statsmodels); with a budget, exact up to the reported bound and an upper
+    bound above it."""
+    from omics.stats.streaming_fdr import (
+        PValueBins,
+        StreamingBH,
+        keep_strongest,
+        two_sided_p,
+    )
+
+    rng = np.random.default_rng(15)
+    abs_r = np.abs(np.tanh(rng.normal(0, 0.3, 40_000)))
+    abs_r[100:110] = abs_r[99]  # a tie inside the top run
+    bins = PValueBins(30)
+    parts = [keep_strongest(part, budget or part.size, 0.0 if budget is None else 0.2, 30,
+                            bins.count_abs_r(part), part.size)
+             for part in np.array_split(abs_r, 4)]
+    bh = StreamingBH.combine(parts, bins)
+    expected = multipletests(two_sided_p(abs_r, 30), method="fdr_bh")[1]
+    order = np.argsort(-abs_r, kind="stable")
+    picked = np.concatenate([order[:1500], order[2000:6000:7], order[7000:7400],
+                             order[bh.kept.size - 300:bh.kept.size] if budget is None
+                             else order[9000:9010]])
+    adjusted = bh.adjust(two_sided_p(abs_r[picked], 30), abs_r[picked])
+    exact = adjusted <= bh.exact_up_to
+    assert exact.sum() > 1000
+    np.testing.assert_allclose(adjusted[exact], expected[picked][exact], rtol=1e-12)
+    assert (adjusted[~exact] >= expected[picked][~exact] * (1 - 1e-12)).all()
+    if budget is None:
+        assert exact.all()
+
+
 def test_single_precision_error_bounds_a_float32_product_of_unit_rows():
     from omics.stats.correlation_blocks import prepare
     from omics.stats.correlation_kernel import single_precision_error
