@@ -27,7 +27,7 @@ import numba
 import numpy as np
 
 __all__ = ["screen_and_count", "screen_exact_and_count", "single_precision_error",
-           "top_k_per_row"]
+           "strong_and_kept", "top_k_per_row"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -176,24 +176,28 @@ def screen_exact_and_count(r32: np.ndarray, x: np.ndarray, y: np.ndarray, rows: 
 
 
 @numba.njit(cache=True, nogil=True)
-def _top_kernel(i, strength, k, best):  # pragma: no cover
+def _top_kernel(i, values, k, floor, best, usable):  # pragma: no cover
     found = 0
     buffer = np.empty(k, dtype=np.int64)  # positions, strongest first
     start = 0
     while start < i.size:
         row = i[start]
         stop = start
+        count = 0
         while stop < i.size and i[stop] == row:
+            if abs(values[stop]) >= floor:
+                count += 1
             stop += 1
-        if stop - start >= k:
+        usable[row] = count
+        if count >= k:
             filled = 0
             for position in range(start, stop):
-                value = strength[position]
-                if filled == k and not value > strength[buffer[k - 1]]:
+                value = abs(values[position])
+                if value < floor or filled == k and not value > abs(values[buffer[k - 1]]):
                     continue
                 slot = filled if filled < k else k - 1
                 # move weaker entries down; equal strength keeps the earlier position first
-                while slot > 0 and value > strength[buffer[slot - 1]]:
+                while slot > 0 and value > abs(values[buffer[slot - 1]]):
                     buffer[slot] = buffer[slot - 1]
                     slot -= 1
                 buffer[slot] = position
@@ -206,20 +210,67 @@ def _top_kernel(i, strength, k, best):  # pragma: no cover
     return found
 
 
-def top_k_per_row(i: np.ndarray, strength: np.ndarray, n_rows: int, k: int) -> np.ndarray:
-    """Positions of each row's ``k`` strongest entries, for the rows that have at least
-    ``k``: row by row, strongest first, equal strengths in their given order (the first
-    ``k`` of each row after ``np.lexsort((-strength, i))``, without sorting everything).
+def top_k_per_row(i: np.ndarray, values: np.ndarray, n_rows: int, k: int,
+                  floor: float = -np.inf) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of each row's ``k`` largest ``|values|`` at or above ``floor``, for the rows
+    that have at least ``k`` of them: row by row, strongest first, equal strengths in their
+    given order (the first ``k`` of each row after ``np.lexsort((-|values|, i))``, without
+    sorting everything); and every row's number of entries at or above ``floor``.
 
-    ``i`` (each entry's row) must be sorted, as the screening pass emits it.
+    ``i`` (each entry's row) must be sorted, as the screening passes emit it.
 
     Examples
     --------
     >>> i = np.array([0, 0, 0, 1, 2, 2])
-    >>> top_k_per_row(i, np.array([0.5, 0.9, 0.5, 0.7, 0.6, 0.8]), 3, 2).tolist()
-    [1, 0, 5, 4]
+    >>> best, usable = top_k_per_row(i, np.array([0.5, -0.9, 0.5, 0.7, 0.6, 0.8]), 3, 2)
+    >>> best.tolist(), usable.tolist()
+    ([1, 0, 5, 4], [3, 1, 2])
     """
     i = np.ascontiguousarray(i, dtype=np.int64)
     best = np.empty(min(i.size, n_rows * k), dtype=np.int64)
-    found = _top_kernel(i, np.ascontiguousarray(strength, dtype=np.float64), k, best)
-    return best[:found]
+    usable = np.zeros(n_rows, dtype=np.int64)
+    found = _top_kernel(i, np.ascontiguousarray(values, dtype=np.float64), k, float(floor),
+                        best, usable)
+    return best[:found], usable
+
+
+@numba.njit(cache=True, nogil=True)
+def _select_kernel(i, j, values, rows, within, strong_floor, kept_floor, strong,
+                   kept):  # pragma: no cover
+    n_strong = 0
+    n_kept = 0
+    for position in range(i.size):
+        if within and j[position] <= rows[i[position]]:
+            continue
+        value = abs(values[position])
+        if value >= strong_floor:
+            strong[n_strong] = position
+            n_strong += 1
+        if value >= kept_floor:
+            kept[n_kept] = value
+            n_kept += 1
+    return n_strong, n_kept
+
+
+def strong_and_kept(i: np.ndarray, j: np.ndarray, values: np.ndarray, rows: np.ndarray,
+                    within: bool, strong_floor: float, kept_floor: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Among candidates in the tested region (``j > rows[i]`` within one matrix): the
+    positions of those with ``|value| >= strong_floor`` and the ``|value|`` of those at or
+    above ``kept_floor``, in one pass.
+
+    Examples
+    --------
+    >>> at, kept = strong_and_kept(np.array([0, 0, 1]), np.array([0, 2, 2]),
+    ...                            np.array([0.9, -0.6, 0.3]), np.array([0, 1]), True, 0.5, 0.2)
+    >>> at.tolist(), kept.tolist()
+    ([1], [0.6, 0.3])
+    """
+    strong = np.empty(i.size, dtype=np.int64)
+    kept = np.empty(i.size)
+    n_strong, n_kept = _select_kernel(
+        np.ascontiguousarray(i, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
+        np.ascontiguousarray(values, dtype=np.float64),
+        np.ascontiguousarray(rows, dtype=np.int64), within, strong_floor, kept_floor, strong,
+        kept)
+    return strong[:n_strong], kept[:n_kept]

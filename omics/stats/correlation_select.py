@@ -26,6 +26,7 @@ from scipy import special
 from omics.stats.correlation_kernel import (
     screen_and_count,
     screen_exact_and_count,
+    strong_and_kept,
     top_k_per_row,
 )
 from omics.stats.streaming_fdr import (
@@ -111,9 +112,8 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
     i, j = np.nonzero(abs_r >= 0.0)
     cand_abs, cand_r, cand_n = abs_r[i, j], r[i, j], n[i, j]
     top = _top_partners(lambda short: np.where(np.isnan(abs_r[short]), np.nan, r[short]),
-                        lambda a, b: n[a, b], rows, i, j, cand_r, cand_abs,
-                        np.ones(i.size, dtype=bool), plan.top_k, r.shape) if plan.top_k \
-        else _no_pairs(rank=True)
+                        lambda a, b: n[a, b], rows, i, j, cand_r, -np.inf, plan.top_k,
+                        r.shape) if plan.top_k else _no_pairs(rank=True)
     region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
     counts, n_tested = _count_tested(abs_r, n, rows, plan, bins, may_have_nan)
     kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]), plan.budget + n_strong,
@@ -147,7 +147,6 @@ def _summarise_candidates(i: np.ndarray, j: np.ndarray, cand_r: np.ndarray, rows
     positions ``i, j`` row by row, values ``cand_r``; ``rows_of(short)`` gives whole rows
     of the block (for rows with fewer than ``top_k`` candidates). p-values are computed
     later, and only where needed."""
-    cand_abs, cand_n = np.abs(cand_r), np.full(i.size, n)
 
     def partners(short: np.ndarray) -> np.ndarray:
         values = np.array(rows_of(short), dtype=np.float64)
@@ -156,16 +155,19 @@ def _summarise_candidates(i: np.ndarray, j: np.ndarray, cand_r: np.ndarray, rows
         return values
 
     top = _top_partners(partners, lambda a, b: np.full(a.size, n), rows, i, j, cand_r,
-                        cand_abs, cand_abs >= plan.top_screen(), plan.top_k, shape) \
-        if plan.top_k else _no_pairs(rank=True)
-    region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
+                        plan.top_screen(), plan.top_k, shape) if plan.top_k \
+        else _no_pairs(rank=True)
     # the strong pairs are reported anyway: keeping their |r| too costs little and keeps
     # the budget for the pairs below them
     cutoff = abs_r_at_p(plan.p_cutoff, plan.n_samples)
     if plan.min_abs_r is not None:
         cutoff = min(cutoff, plan.min_abs_r)
-    kept = keep_strongest(cand_abs[region], plan.budget + n_strong, cutoff, plan.n_samples,
-                          counts, int(counts.sum()))
+    at, kept_abs = strong_and_kept(i, j, cand_r, rows, plan.within,
+                                   np.inf if plan.min_abs_r is None else plan.min_abs_r, cutoff)
+    strong_r, strong_n = cand_r[at], np.full(at.size, n)
+    strong = _pairs(rows[i[at]], j[at], strong_r, strong_n, two_sided_p(strong_r, strong_n))
+    kept = keep_strongest(kept_abs, plan.budget + at.size, cutoff, plan.n_samples, counts,
+                          int(counts.sum()))
     return BlockSummary(top, strong, kept)
 
 
@@ -199,16 +201,16 @@ def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
     return counts, int(counts.sum())
 
 
-def _top_partners(partners, n_at, rows, i, j, cand_r, cand_abs, usable, k,
+def _top_partners(partners, n_at, rows, i, j, cand_r, floor, k,
                   shape: tuple[int, int]) -> dict[str, np.ndarray]:
-    """Each row's ``k`` largest |r| among its candidates (``i`` sorted, as both screens
-    give it); rows with too few candidates are ranked in full (``partners(rows)``: their
-    signed r, NaN where not a partner). ``n_at(i, j)``: the pairs' sample sizes."""
+    """Each row's ``k`` largest |r| among its candidates at or above ``floor`` (``i``
+    sorted, as both screens give it); rows with too few are ranked in full
+    (``partners(rows)``: their signed r, NaN where not a partner). ``n_at(i, j)``: the
+    pairs' sample sizes."""
     n_rows, n_cols = shape
     k = min(k, n_cols)
-    i, j, cand_r, cand_abs = i[usable], j[usable], cand_r[usable], cand_abs[usable]
-    short = np.flatnonzero(np.bincount(i, minlength=n_rows) < k)
-    best = top_k_per_row(i, cand_abs, n_rows, k)
+    best, usable = top_k_per_row(i, cand_r, n_rows, k, floor)
+    short = np.flatnonzero(usable < k)
     top_i, top_j, top_r = i[best], j[best], cand_r[best]
     if short.size:
         values = partners(short)

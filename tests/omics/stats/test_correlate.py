@@ -351,7 +351,19 @@ def test_top_k_per_row_equals_the_first_k_of_a_full_lexsort():
     position = np.arange(order.size) - np.repeat(np.cumsum(counts) - counts, counts)
     expected = order[(position < k) & (counts[rows[order]] >= k)]
     assert (counts < k).any() and (counts >= k).any()
-    np.testing.assert_array_equal(top_k_per_row(rows, strength, 300, k), expected)
+    best, usable = top_k_per_row(rows, strength, 300, k)
+    np.testing.assert_array_equal(best, expected)
+    np.testing.assert_array_equal(usable, counts)
+    # with a floor: the same, among the entries at or above it
+    signed = strength * np.where(rng.random(rows.size) < 0.5, -1, 1)
+    above = strength >= 0.3
+    order = np.lexsort((-strength[above], rows[above]))
+    counts = np.bincount(rows[above], minlength=300)
+    position = np.arange(order.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    expected = np.flatnonzero(above)[order[(position < k) & (counts[rows[above][order]] >= k)]]
+    best, usable = top_k_per_row(rows, signed, 300, k, floor=0.3)
+    np.testing.assert_array_equal(best, expected)
+    np.testing.assert_array_equal(usable, counts)
 
 
 def test_merged_positions_equal_searchsorted():
