@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from graphs.network_arrays import EdgeArrays, transition_matrix
+from graphs.network_arrays import EdgeArrays, TransitionMatrices, transition_matrix
 from graphs.propagation_cache import load_counts, randomisation_key, save_counts
 from graphs.randomise import degree_preserving_shuffle
 from omics.errors import OmicsInputError
@@ -75,11 +75,12 @@ def _count_exceedances(arrays: EdgeArrays, start: np.ndarray, observed: np.ndarr
                        restart: float, tol: float, seeds: np.ndarray,
                        swaps_per_edge: float) -> np.ndarray:
     exceed = np.zeros(arrays.n_nodes, dtype=np.int64)
+    build = TransitionMatrices(arrays.n_nodes, arrays.first, arrays.second)
     for seed in seeds:
         first, second = degree_preserving_shuffle(arrays.first, arrays.second, arrays.n_nodes,
                                                   np.random.default_rng(int(seed)),
                                                   swaps_per_edge)
-        walk = transition_matrix(arrays.n_nodes, first, second, arrays.weight)
+        walk = build(first, second, arrays.weight)
         exceed += _walk(walk, start, restart, tol, 1000) >= observed - 1e-15
     return exceed
 
