@@ -36,9 +36,10 @@ def _kernel(r, rows, within, screen, n_bins, counts, cand_i, cand_j):  # pragma:
     for a in range(r.shape[0]):
         own = rows[a]
         for b in range(r.shape[1]):
-            value = abs(r[a, b])
-            if not value <= 1.0:  # NaN
+            value = abs(np.float64(r[a, b]))
+            if value != value:  # NaN
                 continue
+            value = min(value, 1.0)  # float32 products may pass 1 by a rounding error
             if within and b == own:
                 continue
             if not within or b > own:
@@ -59,9 +60,10 @@ def screen_and_count(r: np.ndarray, rows: np.ndarray, within: bool, screen: floa
 
     ``rows`` are the block's row numbers in ``x``; with ``within`` the diagonal is neither
     counted nor a candidate and only pairs ``j > rows[i]`` are counted (every ``j`` may be
-    a candidate: a feature's top partners lie on both sides). NaN is skipped.
+    a candidate: a feature's top partners lie on both sides). NaN is skipped. ``r`` may be
+    float32 (its values are binned as they are, above 1 in the top bin).
     """
-    r = np.ascontiguousarray(r, dtype=np.float64)
+    r = np.ascontiguousarray(r, dtype=np.float32 if r.dtype == np.float32 else np.float64)
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     capacity = max(1024, r.size // 8)
     while True:
@@ -91,26 +93,6 @@ def single_precision_error(n_samples: int) -> float:
     u = 2.0**-24
     n = n_samples + 3
     return n * u / (1 - n * u) * (1 + 1e-3) + 1e-12
-
-
-@numba.njit(cache=True, nogil=True)
-def _loose_kernel(r32, rows, within, loose, n_bins, counts, cand_i, cand_j):  # pragma: no cover
-    found = 0
-    for a in range(r32.shape[0]):
-        own = rows[a]
-        for b in range(r32.shape[1]):
-            value = min(abs(np.float64(r32[a, b])), 1.0)
-            if within and b == own:
-                continue
-            if not within or b > own:
-                counts[int(value * n_bins)] += 1
-            if value >= loose:
-                if found == cand_i.size:
-                    return -1  # the caller grows the buffers and runs again
-                cand_i[found] = a
-                cand_j[found] = b
-                found += 1
-    return found
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
@@ -156,20 +138,9 @@ def screen_exact_and_count(r32: np.ndarray, x: np.ndarray, y: np.ndarray, rows: 
     i, j, r
         Candidates row by row (``j`` ascending within a row) and their float64 ``r``.
     """
-    rows = np.ascontiguousarray(rows, dtype=np.int64)
-    capacity = max(1024, r32.size // 8)
-    while True:
-        start = counts.copy()
-        cand_i = np.empty(capacity, dtype=np.int64)
-        cand_j = np.empty(capacity, dtype=np.int64)
-        found = _loose_kernel(r32, rows, within, screen - error, n_bins, counts, cand_i, cand_j)
-        if found >= 0:
-            break
-        counts[:] = start
-        capacity = r32.size
-    cand_i, cand_j = cand_i[:found], cand_j[:found]
+    cand_i, cand_j = screen_and_count(r32, rows, within, screen - error, n_bins, counts)
     tile = max(16, 400_000 // (8 * max(x.shape[1], 1)))  # ~400 KB of y rows per tile
-    exact = np.empty(found)
+    exact = np.empty(cand_i.size)
     _exact_values(x, y, cand_i, cand_j, tile, -(-y.shape[0] // tile), exact)
     passed = np.abs(exact) >= screen
     return cand_i[passed], cand_j[passed], exact[passed]
