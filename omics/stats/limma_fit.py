@@ -442,10 +442,11 @@ class LimmaFit:
         df2 = np.broadcast_to(df2, f_stat.shape)
         if len(columns) == 1 and np.array_equal(df2, self.df_total):
             p = self.p_value[:, columns[0]]  # F = t^2 on (1, df): the two-sided t p-value
-        elif df2[0] > 1e6:
-            p = stats.chi2.sf(df1 * f_stat, df1)
-        else:
-            p = stats.f.sf(f_stat, df1, df2)
+        elif df2[0] > 1e6:  # limma: the chi-squared limit; stats.chi2.sf, in parallel threads
+            p = in_threads(lambda part: special.chdtrc(df1, df1 * part), f_stat)
+        else:  # stats.f.sf, in parallel threads
+            p = in_threads(lambda part, df: special.fdtrc(df1, df, part), f_stat,
+                           np.asarray(df2, dtype=np.float64))
         return f_stat, p
 
     # -- scverse storage --------------------------------------------------------------------
