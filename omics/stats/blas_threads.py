@@ -54,7 +54,7 @@ def one_blas_thread() -> Iterator[None]:
         with _lock:
             _state["active"] -= 1
             if _state["active"] == 0:
-                _state.pop("limiter").restore_original_limits()
+                _state["limiter"].restore_original_limits()
                 _state["limiter"] = None
 
 

@@ -111,7 +111,7 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
         abs_r[np.arange(r.shape[0]), rows] = np.nan
     i, j = np.nonzero(abs_r >= 0.0)
     cand_abs, cand_r, cand_n = abs_r[i, j], r[i, j], n[i, j]
-    top = _top_partners(lambda short: np.where(np.isnan(abs_r[short]), np.nan, r[short]),
+    top = _top_partners(_partner_rows(lambda short: r[short], rows, plan.within),
                         lambda a, b: n[a, b], rows, i, j, cand_r, -np.inf, plan.top_k,
                         r.shape) if plan.top_k else _no_pairs(rank=True)
     region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
@@ -147,14 +147,8 @@ def _summarise_candidates(i: np.ndarray, j: np.ndarray, cand_r: np.ndarray, rows
     positions ``i, j`` row by row, values ``cand_r``; ``rows_of(short)`` gives whole rows
     of the block (for rows with fewer than ``top_k`` candidates). p-values are computed
     later, and only where needed."""
-
-    def partners(short: np.ndarray) -> np.ndarray:
-        values = np.array(rows_of(short), dtype=np.float64)
-        if plan.within:
-            values[np.arange(short.size), rows[short]] = np.nan
-        return values
-
-    top = _top_partners(partners, lambda a, b: np.full(a.size, n), rows, i, j, cand_r,
+    top = _top_partners(_partner_rows(rows_of, rows, plan.within),
+                        lambda a, b: np.full(a.size, n), rows, i, j, cand_r,
                         plan.top_screen(), plan.top_k, shape) if plan.top_k \
         else _no_pairs(rank=True)
     # the strong pairs are reported anyway: keeping their |r| too costs little and keeps
@@ -199,6 +193,20 @@ def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
         np.nan_to_num(abs_r, copy=False, nan=_NOT_TESTED)
     counts += bins.count_abs_r(abs_r)
     return counts, int(counts.sum())
+
+
+def _partner_rows(rows_of, rows: np.ndarray, within: bool):
+    """``partners(short)`` for :func:`_top_partners`: the signed r of block rows ``short``
+    (``rows_of(short)``, a new array), NaN where not a partner (itself, within one matrix;
+    NaN r)."""
+
+    def partners(short: np.ndarray) -> np.ndarray:
+        values = np.asarray(rows_of(short), dtype=np.float64)
+        if within:
+            values[np.arange(short.size), rows[short]] = np.nan
+        return values
+
+    return partners
 
 
 def _top_partners(partners, n_at, rows, i, j, cand_r, floor, k,
