@@ -115,7 +115,7 @@ def moderated_t(
     for name in fit.coefficient_names:
         full = fit.top_table(name, sort_by="none", adjust=fdr_method, confidence=confidence,
                              names="omics")
-        table = full[RESULT_COLUMNS].copy()
+        table = full.drop(columns="log_odds")  # the columns of RESULT_COLUMNS
         table.attrs = {**full.attrs, "design": design, "contrast": contrasts[name]}
         tables[name] = table
     return tables

@@ -325,21 +325,21 @@ def contrasts_fit(
     estimates, stdev_unscaled
         Features x contrasts. NaN where a needed coefficient was not estimable.
     """
-    coefficients = fit.coefficients.copy()
-    stdev = fit.stdev_unscaled.copy()
-    na = np.isnan(coefficients)
-    coefficients[na] = 0.0
-    stdev[na] = 1e30
+    na = np.isnan(fit.coefficients)
+    coefficients = np.where(na, 0.0, fit.coefficients) if na.any() else fit.coefficients
+    stdev = np.where(na, 1e30, fit.stdev_unscaled) if na.any() else fit.stdev_unscaled
     estimates = coefficients @ contrasts
     sd = np.sqrt(np.diag(cov_coefficients))
     correlation = cov_coefficients / np.outer(sd, sd)
     off_diagonal = correlation[np.tril_indices_from(correlation, k=-1)]
     if off_diagonal.size == 0 or np.all(np.abs(off_diagonal) < 1e-14):
         new_stdev = np.sqrt(stdev**2 @ contrasts**2)
-    else:
+    else:  # limma: sqrt(colSums((R %*% (stdev * contrast))^2)), R = chol(correlation)
         upper = np.linalg.cholesky(correlation).T
-        scaled = stdev[:, :, None] * contrasts[None, :, :]
-        new_stdev = np.sqrt((np.einsum("jk,gkc->gjc", upper, scaled) ** 2).sum(axis=1))
+        new_stdev = np.empty_like(estimates)
+        for c in range(contrasts.shape[1]):
+            projected = (stdev * contrasts[:, c]) @ upper.T
+            new_stdev[:, c] = np.sqrt(np.einsum("gj,gj->g", projected, projected))
     missing = new_stdev > 1e20
     estimates[missing] = np.nan
     new_stdev[missing] = np.nan

@@ -338,14 +338,20 @@ class LimmaFit:
             "AveExpr": self.amean, "t": self.t[:, j], "P.Value": p,
             "adj.P.Val": _adjust(p, adjust), "B": self.lods[:, j],
         }
-        if names == "omics":  # sorted with its rows; NaN where the row is untested
-            columns["df_total"] = np.where(np.isnan(estimate), np.nan, self.df_total)
-        table = _sorted(pd.DataFrame(columns, index=pd.Index(self.features, name="feature")),
-                        sort_by)
+        rows = _sort_order(columns, sort_by)
         if number is not None:
-            table = table.head(number)
-        if names == "omics":
-            table = table.set_axis([*OMICS_COLUMNS, "df_total"], axis=1).reset_index()
+            rows = (np.arange(len(self.features)) if rows is None else rows)[:number]
+        if names == "omics":  # NaN df_total where the row is untested
+            columns["df_total"] = np.where(np.isnan(estimate), np.nan, self.df_total)
+            columns = {"feature": self.features.to_numpy(),
+                       **dict(zip([*OMICS_COLUMNS, "df_total"], columns.values(), strict=True))}
+            index = None
+        else:
+            index = pd.Index(self.features, name="feature")
+        if rows is not None:
+            columns = {name: np.asarray(values)[rows] for name, values in columns.items()}
+            index = None if index is None else index[rows]
+        table = pd.DataFrame(columns, index=index)
         table.attrs = self._describe(self.coefficient_names[j], adjust)
         return table
 
@@ -653,14 +659,15 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
     return adjust_p_values(p, name)
 
 
-def _sorted(table: pd.DataFrame, sort_by: str) -> pd.DataFrame:
-    """Rows in limma's ``sort.by`` order; NaN last, ties in feature order."""
+def _sort_order(columns: dict[str, np.ndarray], sort_by: str) -> np.ndarray | None:
+    """Row order of limma's ``sort.by`` over a table's columns (``None`` for ``"none"``);
+    NaN last, ties in feature order."""
     if sort_by == "none":
-        return table
-    key = {"B": -table["B"], "P": table["P.Value"], "t": -table["t"].abs(),
-           "logFC": -table["logFC"].abs(), "AveExpr": -table["AveExpr"]}[sort_by]
-    order = np.argsort(key.fillna(np.inf).to_numpy(), kind="stable")
-    return table.iloc[order]
+        return None
+    key = {"B": lambda: -columns["B"], "P": lambda: columns["P.Value"],
+           "t": lambda: -np.abs(columns["t"]), "logFC": lambda: -np.abs(columns["logFC"]),
+           "AveExpr": lambda: -np.asarray(columns["AveExpr"])}[sort_by]()
+    return np.argsort(np.where(np.isnan(key), np.inf, key), kind="stable")
 
 
 def _summary(value) -> float:

@@ -71,11 +71,12 @@ def open_dataset(store: str | Path, group: str) -> xr.Dataset:
     """
     folder = _group_path(store, group)
     dataset = _object_strings(xr.open_zarr(str(folder), create_default_indexes=False), folder)
+    data = {}
     for name, variable in dataset.data_vars.items():
         direct = direct_chunk_array(folder / str(name), variable.variable)
-        if direct is not None:
-            dataset[name] = variable.copy(data=direct)
-    return dataset
+        data[name] = variable.data if direct is None else direct
+    # new data for the same variables: no alignment of the (possibly long) indexes
+    return dataset.copy(data=data)
 
 
 def load_dataset(store: str | Path, group: str) -> xr.Dataset:
