@@ -325,9 +325,10 @@ def contrasts_fit(
     estimates, stdev_unscaled
         Features x contrasts. NaN where a needed coefficient was not estimable.
     """
-    na = np.isnan(fit.coefficients)
-    coefficients = np.where(na, 0.0, fit.coefficients) if na.any() else fit.coefficients
-    stdev = np.where(na, 1e30, fit.stdev_unscaled) if na.any() else fit.stdev_unscaled
+    coefficients, stdev = fit.coefficients, fit.stdev_unscaled
+    na = np.isnan(coefficients)
+    if na.any():  # copies only where a coefficient is missing
+        coefficients, stdev = np.where(na, 0.0, coefficients), np.where(na, 1e30, stdev)
     estimates = coefficients @ contrasts
     sd = np.sqrt(np.diag(cov_coefficients))
     correlation = cov_coefficients / np.outer(sd, sd)

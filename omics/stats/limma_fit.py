@@ -664,9 +664,9 @@ def _sort_order(columns: dict[str, np.ndarray], sort_by: str) -> np.ndarray | No
     NaN last, ties in feature order."""
     if sort_by == "none":
         return None
-    key = {"B": lambda: -columns["B"], "P": lambda: columns["P.Value"],
-           "t": lambda: -np.abs(columns["t"]), "logFC": lambda: -np.abs(columns["logFC"]),
-           "AveExpr": lambda: -np.asarray(columns["AveExpr"])}[sort_by]()
+    values = np.asarray(columns["P.Value" if sort_by == "P" else sort_by])
+    key = values if sort_by == "P" else -np.abs(values) if sort_by in ("t", "logFC") \
+        else -values
     return np.argsort(np.where(np.isnan(key), np.inf, key), kind="stable")
 
 

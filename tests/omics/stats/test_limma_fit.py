@@ -85,6 +85,26 @@ def test_top_table_sorts_as_limma_and_contrast_expressions_refit():
     pd.testing.assert_frame_equal(by_b, explicit.head(20), check_like=False)
 
 
+@pytest.mark.parametrize("sort_by, key", [
+    ("B", lambda t: -t["B"]), ("P", lambda t: t["P.Value"]), ("t", lambda t: -t["t"].abs()),
+    ("logFC", lambda t: -t["logFC"].abs()), ("AveExpr", lambda t: -t["AveExpr"])])
+def test_every_sort_key_orders_rows_as_a_stable_sort_with_untested_rows_last(sort_by, key):
+    values, samples = _data(seed=7)  # feature 6 cannot be tested (NaN statistics)
+    fit = lm_fit(values, design_matrix(samples, "~ 0 + group"),
+                 features=[f"f{i}" for i in range(len(values))]).contrasts_fit(
+        {"d": "group[b] - group[a]"}).ebayes()
+    unsorted = fit.top_table("d", sort_by="none")
+    expected = unsorted.iloc[np.argsort(key(unsorted).fillna(np.inf).to_numpy(),
+                                        kind="stable")]
+    pd.testing.assert_frame_equal(fit.top_table("d", sort_by=sort_by), expected)
+    head = fit.top_table("d", sort_by=sort_by, number=25, names="omics")
+    assert head["feature"].tolist() == expected.index[:25].tolist()
+    assert head.index.tolist() == list(range(25))
+    np.testing.assert_array_equal(head["p_value"], expected["P.Value"].iloc[:25])
+    if sort_by == "P":
+        assert expected.index[-1] == "f6"
+
+
 def test_unused_level_is_dropped_and_non_estimable_coefficient_named():
     values, samples = _data(seed=9, missing=0.0)
     samples["group"] = pd.Categorical(samples["group"], categories=["a", "b", "c", "pool"])
