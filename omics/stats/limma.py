@@ -147,11 +147,15 @@ def _fit_by_pattern(y: np.ndarray, design: np.ndarray, weights: np.ndarray | Non
         weights = np.asarray(weights, dtype=np.float64)
         with np.errstate(invalid="ignore"):
             observed = observed & np.isfinite(weights) & (weights > 0)
-    patterns = list(missingness_patterns(observed))
-    if weights is None and len(patterns) > _BATCHED_FROM_PATTERNS:
-        patterns = _fit_incomplete_rows(y, design, observed, patterns, coefficients, stdev,
+    left = np.arange(n_features)  # rows for the per-pattern fit
+    if weights is None:
+        incomplete = np.flatnonzero(~observed.all(axis=1))
+        if _pattern_count(observed[incomplete]) > _BATCHED_FROM_PATTERNS:
+            done = _fit_incomplete_rows(y, design, observed, incomplete, coefficients, stdev,
                                         sigma, df_residual)
-    for pattern, rows in patterns:
+            left = np.flatnonzero(~done)
+    for pattern, rows in missingness_patterns(observed[left]):
+        rows = left[rows]
         if not pattern.any():
             continue
         x = design[pattern]
@@ -186,30 +190,29 @@ _BATCHED_VALUES_PER_PASS = 4_000_000
 
 
 def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, observed: np.ndarray,
-                         patterns: list, coefficients: np.ndarray, stdev: np.ndarray,
-                         sigma: np.ndarray, df_residual: np.ndarray) -> list:
-    """Fit every row with missing values whose observed design is well conditioned, all at
-    once: each row's normal equations built by one matrix product (missing values weigh
-    0), solved, and refined once with the residuals (so the coefficients agree with a QR
-    fit to ~1e-13). Fills the outputs for those rows and returns the patterns left for the
-    per-pattern fit (complete rows, and rows near rank deficiency)."""
-    incomplete = np.concatenate([rows for pattern, rows in patterns if not pattern.all()])
+                         incomplete: np.ndarray, coefficients: np.ndarray, stdev: np.ndarray,
+                         sigma: np.ndarray, df_residual: np.ndarray) -> np.ndarray:
+    """Fit the ``incomplete`` rows (rows with missing values) whose observed design is well
+    conditioned, all at once: each row's normal equations built by one matrix product
+    (missing values weigh 0), solved, and refined once with the residuals (so the
+    coefficients agree with a QR fit to ~1e-13). Fills the outputs for those rows and
+    returns which rows it fitted (the rest, near rank deficiency or complete, are left to
+    the per-pattern fit)."""
+    done = np.zeros(y.shape[0], dtype=bool)
     outer = (design[:, :, None] * design[:, None, :]).reshape(design.shape[0], -1)
     # rows per pass: the p x p systems of a pass hold about 4 M values (32 MB)
     per_pass = max(1, _BATCHED_VALUES_PER_PASS // outer.shape[1])
-    done = np.zeros(y.shape[0], dtype=bool)
     for start in range(0, incomplete.size, per_pass):
         rows = incomplete[start:start + per_pass]
         fitted = _fit_observed_rows(y[rows], observed[rows], design, outer)
         if fitted is None:
-            return patterns
+            return np.zeros(y.shape[0], dtype=bool)
         usable, beta, stdev_rows, sigma_rows, df = fitted
         rows = rows[usable]
         coefficients[rows], stdev[rows], sigma[rows], df_residual[rows] = (
             beta, stdev_rows, sigma_rows, df)
         done[rows] = True
-    return [(pattern, left) for pattern, kept in patterns
-            if (left := kept[~done[kept]]).size]
+    return done
 
 
 def _fit_observed_rows(y: np.ndarray, observed: np.ndarray, design: np.ndarray,
@@ -293,16 +296,28 @@ def missingness_patterns(observed: np.ndarray):
     [([True, False], [0, 2]), ([True, True], [1])]
     """
     n_rows, n_columns = observed.shape
-    if n_rows and observed.all():
+    if n_rows == 0:
+        return
+    if observed.all():
         yield np.ones(n_columns, dtype=bool), np.arange(n_rows)
         return
-    packed = np.ascontiguousarray(np.packbits(observed, axis=1))
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    unique, first, inverse = np.unique(_pattern_keys(observed), return_index=True,
+                                       return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     bounds = np.cumsum(np.bincount(inverse, minlength=unique.size))[:-1]
     for index, rows in zip(first, np.split(order, bounds), strict=True):
         yield observed[index], rows
+
+
+def _pattern_keys(observed: np.ndarray) -> np.ndarray:
+    """One short byte-string key per row of the boolean ``observed`` matrix (its bits)."""
+    packed = np.ascontiguousarray(np.packbits(observed, axis=1))
+    return packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+
+
+def _pattern_count(observed: np.ndarray) -> int:
+    """The number of distinct rows of the boolean ``observed`` matrix."""
+    return np.unique(_pattern_keys(observed)).size if observed.size else 0
 
 
 def contrasts_fit(
