@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from omics.stats.limma_kernel import fit_complete_rows
+from omics.stats.limma_kernel import fit_complete_rows, fit_observed_rows
 
 __all__ = [
     "LinearFit",
@@ -151,8 +151,8 @@ def _fit_by_pattern(y: np.ndarray, design: np.ndarray, weights: np.ndarray | Non
     if weights is None:
         incomplete = np.flatnonzero(~observed.all(axis=1))
         if _pattern_count(observed[incomplete]) > _BATCHED_FROM_PATTERNS:
-            done = _fit_incomplete_rows(y, design, observed, incomplete, coefficients, stdev,
-                                        sigma, df_residual)
+            done = _fit_incomplete_rows(y, design, incomplete, coefficients, stdev, sigma,
+                                        df_residual)
             left = np.flatnonzero(~done)
     for pattern, rows in missingness_patterns(observed[left]):
         rows = left[rows]
@@ -185,61 +185,23 @@ _BATCHED_FROM_PATTERNS = 64
 #: the batched fit; rows nearer to rank deficiency get the pivoting QR of their pattern.
 _BATCHED_MIN_PIVOT = 1e-3
 
-#: Values of the per-row p x p systems held at once by the batched fit.
-_BATCHED_VALUES_PER_PASS = 4_000_000
 
-
-def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, observed: np.ndarray,
-                         incomplete: np.ndarray, coefficients: np.ndarray, stdev: np.ndarray,
-                         sigma: np.ndarray, df_residual: np.ndarray) -> np.ndarray:
+def _fit_incomplete_rows(y: np.ndarray, design: np.ndarray, incomplete: np.ndarray,
+                         coefficients: np.ndarray, stdev: np.ndarray, sigma: np.ndarray,
+                         df_residual: np.ndarray) -> np.ndarray:
     """Fit the ``incomplete`` rows (rows with missing values) whose observed design is well
-    conditioned, all at once: each row's normal equations built by one matrix product
-    (missing values weigh 0), solved, and refined once with the residuals (so the
-    coefficients agree with a QR fit to ~1e-13). Fills the outputs for those rows and
-    returns which rows it fitted (the rest, near rank deficiency or complete, are left to
-    the per-pattern fit)."""
+    conditioned, one compiled pass over them
+    (:func:`omics.stats.limma_kernel.fit_observed_rows`). Fills the outputs for those rows
+    and returns which rows it fitted (the rest, near rank deficiency or complete, are left
+    to the per-pattern fit)."""
+    usable, beta, stdev_rows, sigma_rows, df = fit_observed_rows(y, incomplete, design,
+                                                                 _BATCHED_MIN_PIVOT)
+    rows = incomplete[usable]
+    coefficients[rows], stdev[rows] = beta[usable], stdev_rows[usable]
+    sigma[rows], df_residual[rows] = sigma_rows[usable], df[usable]
     done = np.zeros(y.shape[0], dtype=bool)
-    outer = (design[:, :, None] * design[:, None, :]).reshape(design.shape[0], -1)
-    # rows per pass: the p x p systems of a pass hold about 4 M values (32 MB)
-    per_pass = max(1, _BATCHED_VALUES_PER_PASS // outer.shape[1])
-    for start in range(0, incomplete.size, per_pass):
-        rows = incomplete[start:start + per_pass]
-        fitted = _fit_observed_rows(y[rows], observed[rows], design, outer)
-        if fitted is None:
-            return np.zeros(y.shape[0], dtype=bool)
-        usable, beta, stdev_rows, sigma_rows, df = fitted
-        rows = rows[usable]
-        coefficients[rows], stdev[rows], sigma[rows], df_residual[rows] = (
-            beta, stdev_rows, sigma_rows, df)
-        done[rows] = True
+    done[rows] = True
     return done
-
-
-def _fit_observed_rows(y: np.ndarray, observed: np.ndarray, design: np.ndarray,
-                       outer: np.ndarray) -> tuple | None:
-    """One pass of :func:`_fit_incomplete_rows`: which rows it could fit, and their
-    coefficients, unscaled SDs, residual SDs and residual df (None: a system that is not
-    positive definite, leave every row to the per-pattern fit)."""
-    n_coef = design.shape[1]
-    weight = observed.astype(np.float64)
-    values = np.where(observed, y, 0.0)
-    cross = (weight @ outer).reshape(len(y), n_coef, n_coef)
-    norms = np.sqrt(np.diagonal(cross, axis1=1, axis2=2))
-    usable = (norms > 0).all(axis=1) & (weight.sum(axis=1) > n_coef)
-    try:
-        pivots = np.diagonal(np.linalg.cholesky(cross[usable]), axis1=1, axis2=2)
-    except np.linalg.LinAlgError:
-        return None
-    usable[usable] = (pivots >= _BATCHED_MIN_PIVOT * norms[usable]).all(axis=1)
-    inverse = np.linalg.inv(cross[usable])
-    values, weight = values[usable], weight[usable]
-    beta = np.einsum("rij,rj->ri", inverse, values @ design)
-    residuals = (values - beta @ design.T) * weight
-    beta += np.einsum("rij,rj->ri", inverse, residuals @ design)  # one refinement step
-    residuals = (values - beta @ design.T) * weight
-    df = weight.sum(axis=1) - n_coef
-    return (usable, beta, np.sqrt(np.diagonal(inverse, axis1=1, axis2=2)),
-            np.sqrt(np.einsum("ij,ij->i", residuals, residuals) / df), df)
 
 
 def _least_squares(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -157,15 +157,11 @@ def test_propagation_that_does_not_converge_says_so():
         random_walk_with_restart(nx.path_graph(50), {0: 1.0}, restart=0.01, max_iter=2)
 
 
-@pytest.mark.parametrize("values_per_pass", [4_000_000, 4_900])  # one pass; 30 passes
-def test_batched_fit_of_incomplete_rows_equals_the_per_pattern_fit(monkeypatch,
-                                                                   values_per_pass):
-    """Thousands of missingness patterns: the rows fitted together (normal equations, one
-    refinement) equal one pivoting QR per pattern; rows with a plex unobserved (an
-    aliased coefficient) still get the per-pattern fit."""
+def test_batched_fit_of_incomplete_rows_equals_the_per_pattern_fit(monkeypatch):
+    """Thousands of missingness patterns: the rows fitted in one compiled pass (normal
+    equations, one refinement) equal one pivoting QR per pattern; rows with a plex
+    unobserved (an aliased coefficient) still get the per-pattern fit."""
     from omics.stats import limma
-
-    monkeypatch.setattr(limma, "_BATCHED_VALUES_PER_PASS", values_per_pass)
 
     rng = np.random.default_rng(3)
     plex = np.repeat(np.arange(6), 8)
@@ -230,3 +226,23 @@ def test_strongest_equals_the_first_k_of_a_stable_argsort():
     t = np.random.default_rng(5).integers(0, 50, 5_000) / 10.0
     for k in (1, 7, 100, 4_999, 5_000, 6_000):
         np.testing.assert_array_equal(_strongest(t, k), np.argsort(-t, kind="stable")[:k])
+
+
+def test_f_test_in_the_chi_squared_limit_of_an_infinite_prior_df():
+    """Every row's residuals a permutation of one vector: equal variances, an infinite prior
+    df, so the F p-values are limma's chi-squared limit, pchisq(df1 * F, df1, lower=FALSE)
+    (on one df by erfc, on more by chdtrc): equal to scipy's chi2.sf to 1e-13."""
+    from scipy import stats
+
+    rng = np.random.default_rng(11)
+    base = rng.normal(size=12)
+    values = np.array([rng.permutation(base) for _ in range(400)]) + rng.normal(0, 2, (400, 1))
+    values[:20, 8:] += 5.0
+    samples = pd.DataFrame({"g": list("aaaabbbbcccc")})
+    fit = lm_fit(values, design_matrix(samples, "~ g")).ebayes()
+    assert np.isinf(fit.df_prior)
+    one = fit.f_test(["g[T.c]"], sort_by="none")
+    np.testing.assert_allclose(one["P.Value"], stats.chi2.sf(one["F"], 1), rtol=1e-13)
+    both = fit.f_test(["g[T.b]", "g[T.c]"], sort_by="none")
+    np.testing.assert_allclose(both["P.Value"], stats.chi2.sf(2 * both["F"], 2), rtol=1e-13)
+    assert (one["P.Value"].iloc[:20] < 1e-6).all()
