@@ -3,7 +3,9 @@
 Rows without missing values are centred (ranked first for Spearman) and scaled to unit norm
 once, so their correlations are one general matrix product (GEMM) per block. Pairs involving
 a row with missing values use each pair's complete samples: for Pearson, six GEMMs of the
-masked data give every pair's sums at once; for Spearman, the complete samples are re-ranked
+masked data give every pair's sums at once (the pair counts in float32, exact for fewer than
+2^24 samples, at half the cost; the other matrix's masked arrays made once per call, not per
+block) and one compiled pass turns them into ``r``; for Spearman, the complete samples are re-ranked
 pair by pair (vectorised over the partners), as ``scipy.stats.spearmanr(nan_policy="omit")``
 and R's ``cor(use="pairwise")`` do.
 
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
+import numba
 import numpy as np
 from scipy import stats
 
@@ -46,6 +50,34 @@ class Prepared:
     @property
     def n_samples(self) -> int:
         return self.values.shape[1]
+
+    @cached_property
+    def masked(self) -> MaskedRows:
+        """Every row made ready for pairwise-complete sums (made once, on first use)."""
+        return MaskedRows.of(self.values)
+
+
+@dataclass(frozen=True)
+class MaskedRows:
+    """Rows made ready for pairwise-complete Pearson sums by matrix products."""
+
+    centred: np.ndarray  # each row minus the mean of its observed values; 0 where missing
+    squared: np.ndarray  # ``centred ** 2``
+    observed: np.ndarray  # 1.0 where observed, 0.0 where missing
+    observed32: np.ndarray  # the same in float32: exact pair counts by sgemm
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> MaskedRows:
+        """The masked arrays of ``values`` (features x samples, NaN = missing)."""
+        observed = np.isfinite(values)
+        centred = np.where(observed, values - _row_means(values)[:, None], 0.0)
+        return cls(centred, centred * centred, observed.astype(np.float64),
+                   observed.astype(np.float32))
+
+    def rows(self, index: np.ndarray) -> MaskedRows:
+        """The same arrays for some rows."""
+        return MaskedRows(self.centred[index], self.squared[index], self.observed[index],
+                          self.observed32[index])
 
 
 def prepare(values: np.ndarray, method: str) -> Prepared:
@@ -72,15 +104,19 @@ def block_correlation(
     pair has fewer than 3 complete samples or a constant row.
     """
     xs = slice(start, stop)
-    # np.array(..., copy) guarantees two distinct operands, hence gemm and never syrk
-    r = np.array(x.unit[xs], copy=True) @ y.unit.T
     incomplete_x, incomplete_y = ~x.complete[xs], ~y.complete
     if not (incomplete_x.any() or incomplete_y.any()):
+        # np.array(..., copy) guarantees two distinct operands, hence gemm and never syrk
+        r = np.array(x.unit[xs], copy=True) @ y.unit.T
         np.clip(r, -1.0, 1.0, out=r)
         return r, x.n_samples
+    r = np.empty((stop - start, y.values.shape[0]))
+    complete_rows = np.flatnonzero(~incomplete_x)
+    if complete_rows.size:  # a copy by fancy indexing: again two distinct operands
+        r[complete_rows] = x.unit[xs][complete_rows] @ y.unit.T
     n = np.full(r.shape, x.n_samples, dtype=np.int64)
     if method == "pearson":
-        _pairwise_pearson(x.values[xs], y.values, incomplete_x, incomplete_y, r, n)
+        _pairwise_pearson(x.masked.rows(xs), y.masked, incomplete_x, incomplete_y, r, n)
     else:
         _pairwise_spearman(x.values[xs], y.values, incomplete_x, incomplete_y, r, n)
     r[n < 3] = np.nan
@@ -88,31 +124,42 @@ def block_correlation(
     return r, n
 
 
-def _pairwise_pearson(xv, yv, incomplete_x, incomplete_y, r, n) -> None:
+def _pairwise_pearson(xm: MaskedRows, ym: MaskedRows, incomplete_x, incomplete_y, r, n
+                      ) -> None:
     """Fill pairs with a missing value by pairwise-complete sums from masked GEMMs."""
     rows = np.flatnonzero(incomplete_x)
     cols = np.flatnonzero(incomplete_y)
     if rows.size:
-        r[rows], n[rows] = _masked_pearson(xv[rows], yv)
+        r[rows], n[rows] = _masked_pearson(xm.rows(rows), ym)
     if cols.size:
         keep = np.flatnonzero(~incomplete_x)
-        sub_r, sub_n = _masked_pearson(xv[keep], yv[cols])
+        sub_r, sub_n = _masked_pearson(xm.rows(keep), ym.rows(cols))
         r[np.ix_(keep, cols)], n[np.ix_(keep, cols)] = sub_r, sub_n
 
 
-def _masked_pearson(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ma, mb = np.isfinite(a), np.isfinite(b)
-    a0 = np.where(ma, a - _row_means(a)[:, None], 0.0)
-    b0 = np.where(mb, b - _row_means(b)[:, None], 0.0)
-    fa, fb = ma.astype(np.float64), mb.astype(np.float64)
-    n = fa @ fb.T
-    sum_a, sum_b = a0 @ fb.T, fa @ b0.T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = a0 @ b0.T - sum_a * sum_b / n
-        var_a = (a0 * a0) @ fb.T - sum_a**2 / n
-        var_b = fa @ (b0 * b0).T - sum_b**2 / n
-        r = cov / np.sqrt(var_a * var_b)
+def _masked_pearson(a: MaskedRows, b: MaskedRows) -> tuple[np.ndarray, np.ndarray]:
+    n = a.observed32 @ b.observed32.T
+    r = np.empty(n.shape)
+    _pearson_from_sums(n, a.centred @ b.observed.T, a.observed @ b.centred.T,
+                       a.centred @ b.centred.T, a.squared @ b.observed.T,
+                       a.observed @ b.squared.T, r)
     return r, np.rint(n).astype(np.int64)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _pearson_from_sums(n, sum_a, sum_b, cross, square_a, square_b, r):  # pragma: no cover
+    """``r`` of every pair from its complete samples' count and sums (of values centred on
+    each row's observed mean), in one pass: ``cov / sqrt(var_a var_b)`` with
+    ``cov = cross - sum_a sum_b / n``, ``var_a = square_a - sum_a^2 / n`` (NaN or inf where
+    a pair has no variance, as numpy gives)."""
+    for i in range(r.shape[0]):
+        for j in range(r.shape[1]):
+            count = np.float64(n[i, j])
+            a, b = sum_a[i, j], sum_b[i, j]
+            cov = cross[i, j] - a * b / count
+            var_a = square_a[i, j] - a * a / count
+            var_b = square_b[i, j] - b * b / count
+            r[i, j] = cov / np.sqrt(var_a * var_b)
 
 
 def _row_means(values: np.ndarray) -> np.ndarray:

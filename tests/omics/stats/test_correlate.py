@@ -68,6 +68,29 @@ def test_cross_correlation_of_every_pair_matches_scipy_and_statsmodels_bh(method
     assert found.fdr_exact_up_to == 1.0
 
 
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+def test_blocks_mixing_complete_and_incomplete_rows_match_scipy(method):
+    """Complete rows of a block against complete rows (one product of the block's complete
+    rows), against incomplete rows, and incomplete rows against all: every pair as scipy."""
+    x = _with_missing(2, (14, 30))
+    y = _with_missing(3, (11, 30))
+    rng = np.random.default_rng(4)
+    x[[0, 5, 6, 9, 12]] = rng.normal(size=(5, 30))  # complete rows among incomplete ones
+    y[[1, 2, 7]] = rng.normal(size=(3, 30))
+    found = correlate(_matrix(x, "x"), _matrix(y, "y"), method=method, min_abs_r=0.0,
+                      block_rows=4)
+    table = found.strong.set_index(["feature_a", "feature_b"])
+    expected = {(f"x{i}", f"y{j}"): _scipy(x[i], y[j], method)
+                for i in range(14) for j in range(11)}
+    expected = {pair: values for pair, values in expected.items() if np.isfinite(values[0])}
+    assert found.n_tested == len(expected) == len(table)
+    reference = np.array(list(expected.values()))
+    ours = table.loc[list(expected)]
+    np.testing.assert_allclose(ours["r"], reference[:, 0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(ours["n"], reference[:, 1])
+    np.testing.assert_allclose(ours["p_value"], reference[:, 2], rtol=1e-8)
+
+
 def test_within_matrix_pairs_are_i_less_than_j_and_top_k_excludes_self():
     values = _with_missing(2, (30, 20), fraction=0.05)
     data = _matrix(values, "g")
