@@ -116,9 +116,22 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
                         r.shape) if plan.top_k else _no_pairs(rank=True)
     region, strong, n_strong = _strong_pairs(plan, rows, i, j, cand_abs, cand_r, cand_n)
     counts, n_tested = _count_tested(abs_r, n, rows, plan, bins, may_have_nan)
-    kept = keep_smallest(two_sided_p(cand_r[region], cand_n[region]), plan.budget + n_strong,
+    # every p-value <= p_cutoff is among the pairs with |r| >= the screen of their n
+    near = region & (cand_abs >= _abs_r_at_p_by_n(plan.p_cutoff, cand_n))
+    kept = keep_smallest(two_sided_p(cand_r[near], cand_n[near]), plan.budget + n_strong,
                          plan.p_cutoff, counts, n_tested=n_tested)
     return BlockSummary(top, strong, kept)
+
+
+def _abs_r_at_p_by_n(p: float, n: np.ndarray) -> np.ndarray:
+    """:func:`abs_r_at_p` of ``p`` for each entry of the integer array ``n`` (computed once
+    per distinct ``n``)."""
+    if n.size == 0:
+        return np.zeros(0)
+    sizes = np.flatnonzero(np.bincount(n.ravel()))
+    screen = np.zeros(sizes[-1] + 1)
+    screen[sizes] = [abs_r_at_p(p, int(size)) for size in sizes]
+    return screen[n]
 
 
 def summarise_screened(r32: np.ndarray, x: np.ndarray, y: np.ndarray, rows: np.ndarray,
