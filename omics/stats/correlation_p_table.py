@@ -36,7 +36,7 @@ import numba
 import numpy as np
 from scipy import special
 
-__all__ = ["two_sided_p_many_n", "two_sided_p_one_n"]
+__all__ = ["p_from_tables", "tables_for", "two_sided_p_many_n", "two_sided_p_one_n"]
 
 #: Intervals of ``|r|`` in ``[0, 1]`` and the degree of the interpolant on each.
 _INTERVALS = 1024
@@ -97,11 +97,31 @@ def _from_table(r, a, coefficients, out):  # pragma: no cover
 
 
 @numba.njit(cache=True, nogil=True)
+def p_from_tables(r, size, table_of, a, tables):  # pragma: no cover
+    """p of one correlation ``r`` with ``size`` samples, from :func:`tables_for`'s tables
+    (NaN where ``size`` has none: fewer than 3 samples)."""
+    table = table_of[size] if 0 <= size < table_of.size else -1
+    return np.nan if table < 0 else _p_value(r, a[table], tables[table])
+
+
+@numba.njit(cache=True, nogil=True)
 def _from_tables(r, n, table_of, a, tables, out):  # pragma: no cover
     for index in range(r.size):
-        size = n[index]
-        table = table_of[size] if 0 <= size < table_of.size else -1
-        out[index] = np.nan if table < 0 else _p_value(r[index], a[table], tables[table])
+        out[index] = p_from_tables(r[index], n[index], table_of, a, tables)
+
+
+def tables_for(n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tables of every sample size ``>= 3`` in the integer array ``n``, for
+    :func:`p_from_tables`: ``table_of`` (size -> table, -1 for none), ``a`` and the
+    stacked coefficients."""
+    sizes = np.flatnonzero(np.bincount(np.clip(n.reshape(-1), 0, None))) if n.size else \
+        np.zeros(0, dtype=np.int64)
+    sizes = sizes[sizes >= 3]
+    table_of = np.full(int(sizes[-1]) + 1 if sizes.size else 1, -1, dtype=np.int64)
+    table_of[sizes] = np.arange(sizes.size)
+    tables = np.stack([_coefficients(int(size)) for size in sizes]) if sizes.size else \
+        np.zeros((1, _INTERVALS, _DEGREE + 1))
+    return table_of, (sizes - 2) / 2.0, tables
 
 
 def two_sided_p_one_n(r: np.ndarray, n: int) -> np.ndarray:
@@ -129,14 +149,5 @@ def two_sided_p_many_n(r: np.ndarray, n: np.ndarray) -> np.ndarray:
     r = np.ascontiguousarray(r, dtype=np.float64)
     n = np.ascontiguousarray(np.broadcast_to(n, r.shape), dtype=np.int64)
     out = np.empty(r.shape)
-    if r.size == 0:
-        return out
-    sizes = np.flatnonzero(np.bincount(np.clip(n.reshape(-1), 0, None)))
-    sizes = sizes[sizes >= 3]
-    table_of = np.full(int(n.max()) + 1 if n.max() >= 0 else 1, -1, dtype=np.int64)
-    table_of[sizes] = np.arange(sizes.size)
-    tables = np.stack([_coefficients(int(size)) for size in sizes]) if sizes.size else \
-        np.zeros((1, _INTERVALS, _DEGREE + 1))
-    _from_tables(r.reshape(-1), n.reshape(-1), table_of, (sizes - 2) / 2.0, tables,
-                 out.reshape(-1))
+    _from_tables(r.reshape(-1), n.reshape(-1), *tables_for(n), out.reshape(-1))
     return out

@@ -197,14 +197,12 @@ def _count_tested(abs_r: np.ndarray, n, rows: np.ndarray, plan: BlockPlan,
         stop = min(int(rows[-1]) + 1, abs_r.shape[1])
         lower = rows[:, None] >= np.arange(stop)[None, :]
         abs_r[:, :stop][lower] = _NOT_TESTED
-    counts = np.zeros(bins.size, dtype=np.int64)
-    if np.ndim(n):
-        other_n = (n != plan.n_samples) & (abs_r <= 1)  # pairs with missing values
-        counts += bins.count_p(two_sided_p(abs_r[other_n], n[other_n]))
-        abs_r[other_n] = _NOT_TESTED
+    if np.ndim(n):  # pairs with missing values binned by their p-value, in one pass
+        counts = bins.count_pairs(abs_r, n)
+        return counts, int(counts.sum())
     if may_have_nan or plan.within:
         np.nan_to_num(abs_r, copy=False, nan=_NOT_TESTED)
-    counts += bins.count_abs_r(abs_r)
+    counts = bins.count_abs_r(abs_r)
     return counts, int(counts.sum())
 
 

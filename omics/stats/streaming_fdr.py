@@ -53,7 +53,12 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from omics.stats.correlation_p_table import two_sided_p_many_n, two_sided_p_one_n
+from omics.stats.correlation_p_table import (
+    p_from_tables,
+    tables_for,
+    two_sided_p_many_n,
+    two_sided_p_one_n,
+)
 from omics.stats.ufunc_threads import in_threads
 
 __all__ = [
@@ -155,12 +160,39 @@ class PValueBins:
         index = (abs_r.ravel() * self.n_bins).astype(np.intp)
         return np.bincount(index, minlength=self.size)[: self.size]
 
-    def count_p(self, p: np.ndarray) -> np.ndarray:
-        """Counts per bin of p-values (of any ``n``); NaN is not counted."""
-        p = p[np.isfinite(p)]
-        ascending = self.upper[::-1]
-        index = self.n_bins - np.searchsorted(ascending, p, side="left")
-        return np.bincount(np.clip(index, 0, self.n_bins), minlength=self.size)
+    def count_pairs(self, abs_r: np.ndarray, n: np.ndarray) -> np.ndarray:
+        """Counts per bin of ``|r|`` values with their own sample sizes ``n`` (integers, same
+        shape): at ``n_samples`` by ``|r|`` as :meth:`count_abs_r`, at other ``n`` by their
+        p-value (the bin whose p-value range holds it), in one compiled pass (no p-value
+        array). NaN and values above 1 (pairs not tested) are not counted."""
+        abs_r = np.ascontiguousarray(abs_r, dtype=np.float64).reshape(-1)
+        n = np.ascontiguousarray(n, dtype=np.int64).reshape(-1)
+        counts = np.zeros(self.size, dtype=np.int64)
+        _count_pairs(abs_r, n, self.n_samples, self.n_bins, np.ascontiguousarray(
+            self.upper[::-1]), *tables_for(n), counts)
+        return counts
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_pairs(abs_r, n, n_samples, n_bins, ascending, table_of, a, tables, counts
+                 ):  # pragma: no cover
+    for index in range(abs_r.size):
+        value = abs_r[index]
+        if not value <= 1.0:  # NaN, or not tested
+            continue
+        if n[index] == n_samples:
+            counts[int(value * n_bins)] += 1
+            continue
+        p = p_from_tables(value, n[index], table_of, a, tables)
+        if p != p:
+            continue
+        base, length = 0, ascending.size  # searchsorted(ascending, p, side="left"),
+        while length > 1:  # without branches to mispredict
+            half = length // 2
+            base = base + half if ascending[base + half - 1] < p else base
+            length -= half
+        position = base + (1 if ascending[base] < p else 0)
+        counts[min(max(n_bins - position, 0), n_bins)] += 1
 
 
 @dataclass

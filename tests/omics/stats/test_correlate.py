@@ -398,3 +398,28 @@ def test_merged_positions_equal_searchsorted():
     queries = np.sort(np.concatenate([rng.integers(-5, 60, 3000) / 10.0, keys[:50]]))
     np.testing.assert_array_equal(_last_at_or_below(keys, queries),
                                   np.searchsorted(keys, queries, side="right") - 1)
+
+
+def test_counting_pairs_of_many_sample_sizes_equals_binning_their_p_values():
+    """One compiled pass (|r| bins at n_samples, p bins elsewhere) gives the counts of
+    binning each pair's p-value by searchsorted; NaN, untested (2.0) and n < 3 uncounted."""
+    from omics.stats.streaming_fdr import PValueBins, two_sided_p
+
+    rng = np.random.default_rng(12)
+    abs_r = np.abs(rng.uniform(-1, 1, (300, 400)))
+    abs_r[:5] = np.linspace(0, 1, 400)  # on the |r| edges
+    n = rng.integers(1, 41, abs_r.shape)
+    n[::3] = 40
+    abs_r[rng.random(abs_r.shape) < 0.05] = np.nan
+    abs_r[rng.random(abs_r.shape) < 0.05] = 2.0
+    bins = PValueBins(40, n_bins=256)
+    tested = abs_r <= 1
+    same, other = tested & (n == 40), tested & (n != 40)
+    expected = np.bincount((abs_r[same] * 256).astype(int), minlength=257)
+    p = two_sided_p(abs_r[other], n[other])
+    p = p[np.isfinite(p)]
+    index = 256 - np.searchsorted(bins.upper[::-1], p, side="left")
+    expected += np.bincount(np.clip(index, 0, 256), minlength=257)
+    counts = bins.count_pairs(abs_r, n)
+    np.testing.assert_array_equal(counts, expected)
+    assert counts.sum() == same.sum() + (other & (n >= 3)).sum()
