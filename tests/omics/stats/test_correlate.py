@@ -50,22 +50,26 @@ def test_cross_correlation_of_every_pair_matches_scipy_and_statsmodels_bh(method
     y[4] = np.nanmean(y[4])  # constant row: no correlation
     found = correlate(_matrix(x, "x"), _matrix(y, "y"), method=method, min_abs_r=0.0,
                       block_rows=5)
+    ours, reference = _every_pair_as_scipy(found, x, y, method)
+    np.testing.assert_allclose(ours["fdr"], multipletests(reference[:, 2], method="fdr_bh")[1],
+                               rtol=1e-10)
+    assert found.fdr_exact_up_to == 1.0
+
+
+def _every_pair_as_scipy(found, x, y, method):
+    """Assert that every testable pair is reported among the strong pairs as scipy computes
+    it (r, n, p); return our rows and scipy's (r, n, p) in the same order."""
     table = found.strong.set_index(["feature_a", "feature_b"])
-    expected = {}
-    for i in range(12):
-        for j in range(9):
-            r, n, p = _scipy(x[i], y[j], method)
-            if np.isfinite(r):
-                expected[(f"x{i}", f"y{j}")] = (r, n, p)
+    expected = {(f"x{i}", f"y{j}"): _scipy(x[i], y[j], method)
+                for i in range(len(x)) for j in range(len(y))}
+    expected = {pair: values for pair, values in expected.items() if np.isfinite(values[0])}
     assert found.n_tested == len(expected) == len(table)
     reference = np.array(list(expected.values()))
     ours = table.loc[list(expected)]
     np.testing.assert_allclose(ours["r"], reference[:, 0], rtol=1e-10, atol=1e-12)
     np.testing.assert_array_equal(ours["n"], reference[:, 1])
     np.testing.assert_allclose(ours["p_value"], reference[:, 2], rtol=1e-8)
-    np.testing.assert_allclose(ours["fdr"], multipletests(reference[:, 2], method="fdr_bh")[1],
-                               rtol=1e-10)
-    assert found.fdr_exact_up_to == 1.0
+    return ours, reference
 
 
 @pytest.mark.parametrize("method", ["pearson", "spearman"])
@@ -79,16 +83,7 @@ def test_blocks_mixing_complete_and_incomplete_rows_match_scipy(method):
     y[[1, 2, 7]] = rng.normal(size=(3, 30))
     found = correlate(_matrix(x, "x"), _matrix(y, "y"), method=method, min_abs_r=0.0,
                       block_rows=4)
-    table = found.strong.set_index(["feature_a", "feature_b"])
-    expected = {(f"x{i}", f"y{j}"): _scipy(x[i], y[j], method)
-                for i in range(14) for j in range(11)}
-    expected = {pair: values for pair, values in expected.items() if np.isfinite(values[0])}
-    assert found.n_tested == len(expected) == len(table)
-    reference = np.array(list(expected.values()))
-    ours = table.loc[list(expected)]
-    np.testing.assert_allclose(ours["r"], reference[:, 0], rtol=1e-10, atol=1e-12)
-    np.testing.assert_array_equal(ours["n"], reference[:, 1])
-    np.testing.assert_allclose(ours["p_value"], reference[:, 2], rtol=1e-8)
+    _every_pair_as_scipy(found, x, y, method)
 
 
 def test_within_matrix_pairs_are_i_less_than_j_and_top_k_excludes_self():
