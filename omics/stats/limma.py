@@ -105,7 +105,10 @@ def lm_fit_block(y: np.ndarray, design: np.ndarray, weights: np.ndarray | None =
     Without weights, on a full-rank design, the rows observed in every sample are fitted in
     one pass each (:func:`omics.stats.limma_kernel.fit_complete_rows`); the other rows are
     grouped by their pattern of observed samples and each group is solved with one QR
-    decomposition. With ``weights`` (features x samples precision weights, e.g. from
+    decomposition, or, when they fall into more than 64 patterns, fitted row by row on
+    their observed samples in one compiled pass
+    (:func:`omics.stats.limma_kernel.fit_observed_rows`; rows near rank deficiency still
+    get the QR of their pattern). With ``weights`` (features x samples precision weights, e.g. from
     voom) every feature is a weighted least-squares fit (R's ``lm.wfit``); non-positive or
     missing weights count as missing values, as in limma.
     """
