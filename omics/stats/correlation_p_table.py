@@ -36,7 +36,8 @@ import numba
 import numpy as np
 from scipy import special
 
-__all__ = ["p_from_tables", "tables_for", "two_sided_p_many_n", "two_sided_p_one_n"]
+__all__ = ["p_from_tables", "sample_sizes", "tables_for", "two_sided_p_many_n",
+           "two_sided_p_one_n"]
 
 #: Intervals of ``|r|`` in ``[0, 1]`` and the degree of the interpolant on each.
 _INTERVALS = 1024
@@ -110,12 +111,24 @@ def _from_tables(r, n, table_of, a, tables, out):  # pragma: no cover
         out[index] = p_from_tables(r[index], n[index], table_of, a, tables)
 
 
+def sample_sizes(n: np.ndarray) -> np.ndarray:
+    """The distinct values of the array ``n`` of sample sizes (non-negative integers),
+    ascending, by counting (one pass, no sort).
+
+    Examples
+    --------
+    >>> sample_sizes(np.array([[5, 3], [5, 0]])).tolist()
+    [0, 3, 5]
+    """
+    return np.flatnonzero(np.bincount(np.asarray(n).reshape(-1))) if np.size(n) else \
+        np.zeros(0, dtype=np.int64)
+
+
 def tables_for(n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The tables of every sample size ``>= 3`` in the integer array ``n``, for
     :func:`p_from_tables`: ``table_of`` (size -> table, -1 for none), ``a`` and the
     stacked coefficients."""
-    sizes = np.flatnonzero(np.bincount(np.clip(n.reshape(-1), 0, None))) if n.size else \
-        np.zeros(0, dtype=np.int64)
+    sizes = sample_sizes(np.clip(n, 0, None))  # a negative size has no table, as 0 to 2
     sizes = sizes[sizes >= 3]
     table_of = np.full(int(sizes[-1]) + 1 if sizes.size else 1, -1, dtype=np.int64)
     table_of[sizes] = np.arange(sizes.size)

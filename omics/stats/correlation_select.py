@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from omics.stats.correlation_kernel import (
     strong_and_kept,
     top_k_per_row,
 )
+from omics.stats.correlation_p_table import sample_sizes
 from omics.stats.streaming_fdr import (
     KeptPValues,
     PValueBins,
@@ -78,9 +80,11 @@ class BlockSummary:
     kept: KeptPValues
 
 
+@functools.lru_cache(maxsize=4096)
 def abs_r_at_p(p: float, n: int) -> float:
     """The |r| whose two-sided p-value with ``n`` samples is ``p``, minus a hair so that a
-    screen ``|r| >= value`` keeps every pair with p-value ``<= p``.
+    screen ``|r| >= value`` keeps every pair with p-value ``<= p`` (kept per ``(p, n)``: every
+    block asks again for the same ones).
 
     Examples
     --------
@@ -126,9 +130,9 @@ def summarise_block(r: np.ndarray, n: np.ndarray | int, rows: np.ndarray, plan: 
 def _abs_r_at_p_by_n(p: float, n: np.ndarray) -> np.ndarray:
     """:func:`abs_r_at_p` of ``p`` for each entry of the integer array ``n`` (computed once
     per distinct ``n``)."""
-    if n.size == 0:
-        return np.zeros(0)
-    sizes = np.flatnonzero(np.bincount(n.ravel()))
+    sizes = sample_sizes(n)
+    if sizes.size == 0:
+        return np.zeros(n.shape)
     screen = np.zeros(sizes[-1] + 1)
     screen[sizes] = [abs_r_at_p(p, int(size)) for size in sizes]
     return screen[n]
