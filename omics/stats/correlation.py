@@ -196,6 +196,10 @@ def correlate(
              for block, start in zip(_row_blocks(x.data, rows), starts, strict=True)]
     with one_blas_thread():  # the tasks are the parallelism (in this process, or none)
         parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
+    single_precision = prepared_y.unit32 is not None
+    # the prepared y (80 MB at 20,000 x 200) is freed before the kept values are merged:
+    # memory just given back is cheap to take again, memory the host reclaimed is not
+    del tasks, y_handle, prepared_y
     n_strong = sum(part.strong["r"].size for part in parts)
     bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong)
     for part in parts:
@@ -206,7 +210,7 @@ def correlate(
     top, strong = _pairs_tables([[part.top for part in parts], [part.strong for part in parts]],
                                 names_x, names_y, bh)
     return CorrelationResult(top, strong, bh.n_tested, bh.exact_up_to,
-                             single_precision=prepared_y.unit32 is not None)
+                             single_precision=single_precision)
 
 
 #: Correlations per task (64 MB of float64): large enough for the GEMM to run at full

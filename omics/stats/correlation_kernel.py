@@ -68,8 +68,8 @@ def screen_and_count(r: np.ndarray, rows: np.ndarray, within: bool, screen: floa
     capacity = max(1024, r.size // 8)
     while True:
         start = counts.copy()
-        cand_i = np.empty(capacity, dtype=np.int64)
-        cand_j = np.empty(capacity, dtype=np.int64)
+        cand_i = np.empty(capacity, dtype=np.int32)  # 32-bit: half the fresh memory
+        cand_j = np.empty(capacity, dtype=np.int32)
         found = _kernel(r, rows, within, screen, n_bins, counts, cand_i, cand_j)
         if found >= 0:
             return cand_i[:found], cand_j[:found]
@@ -96,16 +96,19 @@ def single_precision_error(n_samples: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _exact_values(x, y, cand_i, cand_j, tile, n_tiles, out):  # pragma: no cover
+def _exact_and_passing(x, y, cand_i, cand_j, tile, n_tiles, screen, exact
+                       ):  # pragma: no cover
     """float64 ``x[i] . y[j]`` of every candidate, clipped to [-1, 1], visited tile of ``j``
     by tile (a counting sort on ``j // tile``) so that the rows of ``y`` come from the
-    cache."""
+    cache; then the candidates whose exact ``|r|`` reaches ``screen`` moved to the front of
+    ``cand_i``, ``cand_j`` and ``exact`` in their order (in place: no new arrays). Returns
+    how many passed."""
     starts = np.zeros(n_tiles + 1, dtype=np.int64)
     for b in cand_j:
         starts[b // tile + 1] += 1
     for t in range(n_tiles):
         starts[t + 1] += starts[t]
-    order = np.empty(cand_j.size, dtype=np.int64)
+    order = np.empty(cand_j.size, dtype=np.int32)
     for position in range(cand_j.size):
         t = cand_j[position] // tile
         order[starts[t]] = position
@@ -117,7 +120,15 @@ def _exact_values(x, y, cand_i, cand_j, tile, n_tiles, out):  # pragma: no cover
         total = 0.0
         for k in range(m):
             total += x[a, k] * y[b, k]
-        out[position] = min(1.0, max(-1.0, total))
+        exact[position] = min(1.0, max(-1.0, total))
+    passed = 0
+    for position in range(cand_j.size):
+        if abs(exact[position]) >= screen:
+            cand_i[passed] = cand_i[position]
+            cand_j[passed] = cand_j[position]
+            exact[passed] = exact[position]
+            passed += 1
+    return passed
 
 
 def screen_exact_and_count(r32: np.ndarray, x: np.ndarray, y: np.ndarray, rows: np.ndarray,
@@ -141,9 +152,9 @@ def screen_exact_and_count(r32: np.ndarray, x: np.ndarray, y: np.ndarray, rows: 
     cand_i, cand_j = screen_and_count(r32, rows, within, screen - error, n_bins, counts)
     tile = max(16, 400_000 // (8 * max(x.shape[1], 1)))  # ~400 KB of y rows per tile
     exact = np.empty(cand_i.size)
-    _exact_values(x, y, cand_i, cand_j, tile, -(-y.shape[0] // tile), exact)
-    passed = np.abs(exact) >= screen
-    return cand_i[passed], cand_j[passed], exact[passed]
+    passed = _exact_and_passing(x, y, cand_i, cand_j, tile, -(-y.shape[0] // tile), screen,
+                                exact)
+    return cand_i[:passed], cand_j[:passed], exact[:passed]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -197,7 +208,7 @@ def top_k_per_row(i: np.ndarray, values: np.ndarray, n_rows: int, k: int,
     >>> best.tolist(), usable.tolist()
     ([1, 0, 5, 4], [3, 1, 2])
     """
-    i = np.ascontiguousarray(i, dtype=np.int64)
+    i = _positions(i)
     best = np.empty(min(i.size, n_rows * k), dtype=np.int64)
     usable = np.zeros(n_rows, dtype=np.int64)
     found = _top_kernel(i, np.ascontiguousarray(values, dtype=np.float64), k, float(floor),
@@ -223,6 +234,13 @@ def _select_kernel(i, j, values, rows, within, strong_floor, kept_floor, strong,
     return n_strong, n_kept
 
 
+def _positions(values: np.ndarray) -> np.ndarray:
+    """Integer positions as the kernels take them: int32 as given (the screens emit it),
+    anything else as int64."""
+    return np.ascontiguousarray(values, dtype=np.int32 if values.dtype == np.int32
+                                else np.int64)
+
+
 def strong_and_kept(i: np.ndarray, j: np.ndarray, values: np.ndarray, rows: np.ndarray,
                     within: bool, strong_floor: float, kept_floor: float
                     ) -> tuple[np.ndarray, np.ndarray]:
@@ -240,7 +258,7 @@ def strong_and_kept(i: np.ndarray, j: np.ndarray, values: np.ndarray, rows: np.n
     strong = np.empty(i.size, dtype=np.int64)
     kept = np.empty(i.size)
     n_strong, n_kept = _select_kernel(
-        np.ascontiguousarray(i, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
+        _positions(i), _positions(j),
         np.ascontiguousarray(values, dtype=np.float64),
         np.ascontiguousarray(rows, dtype=np.int64), within, strong_floor, kept_floor, strong,
         kept)
