@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, replace
 
@@ -180,7 +181,7 @@ def correlate(
     n_x, n_y = x.sizes["feature"], y.sizes["feature"]
     n_pairs = n_x * (n_x - 1) // 2 if within else n_x * n_y
     per_task = _BLOCK_VALUES if prepared_y.all_finite else _BLOCK_VALUES_MISSING
-    rows = block_rows or int(np.clip(per_task // max(n_y, 1), 8, 4096))
+    rows = block_rows or _rows_per_block(n_x, int(np.clip(per_task // max(n_y, 1), 8, 4096)))
     starts = list(range(0, n_x, rows))
     plan = BlockPlan(top_k=top_k, min_abs_r=min_abs_r, within=within,
                      budget=max(1, 4 * fdr_budget // len(starts)),
@@ -220,6 +221,23 @@ _BLOCK_VALUES = 8_000_000
 #: Correlations per task when ``y`` has missing values: each pair's own sums take six
 #: block-sized products and their temporaries.
 _BLOCK_VALUES_MISSING = 1_000_000
+
+
+def _rows_per_block(n_rows: int, at_most: int) -> int:
+    """Rows per block: at most ``at_most``, in a number of equal blocks that the threads
+    share evenly (a multiple of Dask's ``num_workers``, else of the CPU count), so that no
+    thread runs the last block alone while the others wait.
+
+    Examples
+    --------
+    >>> with dask.config.set(num_workers=2):
+    ...     _rows_per_block(10_000, 400)  # 26 blocks of 385 rows, not 25 of 400
+    385
+    """
+    threads = dask.config.get("num_workers", None) or os.cpu_count() or 1
+    blocks = -(-n_rows // at_most)
+    blocks = -(-blocks // threads) * threads
+    return max(1, -(-n_rows // blocks))
 
 
 def _aligned(x: xr.DataArray, y: xr.DataArray | None) -> tuple[xr.DataArray, xr.DataArray]:

@@ -84,13 +84,19 @@ def prepare(values: np.ndarray, method: str) -> Prepared:
     """Centre and scale the complete rows (after ranking them for Spearman)."""
     values = np.ascontiguousarray(values, dtype=np.float64)
     complete = np.isfinite(values).all(axis=1)
-    unit = np.zeros_like(values)
-    rows = values[complete]
+    every = bool(complete.all())  # then no copies of the complete rows (tens of MB)
+    rows = values if every else values[complete]
     if method == "spearman":
         rows = stats.rankdata(rows, axis=1)
-    centred = rows - rows.mean(axis=1, keepdims=True)
+    if every:
+        unit = rows - rows.mean(axis=1, keepdims=True)
+    else:
+        unit = np.zeros_like(values)
+        unit[complete] = rows - rows.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(unit, axis=1, keepdims=True)
+    norms[~complete] = 1.0  # rows with missing values stay 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        unit[complete] = centred / np.linalg.norm(centred, axis=1, keepdims=True)
+        unit /= norms
     return Prepared(values, unit, complete,
                     bool(complete.all() and np.isfinite(unit[complete]).all()))
 
