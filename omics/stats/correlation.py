@@ -40,6 +40,7 @@ from omics.stats.correlation_select import (
     summarise_screened,
 )
 from omics.stats.heap import release_freed_memory
+from omics.stats.kept_buffer import shared_kept_buffer
 from omics.stats.streaming_fdr import PValueBins, StreamingBH, two_sided_p
 
 __all__ = ["CorrelationResult", "correlate", "paired_row_correlation"]
@@ -183,26 +184,28 @@ def correlate(
     per_task = _BLOCK_VALUES if prepared_y.all_finite else _BLOCK_VALUES_MISSING
     rows = block_rows or _rows_per_block(n_x, int(np.clip(per_task // max(n_y, 1), 8, 4096)))
     starts = list(range(0, n_x, rows))
-    plan = BlockPlan(top_k=top_k, min_abs_r=min_abs_r, within=within,
-                     budget=max(1, 4 * fdr_budget // len(starts)),
-                     p_cutoff=min(1.0, 0.5 * fdr_budget / max(n_pairs, 1)),
-                     n_samples=x.sizes["sample"], n_partners=n_y)
-    if single_precision_screen and _screen_in_float32(prepared_y, plan):
-        prepared_y = replace(prepared_y, unit32=prepared_y.unit.astype(np.float32))
-    bins = PValueBins(plan.n_samples, slack=0.0 if prepared_y.unit32 is None
-                      else single_precision_error(plan.n_samples))
-    y_handle = _shared(prepared_y)
-    tasks = [dask.delayed(_correlate_block, pure=False)(block, start, y_handle, plan, method,
-                                                         bins)
-             for block, start in zip(_row_blocks(x.data, rows), starts, strict=True)]
-    with one_blas_thread():  # the tasks are the parallelism (in this process, or none)
-        parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
+    with shared_kept_buffer(4 * fdr_budget + min(n_pairs, _STRONG_IN_BUFFER)) as (key, kept):
+        plan = BlockPlan(top_k=top_k, min_abs_r=min_abs_r, within=within,
+                         budget=max(1, 4 * fdr_budget // len(starts)),
+                         p_cutoff=min(1.0, 0.5 * fdr_budget / max(n_pairs, 1)),
+                         n_samples=x.sizes["sample"], n_partners=n_y, kept_into=key)
+        if single_precision_screen and _screen_in_float32(prepared_y, plan):
+            prepared_y = replace(prepared_y, unit32=prepared_y.unit.astype(np.float32))
+        bins = PValueBins(plan.n_samples, slack=0.0 if prepared_y.unit32 is None
+                          else single_precision_error(plan.n_samples))
+        y_handle = _shared(prepared_y)
+        tasks = [dask.delayed(_correlate_block, pure=False)(block, start, y_handle, plan,
+                                                             method, bins)
+                 for block, start in zip(_row_blocks(x.data, rows), starts, strict=True)]
+        with one_blas_thread():  # the tasks are the parallelism (in this process, or none)
+            parts: tuple[BlockSummary, ...] = dask.compute(*tasks)
     single_precision = prepared_y.unit32 is not None
-    # the prepared y (80 MB at 20,000 x 200) is freed before the kept values are merged:
-    # memory just given back is cheap to take again, memory the host reclaimed is not
+    # the prepared y (48 MB at 20,000 x 200) is freed first: memory just given back is
+    # cheap to take again, memory the host reclaimed is not
     del tasks, y_handle, prepared_y
     n_strong = sum(part.strong["r"].size for part in parts)
-    bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong)
+    bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong,
+                             consume=kept)  # the blocks' kept values, merged in place
     for part in parts:
         part.kept = None  # merged into bh: the blocks' copies are freed, and given back
     release_freed_memory()
@@ -217,6 +220,10 @@ def correlate(
 #: Correlations per task (64 MB of float64): large enough for the GEMM to run at full
 #: speed (50-row blocks ran 20-40 % slower), small enough for two tasks per core.
 _BLOCK_VALUES = 8_000_000
+
+#: Strong pairs (beyond the FDR budget) whose kept values the shared buffer has room for;
+#: blocks past it keep their own arrays, which the merge copies.
+_STRONG_IN_BUFFER = 2**25
 
 #: Correlations per task when ``y`` has missing values: each pair's own sums take six
 #: block-sized products and their temporaries.

@@ -31,6 +31,7 @@ from omics.stats.correlation_kernel import (
     top_k_per_row,
 )
 from omics.stats.correlation_p_table import sample_sizes
+from omics.stats.kept_buffer import into_shared_buffer
 from omics.stats.streaming_fdr import (
     KeptPValues,
     PValueBins,
@@ -55,6 +56,7 @@ class BlockPlan:
     p_cutoff: float  # initial FDR cut-off (an expected-null guess)
     n_samples: int
     n_partners: int  # features of y
+    kept_into: int | None = None  # key of a shared KeptBuffer for the kept values
 
     def top_screen(self) -> float:
         """|r| above which a row's top-k partners are expected (null guess: 4k per row)."""
@@ -177,8 +179,8 @@ def _summarise_candidates(i: np.ndarray, j: np.ndarray, cand_r: np.ndarray, rows
                                    np.inf if plan.min_abs_r is None else plan.min_abs_r, cutoff)
     strong_r, strong_n = cand_r[at], np.full(at.size, n)
     strong = _pairs(rows[i[at]], j[at], strong_r, strong_n, two_sided_p(strong_r, strong_n))
-    kept = keep_strongest(kept_abs, plan.budget + at.size, cutoff, plan.n_samples, counts,
-                          int(counts.sum()))
+    kept = into_shared_buffer(plan.kept_into, keep_strongest(
+        kept_abs, plan.budget + at.size, cutoff, plan.n_samples, counts, int(counts.sum())))
     return BlockSummary(top, strong, kept)
 
 

@@ -256,17 +256,18 @@ def keep_strongest(abs_r: np.ndarray, budget: int, cutoff: float, n_samples: int
 class _SortedKept:
     """Kept values in p-value order, with p-values computed on demand."""
 
-    def __init__(self, parts: list[KeptPValues], budget: int | None) -> None:
+    def __init__(self, parts: list[KeptPValues], budget: int | None, consume=None) -> None:
         by_r = bool(parts) and all(part.kind == "abs_r" for part in parts) and len(
             {part.n_samples for part in parts}) == 1
         if not by_r:
             parts = [part.as_p_values() for part in parts]
+            consume = None  # new arrays: the buffer no longer holds them
         self.n_samples = parts[0].n_samples if parts else 0
         self.by_r = by_r
         sign = -1.0 if by_r else 1.0  # keys ascend with the p-value
         cutoff = sign * (max if by_r else min)((part.cutoff for part in parts),
                                                default=-1.0 if by_r else 1.0)
-        keys = _keys_within(parts, sign, cutoff)
+        keys = _keys_within(parts, sign, cutoff, consume)
         if budget is not None and keys.size > budget:
             boundary = np.partition(keys, budget)[budget]
             keys = keys[keys < boundary]
@@ -311,10 +312,18 @@ class _SortedKept:
         return _last_at_or_below(self.keys, p)
 
 
-def _keys_within(parts: list[KeptPValues], sign: float, cutoff: float) -> np.ndarray:
-    """``sign *`` the kept values at or below ``cutoff`` (as keys), of all parts, in one new
+def _keys_within(parts: list[KeptPValues], sign: float, cutoff: float,
+                 consume=None) -> np.ndarray:
+    """``sign *`` the kept values at or below ``cutoff`` (as keys), of all parts, in one
     array: millions of values, so no temporary copies of the whole (a part is filtered only
-    if its own cut-off lets in values beyond the common one)."""
+    if its own cut-off lets in values beyond the common one). ``consume``: a
+    :class:`~omics.stats.kept_buffer.KeptBuffer` holding exactly the parts' values, used
+    in place (the parts' values are overwritten) when no part needs filtering."""
+    if consume is not None and consume.holds_exactly(parts) and all(
+            sign * part.cutoff == cutoff for part in parts):
+        keys = consume.values[:consume.used]
+        np.multiply(keys, sign, out=keys)
+        return keys
     chosen = [part.values if sign * part.cutoff == cutoff else
               part.values[sign * part.values <= cutoff] for part in parts]
     keys = np.empty(sum(values.size for values in chosen))
@@ -339,10 +348,13 @@ class StreamingBH:
 
     @classmethod
     def combine(cls, parts: list[KeptPValues], bins: PValueBins,
-                budget: int | None = None) -> StreamingBH:
+                budget: int | None = None, consume=None) -> StreamingBH:
         """Merge the blocks' kept values (those within every block's cut-off) and counts;
-        hold at most ``budget`` of them (tightening the cut-off again if needed)."""
-        kept = _SortedKept(parts, budget)
+        hold at most ``budget`` of them (tightening the cut-off again if needed).
+        ``consume``: the :class:`~omics.stats.kept_buffer.KeptBuffer` the parts' values
+        were written to; its array becomes the merged one (the parts' values are then
+        overwritten), where it holds exactly those values."""
+        kept = _SortedKept(parts, budget, consume)
         m = sum(part.n_tested for part in parts)
         cutoff = kept.cutoff_p
         counts = np.sum([part.counts for part in parts], axis=0) if parts else np.zeros(
