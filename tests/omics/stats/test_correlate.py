@@ -418,3 +418,34 @@ def test_counting_pairs_of_many_sample_sizes_equals_binning_their_p_values():
     counts = bins.count_pairs(abs_r, n)
     np.testing.assert_array_equal(counts, expected)
     assert counts.sum() == same.sum() + (other & (n >= 3)).sum()
+
+
+def test_kept_values_merged_in_the_shared_buffer_equal_those_of_the_blocks_own_arrays(
+        monkeypatch):
+    """The blocks copy their kept values into one shared array, which the merge sorts in
+    place; when it is too small for all of them (here: no room beyond the FDR budget for the
+    strong pairs), later blocks keep their own arrays and the merge copies. Both give the
+    same tables, to the bit."""
+    import omics.stats.correlation as correlation
+    import omics.stats.streaming_fdr as streaming_fdr
+
+    x, y = _factor_data(13, 1000, 3000)
+    options = dict(top_k=5, min_abs_r=0.3, fdr_budget=5_000, block_rows=50)
+    merged_in_place = []
+    keys_within = streaming_fdr._keys_within
+
+    def watched(parts, sign, cutoff, consume=None):
+        keys = keys_within(parts, sign, cutoff, consume)
+        merged_in_place.append(consume is not None and np.may_share_memory(keys, consume.values))
+        return keys
+
+    monkeypatch.setattr(streaming_fdr, "_keys_within", watched)
+    shared = correlate(_matrix(x, "x"), _matrix(y, "y"), **options)
+    monkeypatch.setattr(correlation, "_STRONG_IN_BUFFER", 0)
+    overflowing = correlate(_matrix(x, "x"), _matrix(y, "y"), **options)
+    assert merged_in_place == [True, False]
+    assert len(shared.strong) > 4 * options["fdr_budget"]  # the buffer did overflow
+    for kind in ("top", "strong"):
+        pd.testing.assert_frame_equal(getattr(shared, kind), getattr(overflowing, kind),
+                                      check_exact=True)
+    assert shared.fdr_exact_up_to == overflowing.fdr_exact_up_to
