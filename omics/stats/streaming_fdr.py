@@ -532,68 +532,46 @@ def _suffix_min_in_chunks(kept: _SortedKept, m: int, positions: np.ndarray,
 
     p-values are computed only where needed. Per chunk of ``chunk`` kept values, the
     first p-value over the last rank bounds the chunk's minimum from below, and the next
-    chunk's first p-value over the last rank from above. A chunk is evaluated when its
-    lower bound is below both ``exact_below`` and the best upper bound after the last
-    requested position before it (it might hold a minimum below ``exact_below``), or when a
-    requested position inside it cannot be settled by bounds (nor is bounded at or above
-    ``exact_below``); every other chunk's minimum can only equal its bound, or does not
-    matter. ``known_p`` are the p-values at ``positions``, used instead of
-    computing them again. Chunks are evaluated a few thousand at a time, so that memory
-    stays bounded however many positions are asked for.
+    chunk's first p-value over the last rank from above. First, every chunk holding a
+    requested position is evaluated (unless its lower bound is at or above
+    ``exact_below``: then its positions keep their own value, an upper bound): this gives
+    each requested position its minimum to the end of its chunk. Then another chunk is
+    evaluated only if its lower bound is below ``exact_below``, below the best bound (or
+    exact minimum) of the chunks after the last requested chunk before it, and below that
+    requested chunk's last minimum: otherwise it cannot hold a minimum anyone needs below
+    ``exact_below``, and its upper bound stands in for it. ``known_p`` are the p-values at
+    ``positions``, used instead of computing them again. Chunks are evaluated a few
+    thousand at a time, so that memory stays bounded however many positions are asked for.
     """
     if positions.size == 0:
         return np.empty(0)
     starts, ends, lower, upper = kept.chunk_bounds(m, chunk)
     n_chunks = starts.size
-    suffix_upper = np.append(np.minimum.accumulate(upper[::-1])[::-1], np.inf)
     chunk_of = positions // chunk
     requested = np.zeros(n_chunks, dtype=bool)
     requested[chunk_of] = True
+    within_at = m * known_p / (positions + 1.0)  # to its chunk's end: its own value for now
+    chunk_value = upper.copy()
+    evaluated = np.flatnonzero(requested & (lower < exact_below))
+    chunk_value[evaluated] = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk,
+                                              positions, known_p, within_at)
+    last = np.append(chunk_of[1:] != chunk_of[:-1], True)  # each requested chunk's last one
+    own_last = np.full(n_chunks + 1, np.inf)
+    own_last[chunk_of[last]] = within_at[last]
     last_requested = np.maximum.accumulate(np.where(requested, np.arange(n_chunks), -1))
     previous = np.append(-1, last_requested[:-1])  # last requested chunk strictly before
-    needed = (previous >= 0) & (lower < np.minimum(suffix_upper[previous + 1], exact_below))
-    chunk_value = upper.copy()
-    within_at = np.full(positions.size, np.inf)  # suffix minimum within the own chunk
+    suffix_value = np.append(np.minimum.accumulate(chunk_value[::-1])[::-1], np.inf)
+    needed = (previous >= 0) & ~requested & (lower < np.minimum(
+        np.minimum(suffix_value[previous + 1], exact_below), own_last[previous]))
     evaluated = np.flatnonzero(needed)
     chunk_value[evaluated] = _evaluate_chunks(kept, m, evaluated, starts, ends, chunk,
                                               positions, known_p, within_at)
-    later = _minimum_after(chunk_value)[chunk_of]
-    # settled: the minimum after the own chunk is at most the rest of the own chunk
-    chunk_end = ends[chunk_of]
-    settled = later <= m * known_p / chunk_end
-    settled |= positions == chunk_end - 1
-    del chunk_end
-    settled &= ~needed[chunk_of]
-    out = m * known_p / (positions + 1.0)
-    np.minimum(out, later, out=out)
-    unsettled = np.flatnonzero(~settled)
-    del settled
-    unsettled = unsettled[~_bounded_above(unsettled, positions, known_p, chunk_of, needed,
-                                          ends, lower, m, exact_below)]
-    extra = np.zeros(n_chunks, dtype=bool)
-    extra[chunk_of[unsettled]] = True
-    _evaluate_chunks(kept, m, np.flatnonzero(extra & ~needed), starts, ends, chunk, positions,
-                     known_p, within_at)
-    out[unsettled] = np.minimum(within_at[unsettled], later[unsettled])
-    return out
+    return np.minimum(within_at, _minimum_after(chunk_value)[chunk_of])
 
 
 def _minimum_after(values: np.ndarray) -> np.ndarray:
     """For each entry, the minimum of the entries after it (``inf`` after the last)."""
     return np.append(np.minimum.accumulate(values[::-1])[::-1][1:], np.inf)
-
-
-def _bounded_above(unsettled: np.ndarray, positions: np.ndarray, known_p: np.ndarray,
-                   chunk_of: np.ndarray, needed: np.ndarray, ends: np.ndarray,
-                   lower: np.ndarray, m: int, exact_below: float) -> np.ndarray:
-    """Which ``unsettled`` positions (outside evaluated chunks) cannot have a suffix minimum
-    below ``exact_below``: their bounds already give an allowed upper bound."""
-    if not np.isfinite(exact_below) or unsettled.size == 0:
-        return np.zeros(unsettled.size, dtype=bool)
-    chunks = chunk_of[unsettled]
-    later_lower = _minimum_after(lower)[chunks]
-    own_lower = m * known_p[unsettled] / ends[chunks]
-    return ~needed[chunks] & (np.minimum(own_lower, later_lower) >= exact_below)
 
 
 def _evaluate_chunks(kept: _SortedKept, m: int, chunks: np.ndarray, starts: np.ndarray,
