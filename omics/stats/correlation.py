@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import dask
@@ -203,16 +204,20 @@ def correlate(
     # the prepared y (48 MB at 20,000 x 200) is freed first: memory just given back is
     # cheap to take again, memory the host reclaimed is not
     del tasks, y_handle, prepared_y
-    n_strong = sum(part.strong["r"].size for part in parts)
-    bh = StreamingBH.combine([part.kept for part in parts], bins, budget=fdr_budget + n_strong,
-                             consume=kept)  # the blocks' kept values, merged in place
+    reported = _merged_pairs([[part.top for part in parts], [part.strong for part in parts]])
+    abs_r = np.abs(np.concatenate([pairs["r"] for pairs in reported]))
+    with ThreadPoolExecutor(1) as pool:  # both sorts release the GIL: one on each core
+        ranking = pool.submit(_descending_order, abs_r)
+        bh = StreamingBH.combine([part.kept for part in parts], bins,
+                                 budget=fdr_budget + reported[1]["r"].size,
+                                 consume=kept)  # the blocks' kept values, merged in place
+        order = ranking.result()
     for part in parts:
         part.kept = None  # merged into bh: the blocks' copies are freed, and given back
     release_freed_memory()
     names_x = np.asarray(x["feature"].values).astype(str)
     names_y = np.asarray(y["feature"].values).astype(str)
-    top, strong = _pairs_tables([[part.top for part in parts], [part.strong for part in parts]],
-                                names_x, names_y, bh)
+    top, strong = _pairs_tables(reported, names_x, names_y, bh, abs_r, order)
     return CorrelationResult(top, strong, bh.n_tested, bh.exact_up_to,
                              single_precision=single_precision)
 
@@ -306,15 +311,23 @@ def _correlate_block(block: np.ndarray, start: int, y: Prepared, plan: BlockPlan
                            may_have_nan=not (prepared.all_finite and y.all_finite))
 
 
-def _pairs_tables(kinds: list[list[dict]], names_x, names_y, bh: StreamingBH
-                  ) -> list[pd.DataFrame]:
-    """One table per kind of pairs; the FDR of all of them in one pass."""
-    merged = [{key: np.concatenate([part.pop(key) for part in parts]) for key in list(parts[0])}
-              for parts in kinds]  # pop: each block's arrays are freed once concatenated
-    abs_r = np.concatenate([pairs["r"] for pairs in merged])
-    fdr = bh.adjust(np.concatenate([pairs["p"] for pairs in merged]),
-                    np.abs(abs_r, out=abs_r))
-    del abs_r
+def _merged_pairs(kinds: list[list[dict]]) -> list[dict[str, np.ndarray]]:
+    """The blocks' pairs of each kind in one set of columns (each block's arrays are
+    freed once concatenated)."""
+    return [{key: np.concatenate([part.pop(key) for part in parts]) for key in list(parts[0])}
+            for parts in kinds]
+
+
+def _descending_order(values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` from the largest to the smallest."""
+    return np.argsort(values)[::-1]
+
+
+def _pairs_tables(merged: list[dict[str, np.ndarray]], names_x, names_y, bh: StreamingBH,
+                  abs_r: np.ndarray, order: np.ndarray) -> list[pd.DataFrame]:
+    """One table per kind of pairs; the FDR of all of them in one pass (``abs_r``: the
+    pairs' ``|r|``, all kinds in a row; ``order``: their positions by descending ``|r|``)."""
+    fdr = bh.adjust(np.concatenate([pairs["p"] for pairs in merged]), abs_r, order=order)
     bounds = np.cumsum([0] + [pairs["p"].size for pairs in merged])
     tables = []
     for pairs, start, stop in zip(merged, bounds[:-1], bounds[1:], strict=True):

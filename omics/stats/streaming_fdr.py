@@ -375,39 +375,40 @@ class StreamingBH:
                                tail_upper[:tail_upper.size - bins.shift])
         return cls(kept, m, cutoff, exact_up_to, bins, tail_upper, smaller)
 
-    def adjust(self, p_values: np.ndarray, abs_r: np.ndarray | None = None) -> np.ndarray:
+    def adjust(self, p_values: np.ndarray, abs_r: np.ndarray | None = None,
+               order: np.ndarray | None = None) -> np.ndarray:
         """BH-adjusted values of some of the tested p-values (exact up to ``exact_up_to``).
 
         ``abs_r`` (the pairs' ``|r|``) places values among kept ``|r|`` without rounding.
+        ``order``: positions of ``abs_r`` from the largest to the smallest, if the caller
+        already has them; used where they are the rank order (every p-value finite, the
+        kept values ``|r|`` of one sample size).
         """
         p = np.asarray(p_values, dtype=np.float64)
         finite = np.isfinite(p)
         every = bool(finite.all())  # arrays of millions: copied only where needed
         pf = p if every else p[finite]
         kept = pf <= self.cutoff
-        kept_index = None if kept.all() else np.flatnonzero(kept)
-        kept_p = pf if kept_index is None else pf[kept_index]
-        kept_abs_r = None
+        ranked_abs_r = None
         if abs_r is not None and self.kept.by_r:
-            kept_abs_r = np.asarray(abs_r, dtype=np.float64)
-            kept_abs_r = kept_abs_r if every else kept_abs_r[finite]
-            kept_abs_r = kept_abs_r if kept_index is None else kept_abs_r[kept_index]
+            ranked_abs_r = np.asarray(abs_r, dtype=np.float64)
+            ranked_abs_r = ranked_abs_r if every else ranked_abs_r[finite]
+        if order is None or not every or ranked_abs_r is None:
+            order = np.argsort(pf) if ranked_abs_r is None else np.argsort(ranked_abs_r)[::-1]
+        if not kept.all():
+            order = order[kept[order]]
         # in rank order (positions found by one merge, chunks visited in order), a few
         # million at a time: memory stays bounded however many values are asked for
-        order = np.argsort(kept_p) if kept_abs_r is None else np.argsort(kept_abs_r)[::-1]
-        if kept_index is not None:
-            kept_index = kept_index[order]
         values = np.empty(pf.size)
         for first in range(0, order.size, _ADJUSTED_PER_PASS):
             part = order[first:first + _ADJUSTED_PER_PASS]
-            ranked_p = kept_p[part]
-            position = self.kept.positions(ranked_p, None if kept_abs_r is None
-                                           else kept_abs_r[part])
-            values[part if kept_index is None else
-                   kept_index[first:first + _ADJUSTED_PER_PASS]] = _suffix_min_at(
+            ranked_p = pf[part]
+            position = self.kept.positions(ranked_p, None if ranked_abs_r is None
+                                           else ranked_abs_r[part])
+            values[part] = _suffix_min_at(
                 self.kept, self.n_tested, np.maximum(position, 0, out=position),
                 known_p=ranked_p, exact_below=self.exact_up_to)
-        del kept_abs_r, kept_p, order, kept_index
+        del ranked_abs_r, order
         beyond = np.flatnonzero(~kept)
         if beyond.size:
             rank = np.maximum(self.kept.size, self.at_least_rank[self._bin_of(pf[beyond])]) + 1
