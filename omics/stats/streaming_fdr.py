@@ -502,8 +502,9 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
         in_run[start:stop] = True
     after = positions[stops[long] - 1] + 1  # the rank after each run, where its tail begins
     after = after[after < kept.size]
-    extra = np.setdiff1d(after, positions[~in_run])
-    asked = np.concatenate([positions[~in_run], extra])
+    others = positions[~in_run]
+    extra = after[~_in_sorted(after, others)]
+    asked = np.concatenate([others, extra])
     asked_p = np.concatenate([known_p[~in_run], kept.p_at(extra)])
     order = np.argsort(asked, kind="stable")
     tails = np.empty(asked.size)
@@ -519,6 +520,15 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
             run = np.minimum(run, tails[_index_of(asked, following)])
         out[start:stop] = run
     return out
+
+
+def _in_sorted(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in the ascending array ``ascending`` (by binary
+    search: ``np.isin`` sorts both again)."""
+    if ascending.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(ascending, values), ascending.size - 1)
+    return ascending[at] == values
 
 
 def _index_of(values: np.ndarray, value: int) -> int:
