@@ -205,16 +205,20 @@ def correlate(
     # cheap to take again, memory the host reclaimed is not
     del tasks, y_handle, prepared_y
     reported = _merged_pairs([[part.top for part in parts], [part.strong for part in parts]])
-    abs_r = np.abs(np.concatenate([pairs["r"] for pairs in reported]))
-    with ThreadPoolExecutor(1) as pool:  # both sorts release the GIL: one on each core
-        ranking = pool.submit(_descending_order, abs_r)
-        bh = StreamingBH.combine([part.kept for part in parts], bins,
-                                 budget=fdr_budget + reported[1]["r"].size,
-                                 consume=kept)  # the blocks' kept values, merged in place
-        order = ranking.result()
+    kept_parts = [part.kept for part in parts]
     for part in parts:
-        part.kept = None  # merged into bh: the blocks' copies are freed, and given back
-    release_freed_memory()
+        part.kept = None
+    # where the merge sorts the shared buffer in place, the reported pairs are ranked in
+    # a second thread meanwhile (both sorts release the GIL); where it makes a new array,
+    # afterwards, so that the ranking's arrays do not add to the merge's memory peak
+    in_place = kept.holds_exactly(kept_parts) and len({part.cutoff for part in kept_parts}) < 2
+    with ThreadPoolExecutor(1) as pool:
+        ranking = pool.submit(_ranked_by_abs_r, reported) if in_place else None
+        bh = StreamingBH.combine(kept_parts, bins, budget=fdr_budget + reported[1]["r"].size,
+                                 consume=kept)  # the blocks' kept values
+        del kept_parts, kept  # merged into bh: the blocks' copies are freed, and given back
+        release_freed_memory()
+        abs_r, order = ranking.result() if in_place else _ranked_by_abs_r(reported)
     names_x = np.asarray(x["feature"].values).astype(str)
     names_y = np.asarray(y["feature"].values).astype(str)
     top, strong = _pairs_tables(reported, names_x, names_y, bh, abs_r, order)
@@ -318,9 +322,11 @@ def _merged_pairs(kinds: list[list[dict]]) -> list[dict[str, np.ndarray]]:
             for parts in kinds]
 
 
-def _descending_order(values: np.ndarray) -> np.ndarray:
-    """Positions of ``values`` from the largest to the smallest."""
-    return np.argsort(values)[::-1]
+def _ranked_by_abs_r(merged: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """``|r|`` of the pairs of every kind in a row, and their positions from the largest
+    to the smallest."""
+    abs_r = np.abs(np.concatenate([pairs["r"] for pairs in merged]))
+    return abs_r, np.argsort(abs_r)[::-1]
 
 
 def _pairs_tables(merged: list[dict[str, np.ndarray]], names_x, names_y, bh: StreamingBH,
