@@ -211,7 +211,7 @@ def correlate(
     # where the merge sorts the shared buffer in place, the reported pairs are ranked in
     # a second thread meanwhile (both sorts release the GIL); where it makes a new array,
     # afterwards, so that the ranking's arrays do not add to the merge's memory peak
-    in_place = kept.holds_exactly(kept_parts) and len({part.cutoff for part in kept_parts}) < 2
+    in_place = kept.merges_in_place(kept_parts)
     with ThreadPoolExecutor(1) as pool:
         ranking = pool.submit(_ranked_by_abs_r, reported) if in_place else None
         bh = StreamingBH.combine(kept_parts, bins, budget=fdr_budget + reported[1]["r"].size,

@@ -18,7 +18,7 @@ Examples
 >>> part = KeptPValues(np.array([0.9, 0.7]), "abs_r", 0.5, np.zeros(3, dtype=np.int64), 10, 20)
 >>> with shared_kept_buffer(capacity=4) as (key, buffer):
 ...     moved = into_shared_buffer(key, part)
->>> bool(np.shares_memory(moved.values, buffer.values)), buffer.holds_exactly([moved])
+>>> bool(np.shares_memory(moved.values, buffer.values)), buffer.merges_in_place([moved])
 (True, True)
 >>> into_shared_buffer(key, part) is part  # the buffer is gone: the block keeps its own
 True
@@ -62,10 +62,13 @@ class KeptBuffer:
             self.used += size
         return self.values[start:start + size]
 
-    def holds_exactly(self, parts: list[KeptPValues]) -> bool:
-        """Whether the parts' values are all the segments handed out, and nothing else."""
-        return sum(part.values.size for part in parts) == self.used and all(
-            np.may_share_memory(part.values, self.values) for part in parts)
+    def merges_in_place(self, parts: list[KeptPValues]) -> bool:
+        """Whether the merge of ``parts`` can sort this array in place: their values are all
+        the segments handed out, and nothing else, and they share one cut-off (no part
+        needs filtering to the common one)."""
+        return (sum(part.values.size for part in parts) == self.used
+                and len({part.cutoff for part in parts}) < 2
+                and all(np.may_share_memory(part.values, self.values) for part in parts))
 
 
 @contextmanager

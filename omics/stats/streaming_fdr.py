@@ -317,10 +317,9 @@ def _keys_within(parts: list[KeptPValues], sign: float, cutoff: float,
     """``sign *`` the kept values at or below ``cutoff`` (as keys), of all parts, in one
     array: millions of values, so no temporary copies of the whole (a part is filtered only
     if its own cut-off lets in values beyond the common one). ``consume``: a
-    :class:`~omics.stats.kept_buffer.KeptBuffer` holding exactly the parts' values, used
-    in place (the parts' values are overwritten) when no part needs filtering."""
-    if consume is not None and consume.holds_exactly(parts) and all(
-            sign * part.cutoff == cutoff for part in parts):
+    :class:`~omics.stats.kept_buffer.KeptBuffer` holding the parts' values, used in place
+    (the parts' values are overwritten) where its ``merges_in_place`` says it can be."""
+    if consume is not None and consume.merges_in_place(parts):
         keys = consume.values[:consume.used]
         np.multiply(keys, sign, out=keys)
         return keys
@@ -353,7 +352,7 @@ class StreamingBH:
         hold at most ``budget`` of them (tightening the cut-off again if needed).
         ``consume``: the :class:`~omics.stats.kept_buffer.KeptBuffer` the parts' values
         were written to; its array becomes the merged one (the parts' values are then
-        overwritten), where it holds exactly those values."""
+        overwritten), where its ``merges_in_place`` says it can."""
         kept = _SortedKept(parts, budget, consume)
         m = sum(part.n_tested for part in parts)
         cutoff = kept.cutoff_p
