@@ -452,10 +452,7 @@ def _p_at_ranks(kept: _SortedKept, ranks: np.ndarray, positions: np.ndarray,
                 known_p: np.ndarray) -> np.ndarray:
     """p-values of the kept values at ascending ``ranks``: ``known_p`` where a rank is one of
     the ascending ``positions``, computed elsewhere."""
-    at = np.empty(ranks.size, dtype=np.int64)
-    _merge_positions(positions, ranks, at)
-    known = at >= 0
-    known[known] = positions[at[known]] == ranks[known]
+    at, known = _found_in(positions, ranks)
     if not known.any():
         return kept.p_at(ranks)
     p = np.empty(ranks.size)
@@ -502,7 +499,7 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     after = positions[stops[long] - 1] + 1  # the rank after each run, where its tail begins
     after = after[after < kept.size]
     others = positions[~in_run]
-    extra = after[~_in_sorted(after, others)]
+    extra = after[~_found_in(others, after)[1]]
     asked = np.concatenate([others, extra])
     asked_p = np.concatenate([known_p[~in_run], kept.p_at(extra)])
     order = np.argsort(asked, kind="stable")
@@ -521,13 +518,15 @@ def _suffix_min_at(kept: _SortedKept, m: int, positions: np.ndarray,
     return out
 
 
-def _in_sorted(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
-    """Whether each of ``values`` is in the ascending array ``ascending`` (by binary
-    search: ``np.isin`` sorts both again)."""
-    if ascending.size == 0:
-        return np.zeros(values.size, dtype=bool)
-    at = np.minimum(np.searchsorted(ascending, values), ascending.size - 1)
-    return ascending[at] == values
+def _found_in(ascending: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ascending ``queries`` (integers or floats, as ``ascending``): where each has its
+    last equal value in the ascending array ``ascending``, and whether it has one (one merge
+    of the two sorted arrays, as :func:`_last_at_or_below`)."""
+    at = np.empty(queries.size, dtype=np.int64)
+    _merge_positions(ascending, queries, at)
+    found = at >= 0
+    found[found] = ascending[at[found]] == queries[found]
+    return at, found
 
 
 def _index_of(values: np.ndarray, value: int) -> int:
