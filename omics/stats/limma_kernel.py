@@ -97,6 +97,15 @@ def fit_complete_rows(y: np.ndarray, design: np.ndarray
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _dot(u, v):  # pragma: no cover
+    """``u . v`` of two vectors of the same length."""
+    total = 0.0
+    for k in range(u.size):
+        total += u[k] * v[k]
+    return total
+
+
+@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _observed_kernel(y, rows, design_t, min_pivot, usable, beta, stdev, sigma, df
                      ):  # pragma: no cover
     p, n_samples = design_t.shape
@@ -122,10 +131,7 @@ def _observed_kernel(y, rows, design_t, min_pivot, usable, beta, stdev, sigma, d
             continue
         for a in range(p):  # X' W X (lower triangle) and X' W y, branch-free over samples
             column = design_t[a]
-            total = 0.0
-            for k in range(n_samples):
-                total += column[k] * values[k]
-            rhs[a] = total
+            rhs[a] = _dot(column, values)
             for b in range(a + 1):
                 other = design_t[b]
                 total = 0.0
@@ -164,10 +170,7 @@ def _observed_kernel(y, rows, design_t, min_pivot, usable, beta, stdev, sigma, d
                     total -= lower[c, a] * inverse[c, col]
                 inverse[a, col] = total / lower[a, a]
         for a in range(p):
-            total = 0.0
-            for b in range(p):
-                total += inverse[a, b] * rhs[b]
-            beta[i, a] = total
+            beta[i, a] = _dot(inverse[a], rhs)
         squares = 0.0
         for refine in range(2):  # one refinement step, then the final residuals
             residual[:] = values
@@ -182,16 +185,9 @@ def _observed_kernel(y, rows, design_t, min_pivot, usable, beta, stdev, sigma, d
             if refine == 1:
                 break
             for a in range(p):
-                column = design_t[a]
-                total = 0.0
-                for k in range(n_samples):
-                    total += column[k] * residual[k]
-                step[a] = total
+                step[a] = _dot(design_t[a], residual)
             for a in range(p):
-                total = 0.0
-                for b in range(p):
-                    total += inverse[a, b] * step[b]
-                beta[i, a] += total
+                beta[i, a] += _dot(inverse[a], step)
         usable[i] = True
         df[i] = count - p
         sigma[i] = np.sqrt(squares / (count - p))
