@@ -181,6 +181,9 @@ def correlate(
     y_values = y.data.compute() if isinstance(y.data, da.Array) else y.values
     prepared_y = prepare(np.asarray(y_values, dtype=np.float64), method)
     n_x, n_y = x.sizes["feature"], y.sizes["feature"]
+    if min(n_x, n_y) == 0:
+        raise OmicsInputError("correlate", f"{n_x} features in x and {n_y} in y",
+                              "at least one feature in each")
     n_pairs = n_x * (n_x - 1) // 2 if within else n_x * n_y
     per_task = _BLOCK_VALUES if prepared_y.all_finite else _BLOCK_VALUES_MISSING
     rows = block_rows or _rows_per_block(n_x, int(np.clip(per_task // max(n_y, 1), 8, 4096)))

@@ -449,3 +449,14 @@ def test_kept_values_merged_in_the_shared_buffer_equal_those_of_the_blocks_own_a
         pd.testing.assert_frame_equal(getattr(shared, kind), getattr(overflowing, kind),
                                       check_exact=True)
     assert shared.fdr_exact_up_to == overflowing.fdr_exact_up_to
+
+
+def test_a_matrix_without_features_is_a_clear_error():
+    """No features on one side: one line naming what was found (it divided by zero)."""
+    from omics.errors import OmicsInputError
+
+    empty = xr.DataArray(np.zeros((0, 5)), dims=("feature", "sample"))
+    with pytest.raises(OmicsInputError) as raised:
+        correlate(empty, xr.DataArray(np.ones((3, 5)), dims=("feature", "sample")), top_k=1)
+    assert str(raised.value) == ("correlate: found 0 features in x and 3 in y; expected at "
+                                 "least one feature in each")
